@@ -1,0 +1,41 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import * as generate from './generate.operation';
+import * as getTask from './getTask.operation';
+import * as submit from './submit.operation';
+
+export { generate, getTask, submit };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['video'] } },
+		options: [
+			{
+				name: 'Generate From Image',
+				value: 'generate',
+				action: 'Generate a video from an image',
+				description: 'Submit a task and wait until the video is ready',
+			},
+			{
+				name: 'Get Task',
+				value: 'getTask',
+				action: 'Get a video task',
+				description: 'Ask once for the state and result of a task',
+			},
+			{
+				name: 'Submit Only',
+				value: 'submit',
+				action: 'Submit a video task without waiting',
+				description: 'Submit a task and output its ID at once, to fetch the result later with Get Task',
+			},
+		],
+		default: 'generate',
+	},
+	...generate.description,
+	...submit.description,
+	...getTask.description,
+];

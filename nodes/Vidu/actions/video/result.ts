@@ -1,0 +1,31 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { taskToJson } from '../../helpers/output';
+import type { Task } from '../../helpers/task';
+import type { ViduClient } from '../../transport/client';
+import { malformedResponseError, taskFailedError } from '../../transport/errors';
+
+/**
+ * Turns a task the API reported into the node's output item. A failed task is an error; a
+ * completed one without a video URL too (it would otherwise flow on as a silent null).
+ */
+export async function taskToItem(
+	this: IExecuteFunctions,
+	client: ViduClient,
+	task: Task,
+	itemIndex: number,
+	elapsedSeconds: number | null,
+): Promise<INodeExecutionData> {
+	const errorContext = { node: this.getNode(), itemIndex, phase: 'status' as const, taskId: task.id, redact: client.redact };
+	if (task.state === 'failed') throw taskFailedError(errorContext, task);
+	if (task.state === 'completed' && task.videos.length === 0) {
+		throw malformedResponseError(errorContext, 'the task is completed but carries no video URL', undefined);
+	}
+	const item: INodeExecutionData = { json: taskToJson(task, elapsedSeconds), pairedItem: { item: itemIndex } };
+	const download = this.getNodeParameter('downloadVideo', itemIndex, false) as boolean;
+	if (download && task.state === 'completed') {
+		const field = this.getNodeParameter('outputBinaryPropertyName', itemIndex, 'data') as string;
+		item.binary = { [field]: await client.download(task.videos[0].url, itemIndex, task.id) };
+	}
+	return item;
+}

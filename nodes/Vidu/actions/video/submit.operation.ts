@@ -1,0 +1,23 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { generationOptions, modelProperty, promptProperty } from '../../descriptions/generation.description';
+import { imageProperties } from '../../descriptions/image.description';
+import { buildCreateBody } from '../../helpers/body';
+import type { ViduClient } from '../../transport/client';
+import { readGenerationRequest } from './request';
+import { taskToItem } from './result';
+
+const properties: INodeProperties[] = [modelProperty, ...imageProperties, promptProperty, generationOptions];
+
+export const description = updateDisplayOptions({ show: { resource: ['video'], operation: ['submit'] } }, properties);
+
+export async function execute(
+	this: IExecuteFunctions,
+	client: ViduClient,
+	itemIndex: number,
+): Promise<INodeExecutionData> {
+	const request = await readGenerationRequest.call(this, itemIndex);
+	const task = await client.submit(buildCreateBody(request), itemIndex);
+	return await taskToItem.call(this, client, task, itemIndex, 0);
+}

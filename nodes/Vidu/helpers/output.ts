@@ -1,0 +1,38 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import type { Task } from './task';
+
+export interface Usage extends IDataObject {
+	/** USD as a number, or null when the API gave no figure (it may send ""). */
+	cost: number | null;
+	costRaw: string | null;
+	discount: number | null;
+}
+
+export function parseUsage(usage: IDataObject | null): Usage {
+	const raw = usage?.cost;
+	const costRaw = raw === undefined || raw === null ? null : String(raw);
+	const parsed = costRaw === null || costRaw.trim() === '' ? NaN : Number(costRaw);
+	const discount = Number(usage?.discount);
+	return {
+		cost: Number.isFinite(parsed) ? parsed : null,
+		costRaw,
+		discount: usage?.discount === undefined || !Number.isFinite(discount) ? null : discount,
+	};
+}
+
+/** The JSON of one output item: the same shape for every operation, so downstream nodes need one mapping. */
+export function taskToJson(task: Task, elapsedSeconds: number | null): IDataObject {
+	return {
+		taskId: task.id,
+		status: task.state === 'running' ? 'in_progress' : task.state,
+		apiStatus: task.apiStatus,
+		videoUrl: task.videos[0]?.url ?? null,
+		videos: task.videos,
+		usage: parseUsage(task.usage),
+		progress: task.state === 'completed' ? 1 : task.progress,
+		metadata: task.metadata ?? {},
+		model: task.model,
+		elapsedSeconds,
+	};
+}

@@ -1,0 +1,95 @@
+import type { IDataObject } from 'n8n-workflow';
+
+/** The three things the node needs to know about a task, whatever spelling the API used. */
+export type TaskState = 'running' | 'completed' | 'failed';
+
+export interface TaskError {
+	code?: string | number;
+	message: string;
+}
+
+export interface VideoEntry extends IDataObject {
+	type: string;
+	url: string;
+}
+
+export interface Task {
+	id: string;
+	state: TaskState;
+	apiStatus: string;
+	progress: number | null;
+	model: string | null;
+	videos: VideoEntry[];
+	usage: IDataObject | null;
+	metadata: IDataObject | null;
+	error: TaskError | null;
+}
+
+const COMPLETED = new Set(['completed', 'complete', 'done', 'success', 'succeeded', 'finished']);
+const FAILED = new Set(['failed', 'failure', 'error', 'cancelled', 'canceled', 'expired']);
+
+export function stateOf(status: string): TaskState {
+	const key = status.trim().toLowerCase();
+	if (COMPLETED.has(key)) return 'completed';
+	if (FAILED.has(key)) return 'failed';
+	// pending, processing, queued, in_queue, created, queueing and anything new: still running
+	return 'running';
+}
+
+const isObject = (value: unknown): value is IDataObject =>
+	typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const textOf = (value: unknown): string | undefined =>
+	typeof value === 'string' && value.trim() !== '' ? value : undefined;
+
+/** `error` arrives as a string, `{code, message}` or `{code, error_message}`. */
+export function parseTaskError(value: unknown): TaskError | null {
+	if (value === undefined || value === null || value === '') return null;
+	if (typeof value === 'string') return { message: value };
+	if (!isObject(value)) return { message: String(value) };
+	const code = typeof value.code === 'number' || typeof value.code === 'string' ? value.code : undefined;
+	const message = textOf(value.error_message) ?? textOf(value.message) ?? textOf(value.msg) ?? '';
+	return { code, message };
+}
+
+function parseVideos(output: unknown): VideoEntry[] {
+	if (!Array.isArray(output)) return [];
+	const videos: VideoEntry[] = [];
+	for (const entry of output) {
+		const content: unknown[] = isObject(entry) && Array.isArray(entry.content) ? entry.content : [entry];
+		for (const item of content) {
+			if (isObject(item) && typeof item.url === 'string' && item.url !== '') {
+				videos.push({ ...item, type: typeof item.type === 'string' ? item.type : 'video', url: item.url });
+			}
+		}
+	}
+	return videos;
+}
+
+function parseProgress(value: unknown): number | null {
+	const n = typeof value === 'string' ? Number(value) : value;
+	return typeof n === 'number' && Number.isFinite(n) ? n : null;
+}
+
+/**
+ * Reads a create or poll response. Returns undefined when the body carries no task id:
+ * the caller decides what that means (a failed submission, or a broken status answer).
+ */
+export function parseTask(body: unknown): Task | undefined {
+	if (!isObject(body)) return undefined;
+	const idValue = body.id ?? body.task_id;
+	const id = typeof idValue === 'number' ? String(idValue) : textOf(idValue);
+	if (id === undefined) return undefined;
+	const apiStatus = textOf(body.status) ?? textOf(body.state) ?? 'unknown';
+	return {
+		id,
+		state: stateOf(apiStatus),
+		apiStatus,
+		progress: parseProgress(body.progress),
+		model: textOf(body.model) ?? null,
+		videos: parseVideos(body.output),
+		usage: isObject(body.usage) ? body.usage : null,
+		metadata: isObject(body.metadata) ? body.metadata : null,
+		error: parseTaskError(body.error),
+	};
+}

@@ -1,0 +1,150 @@
+import type { IDataObject, INode, JsonObject } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
+
+import { describeModelErrorCode } from '../helpers/errorCodes';
+import type { Task } from '../helpers/task';
+
+/** What the caller was doing: the advice differs for a paid submission and a free status check. */
+export type Phase = 'submit' | 'status';
+
+const isObject = (value: unknown): value is IDataObject =>
+	typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The API's own words from any of the body shapes CONTRACT.md lists. */
+export function apiMessageOf(body: unknown): string | undefined {
+	if (typeof body === 'string') return body.trim() === '' ? undefined : body.trim().slice(0, 500);
+	if (!isObject(body)) return undefined;
+	for (const key of ['error', 'status'] as const) {
+		const nested = body[key];
+		if (typeof nested === 'string' && nested.trim() !== '' && key === 'error') return nested;
+		if (isObject(nested)) {
+			const text = nested.error_message ?? nested.message;
+			if (typeof text === 'string' && text !== '') return text;
+		}
+	}
+	const text = body.message ?? body.error_message ?? body.msg;
+	return typeof text === 'string' && text !== '' ? text : undefined;
+}
+
+const STATUS_ADVICE: Record<number, { what: string; todo: string }> = {
+	401: {
+		what: 'The Vidu API rejected the API key (HTTP 401)',
+		todo: 'Check the API Key in the Vidu credential: copy it again from the API key page of your account.',
+	},
+	403: {
+		what: 'The Vidu API refused the request: insufficient balance or permission (HTTP 403)',
+		todo: 'Top up the account balance or check that this API key may use the model.',
+	},
+	404: {
+		what: 'The Vidu API answered "not found" (HTTP 404)',
+		todo: 'Check the Base URL in the Vidu credential (default https://cloud.vtrix.ai) and, for Get Task, the task ID.',
+	},
+	429: {
+		what: 'The Vidu API is rate limiting requests (HTTP 429)',
+		todo: 'Wait a little and run again, or process fewer items at a time.',
+	},
+};
+
+function adviceFor(statusCode: number): { what: string; todo: string } {
+	if (STATUS_ADVICE[statusCode]) return STATUS_ADVICE[statusCode];
+	if (statusCode >= 500) {
+		return {
+			what: `The Vidu API had an internal problem (HTTP ${statusCode})`,
+			todo: 'The provider is having trouble. Try again later.',
+		};
+	}
+	return {
+		what: `The Vidu API refused the request (HTTP ${statusCode})`,
+		todo: 'Check the node parameters against the limits shown in their descriptions.',
+	};
+}
+
+export interface ErrorContext {
+	node: INode;
+	itemIndex: number;
+	phase: Phase;
+	taskId?: string;
+	redact: (text: string) => string;
+}
+
+const withTask = (text: string, taskId?: string) => (taskId ? `${text} [task ${taskId}]` : text);
+
+/** A submission that may have reached the server is paid for; say so instead of inviting a blind re-run. */
+const MAYBE_CREATED =
+	' The task may have been created and charged: check your task list on the provider dashboard before running again.';
+
+export function httpStatusError(ctx: ErrorContext, statusCode: number, body: unknown): NodeApiError {
+	const advice = adviceFor(statusCode);
+	const apiMessage = apiMessageOf(body);
+	const maybeCreated = ctx.phase === 'submit' && statusCode >= 500 ? MAYBE_CREATED : '';
+	const description = [apiMessage ? `API message: ${apiMessage}.` : '', advice.todo + maybeCreated]
+		.filter(Boolean)
+		.join(' ');
+	return new NodeApiError(ctx.node, { httpCode: String(statusCode), message: ctx.redact(apiMessage ?? '') } as JsonObject, {
+		message: withTask(advice.what, ctx.taskId),
+		description: ctx.redact(description),
+		httpCode: String(statusCode),
+		itemIndex: ctx.itemIndex,
+	});
+}
+
+// Plain words, because n8n replaces any message containing a raw code such as ECONNREFUSED
+// with its own generic text, which would drop the URL and the task id.
+const NETWORK_WORDS: Record<string, string> = {
+	ECONNREFUSED: 'the connection was refused',
+	ENOTFOUND: 'the host name was not found',
+	EAI_AGAIN: 'the host name could not be looked up',
+	ETIMEDOUT: 'the request timed out',
+	ECONNABORTED: 'the request timed out',
+	ECONNRESET: 'the connection was closed unexpectedly',
+	EHOSTUNREACH: 'the host is unreachable',
+};
+
+export function networkError(ctx: ErrorContext, url: string, code: string | undefined): NodeApiError {
+	const maybeCreated = ctx.phase === 'submit' ? MAYBE_CREATED : '';
+	const words = (code && NETWORK_WORDS[code]) ?? 'the request failed';
+	return new NodeApiError(ctx.node, { message: words } as JsonObject, {
+		message: withTask(`Could not reach the Vidu API at ${url}: ${words}`, ctx.taskId),
+		description: ctx.redact(
+			`Check the Base URL in the Vidu credential and the network between n8n and the API${code ? ` (error ${code})` : ''}.${maybeCreated}`,
+		),
+		itemIndex: ctx.itemIndex,
+	});
+}
+
+export function malformedResponseError(ctx: ErrorContext, problem: string, body: unknown): NodeApiError {
+	const apiMessage = apiMessageOf(body);
+	return new NodeApiError(ctx.node, { message: problem } as JsonObject, {
+		message: withTask(`The Vidu API gave an unusable answer: ${problem}`, ctx.taskId),
+		description: ctx.redact(
+			(apiMessage ? `API message: ${apiMessage}. ` : '') +
+				(ctx.phase === 'submit'
+					? 'No task id came back, so the node cannot follow this submission.' + MAYBE_CREATED
+					: 'Try Get Task with this task ID later.'),
+		),
+		itemIndex: ctx.itemIndex,
+	});
+}
+
+export function taskFailedError(ctx: ErrorContext, task: Task): NodeApiError {
+	const code = task.error?.code;
+	const known = describeModelErrorCode(code);
+	const meaning = known?.meaning ?? (task.error?.message || 'no reason given');
+	const codeText = code !== undefined ? ` (code ${code})` : '';
+	const detail = task.error?.message && task.error.message !== meaning ? `API message: ${task.error.message}. ` : '';
+	return new NodeApiError(ctx.node, { message: meaning, code: code === undefined ? null : String(code) } as JsonObject, {
+		message: `Vidu task ${task.id} failed: ${meaning}${codeText}`,
+		description: ctx.redact(detail + (known?.hint ?? 'Check the input and try again.')),
+		itemIndex: ctx.itemIndex,
+	});
+}
+
+export function downloadError(ctx: ErrorContext, statusCode: number): NodeApiError {
+	return new NodeApiError(ctx.node, { message: `HTTP ${statusCode}` } as JsonObject, {
+		message: withTask(`Could not download the generated video (HTTP ${statusCode})`, ctx.taskId),
+		description:
+			'Result URLs expire (the provider keeps them about 24 hours). Run Get Task with this task ID for a fresh URL, or turn off Download Video to get only the URL.',
+		httpCode: String(statusCode),
+		itemIndex: ctx.itemIndex,
+	});
+}

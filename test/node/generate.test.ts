@@ -1,0 +1,125 @@
+import { runNode, binaryItem, readBinary } from '../helpers/runNode';
+import { pngBytes, jpegBytes, webpBytes } from '../helpers/images';
+import { ViduMock } from '../mock/viduMock';
+
+const FAST_WAIT = { pollIntervalSeconds: 0.01, maxWaitMinutes: 1 };
+
+describe('Generate From Image', () => {
+	let mock: ViduMock;
+	beforeEach(async () => {
+		mock = await new ViduMock().start();
+	});
+	afterEach(async () => await mock.stop());
+	const credential = () => ({ apiKey: mock.apiKey, baseUrl: mock.url });
+
+	it('submits a binary PNG as a data URI, polls to completion and outputs URL and usage', async () => {
+		mock.scriptTasks({ pollsBeforeDone: 2 });
+		const png = pngBytes();
+		const [item] = await runNode({
+			parameters: { operation: 'generate', prompt: 'a cat waves', waitOptions: FAST_WAIT },
+			items: [await binaryItem(png, 'photo.jpg', 'image/jpeg')],
+			credential: credential(),
+		});
+		expect(mock.creates).toHaveLength(1);
+		const sent = mock.creates[0];
+		expect(sent.headers.authorization).toBe(`Bearer ${mock.apiKey}`);
+		expect(sent.body).toEqual({
+			model: 'viduq1_img2video',
+			input: [{ params: { images: [`data:image/png;base64,${png.toString('base64')}`], prompt: 'a cat waves' } }],
+		});
+		expect(mock.polls).toHaveLength(3);
+		expect(item.json).toMatchObject({
+			taskId: 'task_1',
+			status: 'completed',
+			videoUrl: `${mock.url}/cdn/task_1.mp4`,
+			usage: { cost: 0.2, costRaw: '0.2000', discount: 1 },
+			progress: 1,
+			model: 'viduq1_img2video',
+			metadata: { in_queue_at: 1710000001, completed_at: 1710000060 },
+		});
+		expect(item.json.videos).toEqual([{ type: 'video', url: `${mock.url}/cdn/task_1.mp4` }]);
+		expect(typeof item.json.elapsedSeconds).toBe('number');
+		expect(item.pairedItem).toEqual({ item: 0 });
+		expect(item.binary).toBeUndefined();
+	});
+
+	it.each([
+		['JPEG', jpegBytes(), 'image/jpeg'],
+		['WebP', webpBytes(), 'image/webp'],
+	])('sniffs %s from the bytes, not the file name', async (_label, bytes, mime) => {
+		await runNode({
+			parameters: { operation: 'generate', waitOptions: FAST_WAIT },
+			items: [await binaryItem(bytes, 'image.png', 'application/octet-stream')],
+			credential: credential(),
+		});
+		const params = (mock.creates[0].body as { input: Array<{ params: { images: string[] } }> }).input[0].params;
+		expect(params.images[0].startsWith(`data:${mime};base64,`)).toBe(true);
+		expect(Buffer.from(params.images[0].split(',')[1], 'base64').equals(bytes)).toBe(true);
+	});
+
+	it('reads the image from a binary field with another name', async () => {
+		await runNode({
+			parameters: { operation: 'generate', binaryPropertyName: 'photo', waitOptions: FAST_WAIT },
+			items: [await binaryItem(pngBytes(), 'p.png', 'image/png', 'photo')],
+			credential: credential(),
+		});
+		expect(mock.creates).toHaveLength(1);
+	});
+
+	it('sends an image URL unchanged', async () => {
+		await runNode({
+			parameters: { operation: 'generate', imageSource: 'url', imageUrl: 'https://example.com/a.png', waitOptions: FAST_WAIT },
+			credential: credential(),
+		});
+		expect(mock.creates[0].body).toMatchObject({ input: [{ params: { images: ['https://example.com/a.png'] } }] });
+	});
+
+	it.each([
+		['raw base64', (b: Buffer) => b.toString('base64')],
+		['a data URI with a wrong declared type', (b: Buffer) => `data:image/gif;base64,${b.toString('base64')}`],
+		['base64 with line breaks', (b: Buffer) => b.toString('base64').replace(/(.{10})/g, '$1\n')],
+	])('turns %s into a data URI with the sniffed type', async (_label, encode) => {
+		const jpeg = jpegBytes();
+		await runNode({
+			parameters: { operation: 'generate', imageSource: 'base64', imageData: encode(jpeg), waitOptions: FAST_WAIT },
+			credential: credential(),
+		});
+		expect(mock.creates[0].body).toMatchObject({
+			input: [{ params: { images: [`data:image/jpeg;base64,${jpeg.toString('base64')}`] } }],
+		});
+	});
+
+	it('downloads the video into the chosen binary field without sending the token to the CDN', async () => {
+		const [item] = await runNode({
+			parameters: { operation: 'generate', downloadVideo: true, outputBinaryPropertyName: 'video', waitOptions: FAST_WAIT },
+			items: [await binaryItem(pngBytes(), 'p.png', 'image/png')],
+			credential: credential(),
+		});
+		expect(mock.downloads).toHaveLength(1);
+		expect(mock.downloads[0].headers.authorization).toBeUndefined();
+		const video = item.binary!.video;
+		expect(video.mimeType).toBe('video/mp4');
+		expect(video.fileName).toBe('task_1.mp4');
+		expect((await readBinary(video)).equals(mock.videoBytes)).toBe(true);
+		expect(item.json.videoUrl).toBe(`${mock.url}/cdn/task_1.mp4`);
+	});
+
+	it('handles several items in one run, keeping order and pairing', async () => {
+		mock.scriptTasks({ pollsBeforeDone: 3 }, { pollsBeforeDone: 0 }, { pollsBeforeDone: 1 });
+		const items = [
+			{ json: { url: 'https://example.com/1.png' } },
+			{ json: { url: 'https://example.com/2.png' } },
+			{ json: { url: 'https://example.com/3.png' } },
+		];
+		const output = await runNode({
+			parameters: { operation: 'generate', imageSource: 'url', imageUrl: '={{ $json.url }}', waitOptions: FAST_WAIT },
+			items,
+			credential: credential(),
+		});
+		expect(output.map((o) => o.json.taskId)).toEqual(['task_1', 'task_2', 'task_3']);
+		expect(output.map((o) => o.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(mock.creates.map((c) => (c.body as { input: Array<{ params: { images: string[] } }> }).input[0].params.images[0])).toEqual(
+			items.map((i) => i.json.url),
+		);
+	});
+});
