@@ -76,6 +76,8 @@ const FAILED = /^(failed|failure|error)$/i;
 export class ViduMock {
 	readonly apiKey: string;
 	readonly requests: RecordedRequest[] = [];
+	/** Called for every request as it arrives, e.g. to cancel an execution at a precise moment. */
+	onRequest?: (request: RecordedRequest) => void;
 	/** Bytes served for every generated video. */
 	videoBytes = Buffer.from('\x00\x00\x00\x18ftypmp42 fake mp4 payload for tests', 'latin1');
 	private server?: http.Server;
@@ -158,7 +160,9 @@ export class ViduMock {
 			}
 		}
 		const path = (req.url ?? '/').split('?')[0];
-		this.requests.push({ method: req.method ?? '', path, headers: req.headers, body, rawBodyBytes: raw.length });
+		const recorded = { method: req.method ?? '', path, headers: req.headers, body, rawBodyBytes: raw.length };
+		this.requests.push(recorded);
+		this.onRequest?.(recorded);
 
 		const route: Fault['route'] = path.startsWith('/cdn/')
 			? 'download'

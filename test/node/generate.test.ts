@@ -1,24 +1,21 @@
-import { runNode, binaryItem, readBinary } from '../helpers/runNode';
-import { pngBytes, jpegBytes, webpBytes } from '../helpers/images';
-import { ViduMock } from '../mock/viduMock';
+import { binaryItem, readBinary } from '../helpers/runNode';
+import { FAST_WAIT, sentParams, useMock } from '../helpers/setup';
+import { jpegBytes, pngBytes, webpBytes } from '../helpers/images';
 
-const FAST_WAIT = { pollIntervalSeconds: 0.01, maxWaitMinutes: 1 };
+const { mock: currentMock, run } = useMock();
 
 describe('Generate From Image', () => {
-	let mock: ViduMock;
-	beforeEach(async () => {
-		mock = await new ViduMock().start();
+	let mock: ReturnType<typeof currentMock>;
+	beforeEach(() => {
+		mock = currentMock();
 	});
-	afterEach(async () => await mock.stop());
-	const credential = () => ({ apiKey: mock.apiKey, baseUrl: mock.url });
 
 	it('submits a binary PNG as a data URI, polls to completion and outputs URL and usage', async () => {
 		mock.scriptTasks({ pollsBeforeDone: 2 });
 		const png = pngBytes();
-		const [item] = await runNode({
+		const [item] = await run({
 			parameters: { operation: 'generate', prompt: 'a cat waves', waitOptions: FAST_WAIT },
 			items: [await binaryItem(png, 'photo.jpg', 'image/jpeg')],
-			credential: credential(),
 		});
 		expect(mock.creates).toHaveLength(1);
 		const sent = mock.creates[0];
@@ -47,29 +44,26 @@ describe('Generate From Image', () => {
 		['JPEG', jpegBytes(), 'image/jpeg'],
 		['WebP', webpBytes(), 'image/webp'],
 	])('sniffs %s from the bytes, not the file name', async (_label, bytes, mime) => {
-		await runNode({
+		await run({
 			parameters: { operation: 'generate', waitOptions: FAST_WAIT },
 			items: [await binaryItem(bytes, 'image.png', 'application/octet-stream')],
-			credential: credential(),
 		});
-		const params = (mock.creates[0].body as { input: Array<{ params: { images: string[] } }> }).input[0].params;
-		expect(params.images[0].startsWith(`data:${mime};base64,`)).toBe(true);
-		expect(Buffer.from(params.images[0].split(',')[1], 'base64').equals(bytes)).toBe(true);
+		const [image] = sentParams(mock).images as string[];
+		expect(image.startsWith(`data:${mime};base64,`)).toBe(true);
+		expect(Buffer.from(image.split(',')[1], 'base64').equals(bytes)).toBe(true);
 	});
 
 	it('reads the image from a binary field with another name', async () => {
-		await runNode({
+		await run({
 			parameters: { operation: 'generate', binaryPropertyName: 'photo', waitOptions: FAST_WAIT },
 			items: [await binaryItem(pngBytes(), 'p.png', 'image/png', 'photo')],
-			credential: credential(),
 		});
 		expect(mock.creates).toHaveLength(1);
 	});
 
 	it('sends an image URL unchanged', async () => {
-		await runNode({
+		await run({
 			parameters: { operation: 'generate', imageSource: 'url', imageUrl: 'https://example.com/a.png', waitOptions: FAST_WAIT },
-			credential: credential(),
 		});
 		expect(mock.creates[0].body).toMatchObject({ input: [{ params: { images: ['https://example.com/a.png'] } }] });
 	});
@@ -80,9 +74,8 @@ describe('Generate From Image', () => {
 		['base64 with line breaks', (b: Buffer) => b.toString('base64').replace(/(.{10})/g, '$1\n')],
 	])('turns %s into a data URI with the sniffed type', async (_label, encode) => {
 		const jpeg = jpegBytes();
-		await runNode({
+		await run({
 			parameters: { operation: 'generate', imageSource: 'base64', imageData: encode(jpeg), waitOptions: FAST_WAIT },
-			credential: credential(),
 		});
 		expect(mock.creates[0].body).toMatchObject({
 			input: [{ params: { images: [`data:image/jpeg;base64,${jpeg.toString('base64')}`] } }],
@@ -90,10 +83,9 @@ describe('Generate From Image', () => {
 	});
 
 	it('downloads the video into the chosen binary field without sending the token to the CDN', async () => {
-		const [item] = await runNode({
+		const [item] = await run({
 			parameters: { operation: 'generate', downloadVideo: true, outputBinaryPropertyName: 'video', waitOptions: FAST_WAIT },
 			items: [await binaryItem(pngBytes(), 'p.png', 'image/png')],
-			credential: credential(),
 		});
 		expect(mock.downloads).toHaveLength(1);
 		expect(mock.downloads[0].headers.authorization).toBeUndefined();
@@ -111,15 +103,12 @@ describe('Generate From Image', () => {
 			{ json: { url: 'https://example.com/2.png' } },
 			{ json: { url: 'https://example.com/3.png' } },
 		];
-		const output = await runNode({
+		const output = await run({
 			parameters: { operation: 'generate', imageSource: 'url', imageUrl: '={{ $json.url }}', waitOptions: FAST_WAIT },
 			items,
-			credential: credential(),
 		});
 		expect(output.map((o) => o.json.taskId)).toEqual(['task_1', 'task_2', 'task_3']);
 		expect(output.map((o) => o.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
-		expect(mock.creates.map((c) => (c.body as { input: Array<{ params: { images: string[] } }> }).input[0].params.images[0])).toEqual(
-			items.map((i) => i.json.url),
-		);
+		expect([0, 1, 2].map((n) => sentParams(mock, n).images)).toEqual(items.map((i) => [i.json.url]));
 	});
 });

@@ -2,6 +2,7 @@ import type { IBinaryData, IDataObject, IExecuteFunctions, IHttpRequestMethods, 
 
 import { parseTask, type Task } from '../helpers/task';
 import {
+	cancelledDuringRequestError,
 	type ErrorContext,
 	type Phase,
 	downloadError,
@@ -72,6 +73,7 @@ export async function createClient(ctx: IExecuteFunctions): Promise<ViduClient> 
 				ignoreHttpStatusErrors: true,
 			})) as IN8nHttpFullResponse;
 		} catch (error) {
+			if (ctx.getExecutionCancelSignal()?.aborted) throw cancelledDuringRequestError(errorContext);
 			throw networkError(errorContext, url, errorCodeOf(error));
 		}
 		const parsed = parseJsonBody(response.body);

@@ -1,5 +1,5 @@
 import type { IDataObject, INode, JsonObject } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { describeModelErrorCode } from '../helpers/errorCodes';
 import type { Task } from '../helpers/task';
@@ -69,6 +69,12 @@ export interface ErrorContext {
 
 const withTask = (text: string, taskId?: string) => (taskId ? `${text} [task ${taskId}]` : text);
 
+/** Continue On Fail items and callers read the task id from here, so a paid task is never lost. */
+function tagged<T extends NodeApiError | NodeOperationError>(error: T, taskId: string | undefined): T {
+	if (taskId) error.context.taskId = taskId;
+	return error;
+}
+
 /** A submission that may have reached the server is paid for; say so instead of inviting a blind re-run. */
 const MAYBE_CREATED =
 	' The task may have been created and charged: check your task list on the provider dashboard before running again.';
@@ -80,12 +86,13 @@ export function httpStatusError(ctx: ErrorContext, statusCode: number, body: unk
 	const description = [apiMessage ? `API message: ${apiMessage}.` : '', advice.todo + maybeCreated]
 		.filter(Boolean)
 		.join(' ');
-	return new NodeApiError(ctx.node, { httpCode: String(statusCode), message: ctx.redact(apiMessage ?? '') } as JsonObject, {
+	const error = new NodeApiError(ctx.node, { httpCode: String(statusCode), message: ctx.redact(apiMessage ?? '') } as JsonObject, {
 		message: withTask(advice.what, ctx.taskId),
 		description: ctx.redact(description),
 		httpCode: String(statusCode),
 		itemIndex: ctx.itemIndex,
 	});
+	return tagged(error, ctx.taskId);
 }
 
 // Plain words, because n8n replaces any message containing a raw code such as ECONNREFUSED
@@ -103,18 +110,19 @@ const NETWORK_WORDS: Record<string, string> = {
 export function networkError(ctx: ErrorContext, url: string, code: string | undefined): NodeApiError {
 	const maybeCreated = ctx.phase === 'submit' ? MAYBE_CREATED : '';
 	const words = (code && NETWORK_WORDS[code]) ?? 'the request failed';
-	return new NodeApiError(ctx.node, { message: words } as JsonObject, {
+	const error = new NodeApiError(ctx.node, { message: words } as JsonObject, {
 		message: withTask(`Could not reach the Vidu API at ${url}: ${words}`, ctx.taskId),
 		description: ctx.redact(
 			`Check the Base URL in the Vidu credential and the network between n8n and the API${code ? ` (error ${code})` : ''}.${maybeCreated}`,
 		),
 		itemIndex: ctx.itemIndex,
 	});
+	return tagged(error, ctx.taskId);
 }
 
 export function malformedResponseError(ctx: ErrorContext, problem: string, body: unknown): NodeApiError {
 	const apiMessage = apiMessageOf(body);
-	return new NodeApiError(ctx.node, { message: problem } as JsonObject, {
+	const error = new NodeApiError(ctx.node, { message: problem } as JsonObject, {
 		message: withTask(`The Vidu API gave an unusable answer: ${problem}`, ctx.taskId),
 		description: ctx.redact(
 			(apiMessage ? `API message: ${apiMessage}. ` : '') +
@@ -124,6 +132,7 @@ export function malformedResponseError(ctx: ErrorContext, problem: string, body:
 		),
 		itemIndex: ctx.itemIndex,
 	});
+	return tagged(error, ctx.taskId);
 }
 
 export function taskFailedError(ctx: ErrorContext, task: Task): NodeApiError {
@@ -132,19 +141,61 @@ export function taskFailedError(ctx: ErrorContext, task: Task): NodeApiError {
 	const meaning = known?.meaning ?? (task.error?.message || 'no reason given');
 	const codeText = code !== undefined ? ` (code ${code})` : '';
 	const detail = task.error?.message && task.error.message !== meaning ? `API message: ${task.error.message}. ` : '';
-	return new NodeApiError(ctx.node, { message: meaning, code: code === undefined ? null : String(code) } as JsonObject, {
-		message: `Vidu task ${task.id} failed: ${meaning}${codeText}`,
+	const error = new NodeApiError(ctx.node, { message: meaning, code: code === undefined ? null : String(code) } as JsonObject, {
+		message: ctx.redact(`Vidu task ${task.id} failed: ${meaning}${codeText}`),
 		description: ctx.redact(detail + (known?.hint ?? 'Check the input and try again.')),
 		itemIndex: ctx.itemIndex,
 	});
+	return tagged(error, task.id);
 }
 
 export function downloadError(ctx: ErrorContext, statusCode: number): NodeApiError {
-	return new NodeApiError(ctx.node, { message: `HTTP ${statusCode}` } as JsonObject, {
+	const error = new NodeApiError(ctx.node, { message: `HTTP ${statusCode}` } as JsonObject, {
 		message: withTask(`Could not download the generated video (HTTP ${statusCode})`, ctx.taskId),
 		description:
 			'Result URLs expire (the provider keeps them about 24 hours). Run Get Task with this task ID for a fresh URL, or turn off Download Video to get only the URL.',
 		httpCode: String(statusCode),
+		itemIndex: ctx.itemIndex,
+	});
+	return tagged(error, ctx.taskId);
+}
+
+export interface StoppedTask {
+	id: string;
+	apiStatus: string;
+	progress: number | null;
+}
+
+/**
+ * The node stopped waiting (maximum wait reached, or the execution was cancelled). The task keeps
+ * running and is paid for, so the error says how to fetch it instead of inviting a re-run.
+ */
+export function waitStoppedError(
+	ctx: ErrorContext,
+	reason: 'timeout' | 'cancelled',
+	task: StoppedTask,
+	maxWaitMinutes?: number,
+): NodeOperationError {
+	const progress = task.progress === null ? '' : `, ${Math.round(task.progress * 100)}% done`;
+	const last = `(last status: ${task.apiStatus}${progress})`;
+	const message =
+		reason === 'timeout'
+			? `Vidu task ${task.id} did not finish within ${maxWaitMinutes} minutes ${last}`
+			: `Stopped waiting for Vidu task ${task.id}: the execution was cancelled ${last}`;
+	const error = new NodeOperationError(ctx.node, message, {
+		description: `The task keeps running at the provider and is paid for: do not submit it again. Fetch its result later with the Get Task operation and task ID ${task.id}${reason === 'timeout' ? ', or raise Max Wait (Minutes) in Wait Options' : ''}.`,
+		itemIndex: ctx.itemIndex,
+	});
+	return tagged(error, task.id);
+}
+
+/** Cancelled while a request was in flight: for a submission, the task may exist already. */
+export function cancelledDuringRequestError(ctx: ErrorContext): NodeOperationError {
+	if (ctx.phase === 'status' && ctx.taskId) {
+		return waitStoppedError(ctx, 'cancelled', { id: ctx.taskId, apiStatus: 'unknown', progress: null });
+	}
+	return new NodeOperationError(ctx.node, 'The execution was cancelled while the task was being submitted', {
+		description: MAYBE_CREATED.trim(),
 		itemIndex: ctx.itemIndex,
 	});
 }

@@ -1,5 +1,5 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, sleep, updateDisplayOptions } from 'n8n-workflow';
+import { sleep, updateDisplayOptions } from 'n8n-workflow';
 
 import { downloadProperties } from '../../descriptions/download.description';
 import { generationOptions, modelProperty, promptProperty } from '../../descriptions/generation.description';
@@ -10,9 +10,9 @@ import {
 	waitOptions,
 } from '../../descriptions/waiting.description';
 import { buildCreateBody } from '../../helpers/body';
-import type { Task } from '../../helpers/task';
 import { type Clock, waitForTask } from '../../helpers/wait';
 import type { ViduClient } from '../../transport/client';
+import { waitStoppedError } from '../../transport/errors';
 import { readGenerationRequest } from './request';
 import { taskToItem } from './result';
 
@@ -31,26 +31,6 @@ export const clock: Clock = {
 	now: () => Date.now(),
 	sleep: async (ms) => await sleep(ms),
 };
-
-function waitStoppedError(
-	this: IExecuteFunctions,
-	reason: 'timeout' | 'cancelled',
-	lastTask: Task,
-	itemIndex: number,
-	maxWaitMinutes: number,
-) {
-	const progress = lastTask.progress === null ? '' : `, ${Math.round(lastTask.progress * 100)}% done`;
-	const message =
-		reason === 'timeout'
-			? `Vidu task ${lastTask.id} did not finish within ${maxWaitMinutes} minutes (last status: ${lastTask.apiStatus}${progress})`
-			: `Stopped waiting for Vidu task ${lastTask.id}: the execution was cancelled (last status: ${lastTask.apiStatus}${progress})`;
-	const error = new NodeOperationError(this.getNode(), message, {
-		description: `The task keeps running at the provider and is paid for: do not submit it again. Fetch its result later with the Get Task operation and task ID ${lastTask.id}${reason === 'timeout' ? ', or raise Max Wait (Minutes) in Wait Options' : ''}.`,
-		itemIndex,
-	});
-	error.context.taskId = lastTask.id;
-	return error;
-}
 
 export async function execute(
 	this: IExecuteFunctions,
@@ -76,7 +56,8 @@ export async function execute(
 		clock,
 	);
 	if (waited.outcome !== 'finished') {
-		throw waitStoppedError.call(this, waited.outcome, waited.task, itemIndex, maxWaitMinutes);
+		const errorContext = { node: this.getNode(), itemIndex, phase: 'status' as const, redact: client.redact };
+		throw waitStoppedError(errorContext, waited.outcome, waited.task, maxWaitMinutes);
 	}
 	return await taskToItem.call(this, client, waited.task, itemIndex, Math.round((clock.now() - started) / 100) / 10);
 }

@@ -1,0 +1,191 @@
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { runNode } from '../helpers/runNode';
+import { FAST_WAIT, useMock } from '../helpers/setup';
+import { ViduMock } from '../mock/viduMock';
+
+const { mock, run } = useMock();
+const URL_IMAGE = { imageSource: 'url', imageUrl: 'https://example.com/a.png' };
+const generate = (extra: Record<string, unknown> = {}) => ({
+	operation: 'generate',
+	...URL_IMAGE,
+	waitOptions: FAST_WAIT,
+	...extra,
+});
+
+describe('failed tasks', () => {
+	it.each([
+		['{code, error_message}', { code: 8008003098, error_message: 'Generation failed' }, 'Generation failed (code 8008003098)'],
+		['{code, message} with a string code', { code: '8008003004', message: 'bad pixels' }, 'Invalid image (code 8008003004)'],
+		['a plain string', 'the model gave up', 'the model gave up'],
+		['an unknown code', { code: 77, message: 'odd' }, 'odd (code 77)'],
+	])('names the code and its meaning when error is %s', async (_shape, error, expected) => {
+		mock().scriptTasks({ finalStatus: 'FAILED', error });
+		const failure = await run({ parameters: generate() }).catch((e: unknown) => e);
+		expect(failure).toBeInstanceOf(NodeApiError);
+		expect((failure as NodeApiError).message).toBe(`Vidu task task_1 failed: ${expected}`);
+		expect((failure as NodeApiError).context.itemIndex).toBe(0);
+		expect((failure as NodeApiError).context.taskId).toBe('task_1');
+	});
+
+	it('says what to do about a known code', async () => {
+		mock().scriptTasks({ finalStatus: 'failed', error: { code: 8008003099, message: 'upstream down' } });
+		await expect(run({ parameters: generate() })).rejects.toMatchObject({
+			description: expect.stringMatching(/upstream down.*temporarily unavailable/),
+		});
+	});
+
+	it('fails fast when the create answer is already failed', async () => {
+		mock().scriptTasks({ terminalOnCreate: true, finalStatus: 'failed', error: { code: 8008003001, message: 'no image' } });
+		await expect(run({ parameters: generate() })).rejects.toThrow('Vidu task task_1 failed: Missing image (code 8008003001)');
+		expect(mock().polls).toHaveLength(0);
+	});
+});
+
+describe('HTTP errors', () => {
+	it.each([
+		[401, { message: 'invalid key' }, /rejected the API key/, /invalid key/],
+		[403, { error: 'insufficient balance' }, /insufficient balance or permission/, /insufficient balance/],
+		[429, { error: { code: 429, message: 'slow down' } }, /rate limiting/, /slow down/],
+		[500, { status: { code: 500, message: 'boom' } }, /internal problem \(HTTP 500\)/, /boom.*may have been created/],
+		[400, { error: { code: 8008003002, error_message: 'bad seed' } }, /refused the request \(HTTP 400\)/, /bad seed/],
+	])('maps HTTP %i on submission to its own message', async (status, body, message, description) => {
+		mock().fault({ route: 'create', status, body });
+		const failure = (await run({ parameters: generate() }).catch((e: unknown) => e)) as NodeApiError;
+		expect(failure).toBeInstanceOf(NodeApiError);
+		expect(failure.message).toMatch(message);
+		expect(failure.description).toMatch(description);
+		expect(failure.httpCode).toBe(String(status));
+	});
+
+	it('names the task when a status check fails', async () => {
+		mock().scriptTasks({ pollsBeforeDone: 2 }).fault({ route: 'poll', status: 401, body: { message: 'key revoked' } });
+		await expect(run({ parameters: generate() })).rejects.toThrow(/rejected the API key \(HTTP 401\) \[task task_1\]/);
+	});
+
+	it('says the base URL is unreachable in plain words', async () => {
+		const closed = await new ViduMock().start();
+		const url = closed.url;
+		await closed.stop();
+		const failure = (await runNode({ parameters: generate(), credential: { apiKey: 'k', baseUrl: url } }).catch(
+			(e: unknown) => e,
+		)) as NodeApiError;
+		expect(failure.message).toBe(`Could not reach the Vidu API at ${url}/model/v1/generation: the connection was refused`);
+		expect(failure.description).toMatch(/Base URL.*ECONNREFUSED/);
+	});
+
+	it('explains a create answer without an id', async () => {
+		mock().fault({ route: 'create', status: 200, body: { status: 'failed', message: 'quota exceeded' } });
+		await expect(run({ parameters: generate() })).rejects.toMatchObject({
+			message: expect.stringContaining('the create response has no task id'),
+			description: expect.stringContaining('quota exceeded'),
+		});
+	});
+
+	it('explains a body that is not JSON', async () => {
+		mock().fault({ route: 'create', status: 200, rawBody: '<html>gateway</html>' });
+		await expect(run({ parameters: generate() })).rejects.toThrow(/not JSON/);
+	});
+
+	it('refuses a completed task without a video URL', async () => {
+		mock().scriptTasks({ videoCount: 0 });
+		await expect(run({ parameters: generate() })).rejects.toThrow('completed but carries no video URL [task task_1]');
+	});
+});
+
+describe('Continue On Fail', () => {
+	it('turns each failure into an error item for its input item and goes on', async () => {
+		mock().scriptTasks({}, { finalStatus: 'failed', error: { code: 8008003098, message: 'no luck' } }, {});
+		const output = await run({
+			parameters: generate({ imageUrl: '={{ $json.url }}' }),
+			items: [
+				{ json: { url: 'https://example.com/1.png' } },
+				{ json: { url: 'https://example.com/2.png' } },
+				{ json: { url: 'ftp://example.com/3.png' } },
+				{ json: { url: 'https://example.com/4.png' } },
+			],
+			continueOnFail: true,
+		});
+		expect(output.map((o) => o.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }, { item: 3 }]);
+		expect(output[0].json.videoUrl).toBe(`${mock().url}/cdn/task_1.mp4`);
+		expect(output[1].json).toMatchObject({ error: 'Vidu task task_2 failed: Generation failed (code 8008003098)', taskId: 'task_2' });
+		expect(output[2].json.error).toMatch(/Image URL: "ftp:\/\/example.com\/3.png" is not an http\(s\) URL/);
+		expect(output[2].json.taskId).toBeUndefined();
+		expect(output[3].json.taskId).toBe('task_3');
+		expect(mock().creates).toHaveLength(3);
+	});
+
+	it('stops at the first failure without it', async () => {
+		mock().scriptTasks({ finalStatus: 'failed' });
+		await expect(
+			run({ parameters: generate(), items: [{ json: {} }, { json: {} }] }),
+		).rejects.toThrow(/task_1 failed/);
+		expect(mock().creates).toHaveLength(1);
+	});
+});
+
+describe('giving up waiting', () => {
+	it('reports the task id when the maximum wait runs out, without submitting again', async () => {
+		mock().scriptTasks({ pollsBeforeDone: 1_000_000, runningStates: ['processing'] });
+		const failure = (await run({
+			parameters: generate({ waitOptions: { pollIntervalSeconds: 0.01, maxWaitMinutes: 0.003 } }),
+		}).catch((e: unknown) => e)) as NodeOperationError;
+		expect(failure).toBeInstanceOf(NodeOperationError);
+		expect(failure.message).toMatch(/^Vidu task task_1 did not finish within 0.003 minutes \(last status: processing, \d+% done\)$/);
+		expect(failure.description).toMatch(/Get Task .*task_1/);
+		expect(mock().creates).toHaveLength(1);
+	});
+
+	it('puts the task id of a timed-out task into its Continue On Fail item', async () => {
+		mock().scriptTasks({ pollsBeforeDone: 1_000_000 });
+		const [item] = await run({
+			parameters: generate({ waitOptions: { pollIntervalSeconds: 0.01, maxWaitMinutes: 0.002 } }),
+			continueOnFail: true,
+		});
+		expect(item.json).toMatchObject({ taskId: 'task_1', error: expect.stringContaining('did not finish') });
+	});
+
+	it('stops polling as soon as the execution is cancelled, naming the task', async () => {
+		mock().scriptTasks({ pollsBeforeDone: 1_000_000 });
+		const controller = new AbortController();
+		mock().onRequest = (request) => {
+			if (request.method === 'GET') controller.abort();
+		};
+		const failure = (await run({
+			parameters: generate({ waitOptions: { pollIntervalSeconds: 0.01, maxWaitMinutes: 10 } }),
+			abortSignal: controller.signal,
+		}).catch((e: unknown) => e)) as NodeOperationError;
+		expect(failure.message).toMatch(/^Stopped waiting for Vidu task task_1: the execution was cancelled/);
+		expect(failure.context.taskId).toBe('task_1');
+		expect(mock().polls).toHaveLength(1);
+	});
+
+	it('warns that a submission cancelled in flight may have been created', async () => {
+		const controller = new AbortController();
+		mock().fault({ route: 'create', delayMs: 2_000 });
+		mock().onRequest = (request) => {
+			if (request.method === 'POST') controller.abort();
+		};
+		await expect(run({ parameters: generate(), abortSignal: controller.signal })).rejects.toMatchObject({
+			message: 'The execution was cancelled while the task was being submitted',
+			description: expect.stringContaining('may have been created'),
+		});
+	});
+});
+
+describe('the API key', () => {
+	it('never appears in an error, even when the API echoes it', async () => {
+		const key = mock().apiKey;
+		mock().fault({ route: 'create', status: 400, body: { message: `bad request from Bearer ${key}` } });
+		const failure = (await run({ parameters: generate() }).catch((e: unknown) => e)) as NodeApiError;
+		expect(JSON.stringify({ m: failure.message, d: failure.description, c: failure.context, x: failure.cause })).not.toContain(key);
+		expect(failure.description).toContain('Bearer ***');
+	});
+
+	it('never appears in a Continue On Fail item', async () => {
+		const key = mock().apiKey;
+		mock().scriptTasks({ finalStatus: 'failed', error: { code: 1, message: `echo ${key}` } });
+		const output = await run({ parameters: generate(), continueOnFail: true });
+		expect(JSON.stringify(output)).not.toContain(key);
+	});
+});

@@ -1,0 +1,82 @@
+import { readBinary } from '../helpers/runNode';
+import { FAST_WAIT, useMock } from '../helpers/setup';
+
+const { mock, run } = useMock();
+const URL_IMAGE = { imageSource: 'url', imageUrl: 'https://example.com/a.png' };
+
+describe('Submit Only', () => {
+	it('outputs the task id at once without polling', async () => {
+		mock().scriptTasks({ pollsBeforeDone: 5 });
+		const [item] = await run({ parameters: { operation: 'submit', ...URL_IMAGE } });
+		expect(mock().creates).toHaveLength(1);
+		expect(mock().polls).toHaveLength(0);
+		expect(item.json).toMatchObject({ taskId: 'task_1', status: 'in_progress', apiStatus: 'in_progress', videoUrl: null });
+		expect(item.json.usage).toEqual({ cost: null, costRaw: null, discount: null });
+	});
+
+	it('outputs the video when the create answer is already completed', async () => {
+		mock().scriptTasks({ terminalOnCreate: true });
+		const [item] = await run({ parameters: { operation: 'submit', ...URL_IMAGE } });
+		expect(item.json).toMatchObject({ taskId: 'task_1', status: 'completed', videoUrl: `${mock().url}/cdn/task_1.mp4` });
+	});
+});
+
+describe('Get Task', () => {
+	it('reports a running task with its progress', async () => {
+		mock().scriptTasks({ pollsBeforeDone: 3, runningStates: ['processing'] });
+		const [submitted] = await run({ parameters: { operation: 'submit', ...URL_IMAGE } });
+		const [item] = await run({ parameters: { operation: 'getTask', taskId: submitted.json.taskId as string } });
+		expect(item.json).toMatchObject({ taskId: 'task_1', status: 'in_progress', apiStatus: 'processing', progress: 0.25, videoUrl: null });
+	});
+
+	it('outputs the same shape as Generate for a finished task, and can download it', async () => {
+		mock().scriptTasks({ pollsBeforeDone: 0 }, { pollsBeforeDone: 0 });
+		const [generated] = await run({ parameters: { operation: 'generate', ...URL_IMAGE, waitOptions: FAST_WAIT } });
+		const [fetched] = await run({ parameters: { operation: 'getTask', taskId: 'task_1', downloadVideo: true } });
+		expect(Object.keys(fetched.json).sort()).toEqual(Object.keys(generated.json).sort());
+		expect({ ...fetched.json, elapsedSeconds: 0 }).toEqual({ ...generated.json, elapsedSeconds: 0 });
+		expect(fetched.json.elapsedSeconds).toBeNull();
+		expect((await readBinary(fetched.binary!.data)).equals(mock().videoBytes)).toBe(true);
+	});
+
+	it('explains an unknown task id', async () => {
+		await expect(run({ parameters: { operation: 'getTask', taskId: 'task_404' } })).rejects.toMatchObject({
+			message: expect.stringContaining('not found'),
+			description: expect.stringContaining('task ID'),
+		});
+	});
+});
+
+describe('task state spellings', () => {
+	it.each([
+		[['pending', 'processing'], 'completed'],
+		[['queued', 'in_queue'], 'done'],
+		[['IN_PROGRESS', 'Processing'], 'COMPLETED'],
+		[['created', 'queueing', 'something_new'], 'success'],
+	])('treats %j as running and %s as finished', async (runningStates, finalStatus) => {
+		mock().scriptTasks({ pollsBeforeDone: runningStates.length, runningStates, finalStatus });
+		const [item] = await run({ parameters: { operation: 'generate', ...URL_IMAGE, waitOptions: FAST_WAIT } });
+		expect(mock().polls).toHaveLength(runningStates.length + 1);
+		expect(item.json).toMatchObject({ status: 'completed', apiStatus: finalStatus, videoUrl: `${mock().url}/cdn/task_1.mp4` });
+	});
+
+	it('accepts task_id instead of id, video_url entries and no progress field', async () => {
+		mock().scriptTasks({ idField: 'task_id', videoType: 'video_url', progress: false, pollsBeforeDone: 1 });
+		const [item] = await run({ parameters: { operation: 'generate', ...URL_IMAGE, waitOptions: FAST_WAIT } });
+		expect(item.json).toMatchObject({ taskId: 'task_1', videoUrl: `${mock().url}/cdn/task_1.mp4` });
+		expect(item.json.videos).toEqual([{ type: 'video_url', url: `${mock().url}/cdn/task_1.mp4` }]);
+	});
+
+	it('lists every video and takes the first as videoUrl', async () => {
+		mock().scriptTasks({ videoCount: 2 });
+		const [item] = await run({ parameters: { operation: 'generate', ...URL_IMAGE, waitOptions: FAST_WAIT } });
+		expect(item.json.videoUrl).toBe(`${mock().url}/cdn/task_1.mp4`);
+		expect(item.json.videos).toHaveLength(2);
+	});
+
+	it('keeps an empty cost string as null cost with the raw string', async () => {
+		mock().scriptTasks({ usage: { cost: '', discount: 0 } });
+		const [item] = await run({ parameters: { operation: 'generate', ...URL_IMAGE, waitOptions: FAST_WAIT } });
+		expect(item.json.usage).toEqual({ cost: null, costRaw: '', discount: 0 });
+	});
+});

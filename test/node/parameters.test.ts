@@ -1,0 +1,106 @@
+import { FAST_WAIT, sentParams, useMock } from '../helpers/setup';
+
+const { mock, run } = useMock();
+const URL_IMAGE = { imageSource: 'url', imageUrl: 'https://example.com/a.png' };
+
+describe('request parameters', () => {
+	it('sends every API parameter under its API name with the API type', async () => {
+		await run({
+			parameters: {
+				operation: 'submit',
+				...URL_IMAGE,
+				prompt: 'waves roll in',
+				options: {
+					audio: true,
+					voiceId: 'host_female',
+					isRec: true,
+					bgm: true,
+					duration: 5,
+					seed: 42,
+					resolution: '1080p',
+					movementAmplitude: 'large',
+					payload: '{"order":7}',
+					offPeak: true,
+					watermark: true,
+					wmPosition: 1,
+					wmUrl: 'https://example.com/logo.png',
+					callbackUrl: 'https://example.com/hook',
+				},
+			},
+		});
+		expect(mock().creates[0].body).toEqual({
+			model: 'viduq1_img2video',
+			input: [
+				{
+					params: {
+						images: ['https://example.com/a.png'],
+						prompt: 'waves roll in',
+						audio: true,
+						voice_id: 'host_female',
+						is_rec: true,
+						bgm: true,
+						duration: 5,
+						seed: 42,
+						resolution: '1080p',
+						movement_amplitude: 'large',
+						payload: '{"order":7}',
+						off_peak: true,
+						watermark: true,
+						wm_position: 1,
+						wm_url: 'https://example.com/logo.png',
+						callback_url: 'https://example.com/hook',
+					},
+				},
+			],
+		});
+	});
+
+	it('sends only the image when nothing else is set', async () => {
+		await run({ parameters: { operation: 'submit', ...URL_IMAGE } });
+		expect(sentParams(mock())).toEqual({ images: ['https://example.com/a.png'] });
+	});
+
+	it('never sends empty text fields, even when added to Options', async () => {
+		await run({
+			parameters: {
+				operation: 'submit',
+				...URL_IMAGE,
+				prompt: '   ',
+				options: { audio: true, voiceId: '', payload: '', callbackUrl: '', watermark: true, wmUrl: '' },
+			},
+		});
+		expect(sentParams(mock())).toEqual({ images: ['https://example.com/a.png'], audio: true, watermark: true });
+	});
+
+	it('sends false booleans and a zero seed the user chose explicitly', async () => {
+		await run({
+			parameters: { operation: 'submit', ...URL_IMAGE, options: { audio: false, bgm: false, seed: 0, watermark: false } },
+		});
+		expect(sentParams(mock())).toEqual({
+			images: ['https://example.com/a.png'],
+			audio: false,
+			bgm: false,
+			seed: 0,
+			watermark: false,
+		});
+	});
+
+	it('leaves out the voice without audio and the watermark fields without a watermark', async () => {
+		await run({
+			parameters: {
+				operation: 'submit',
+				...URL_IMAGE,
+				options: { voiceId: 'host', wmPosition: 2, wmUrl: 'https://example.com/l.png' },
+			},
+		});
+		expect(sentParams(mock())).toEqual({ images: ['https://example.com/a.png'] });
+	});
+
+	it('resolves expressions per item', async () => {
+		await run({
+			parameters: { operation: 'generate', ...URL_IMAGE, prompt: '={{ "shot " + $json.n }}', waitOptions: FAST_WAIT },
+			items: [{ json: { n: 1 } }, { json: { n: 2 } }],
+		});
+		expect([sentParams(mock(), 0).prompt, sentParams(mock(), 1).prompt]).toEqual(['shot 1', 'shot 2']);
+	});
+});

@@ -1,0 +1,27 @@
+import { buildCreateBody } from '../../nodes/Vidu/helpers/body';
+
+const image = 'data:image/png;base64,AAAA';
+
+describe('buildCreateBody', () => {
+	it('wraps parameters as {model, input: [{params}]}', () => {
+		expect(buildCreateBody({ model: 'viduq1_img2video', image, prompt: 'hi', options: { seed: 3 } })).toEqual({
+			model: 'viduq1_img2video',
+			input: [{ params: { images: [image], prompt: 'hi', seed: 3 } }],
+		});
+	});
+
+	it('drops undefined, null and blank values but keeps false and 0', () => {
+		const body = buildCreateBody({
+			model: 'viduq1_img2video',
+			image,
+			prompt: '',
+			options: { payload: ' ', callbackUrl: undefined, seed: 0, bgm: false, wmUrl: null as unknown as string },
+		});
+		expect(body.input).toEqual([{ params: { images: [image], seed: 0, bgm: false } }]);
+	});
+
+	it('keeps a prompt with surrounding spaces exactly as typed', () => {
+		const body = buildCreateBody({ model: 'viduq1_img2video', image, prompt: '  slow zoom ', options: {} });
+		expect(body.input).toEqual([{ params: { images: [image], prompt: '  slow zoom ' } }]);
+	});
+});

@@ -1,0 +1,101 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import type { INodeProperties } from 'n8n-workflow';
+
+import { ViduApi } from '../../credentials/ViduApi.credentials';
+import { Vidu } from '../../nodes/Vidu/Vidu.node';
+
+/** The request parameters listed on the Vidu Q1 image-to-video reference page. */
+const API_PARAMETERS = [
+	'model',
+	'images',
+	'prompt',
+	'audio',
+	'voice_id',
+	'is_rec',
+	'bgm',
+	'duration',
+	'seed',
+	'resolution',
+	'movement_amplitude',
+	'payload',
+	'off_peak',
+	'watermark',
+	'wm_position',
+	'wm_url',
+	'callback_url',
+];
+
+const flatten = (properties: INodeProperties[]): INodeProperties[] =>
+	properties.flatMap((p) => [p, ...flatten((p.options ?? []).filter((o): o is INodeProperties => 'type' in o))]);
+
+describe('node description', () => {
+	const { description } = new Vidu();
+	const all = flatten(description.properties);
+
+	it('exposes every optional API parameter in Options, naming the API field', () => {
+		const options = all.find((p) => p.name === 'options' && p.type === 'collection')!;
+		const texts = (options.options as INodeProperties[]).map((o) => o.description ?? '');
+		for (const name of API_PARAMETERS.filter((n) => !['model', 'images', 'prompt'].includes(n))) {
+			expect(texts.some((t) => t.includes(`API: ${name}`))).toBe(true);
+		}
+	});
+
+	it('keeps Options alphabetical, as n8n does', () => {
+		const options = all.find((p) => p.name === 'options')!;
+		const names = (options.options as INodeProperties[]).map((o) => o.displayName);
+		expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b)));
+	});
+
+	it('offers Vidu Q1 as the model and the three image sources', () => {
+		expect(all.find((p) => p.name === 'model')?.options).toEqual([
+			expect.objectContaining({ name: 'Vidu Q1', value: 'viduq1_img2video' }),
+		]);
+		expect((all.find((p) => p.name === 'imageSource')?.options ?? []).map((o) => (o as { value: string }).value)).toEqual([
+			'binary',
+			'url',
+			'base64',
+		]);
+	});
+
+	it('is usable as a tool and uses the Vidu credential', () => {
+		expect(description.usableAsTool).toBe(true);
+		expect(description.credentials).toEqual([{ name: 'viduApi', required: true }]);
+	});
+});
+
+describe('credential', () => {
+	const credential = new ViduApi();
+
+	it('keeps the key secret and defaults the base URL', () => {
+		expect(credential.properties.find((p) => p.name === 'apiKey')?.typeOptions?.password).toBe(true);
+		expect(credential.properties.find((p) => p.name === 'baseUrl')?.default).toBe('https://cloud.vtrix.ai');
+	});
+
+	it('tells a rejected key apart from a wrong base URL', () => {
+		const messages = Object.fromEntries(
+			(credential.test.rules ?? []).map((rule) => [(rule.properties as { value: number }).value, rule.properties.message]),
+		);
+		expect(messages[401]).toMatch(/key was rejected/);
+		expect(messages[403]).toMatch(/balance|permission/);
+		expect(messages[404]).toMatch(/Base URL/);
+	});
+});
+
+describe('example workflows', () => {
+	const dir = join(__dirname, '..', '..', 'examples');
+	const known = new Set(flatten(new Vidu().description.properties).map((p) => p.name));
+
+	it.each(readdirSync(dir).filter((f) => f.endsWith('.json')))('%s only sets parameters the node has', (file) => {
+		const workflow = JSON.parse(readFileSync(join(dir, file), 'utf8')) as {
+			nodes: Array<{ type: string; parameters: Record<string, unknown> }>;
+		};
+		const viduNodes = workflow.nodes.filter((n) => n.type === 'n8n-nodes-vidu.vidu');
+		expect(viduNodes.length).toBeGreaterThan(0);
+		for (const node of viduNodes) {
+			const unknown = Object.keys(node.parameters).filter((name) => !known.has(name));
+			expect(unknown).toEqual([]);
+		}
+	});
+});

@@ -1,0 +1,77 @@
+import { parseUsage, taskToJson } from '../../nodes/Vidu/helpers/output';
+import { parseTask, parseTaskError, stateOf } from '../../nodes/Vidu/helpers/task';
+import { apiMessageOf } from '../../nodes/Vidu/transport/errors';
+
+describe('stateOf', () => {
+	it.each(['completed', 'COMPLETED', 'done', 'Success', 'succeeded'])('%s is completed', (s) => expect(stateOf(s)).toBe('completed'));
+	it.each(['failed', 'FAILED', 'error', 'cancelled', 'canceled'])('%s is failed', (s) => expect(stateOf(s)).toBe('failed'));
+	it.each(['in_progress', 'pending', 'processing', 'queued', 'in_queue', 'created', 'queueing', 'brand_new', ''])(
+		'%s is still running',
+		(s) => expect(stateOf(s)).toBe('running'),
+	);
+});
+
+describe('parseTaskError', () => {
+	it.each([
+		['the model gave up', { message: 'the model gave up' }],
+		[{ code: 8008003098, message: 'Generation failed' }, { code: 8008003098, message: 'Generation failed' }],
+		[{ code: '8008003004', error_message: 'Invalid image' }, { code: '8008003004', message: 'Invalid image' }],
+		[{ code: 5 }, { code: 5, message: '' }],
+		[null, null],
+		['', null],
+	])('reads %j', (input, expected) => expect(parseTaskError(input)).toEqual(expected));
+});
+
+describe('parseTask', () => {
+	it('returns undefined without an id, so the caller can report a broken answer', () => {
+		expect(parseTask({ status: 'completed' })).toBeUndefined();
+		expect(parseTask('<html>')).toBeUndefined();
+		expect(parseTask(null)).toBeUndefined();
+	});
+
+	it('reads task_id, numeric ids and string progress', () => {
+		expect(parseTask({ task_id: 'x', status: 'processing', progress: '0.5' })).toMatchObject({ id: 'x', progress: 0.5 });
+		expect(parseTask({ id: 42, status: 'pending' })).toMatchObject({ id: '42', state: 'running' });
+	});
+
+	it('collects video entries and ignores entries without a URL', () => {
+		const task = parseTask({
+			id: 'a',
+			status: 'completed',
+			output: [{ content: [{ type: 'video', url: 'u1' }, { type: 'video' }, { type: 'video', url: 'u2' }] }],
+		});
+		expect(task?.videos).toEqual([
+			{ type: 'video', url: 'u1' },
+			{ type: 'video', url: 'u2' },
+		]);
+	});
+});
+
+describe('parseUsage', () => {
+	it.each([
+		[{ cost: '0.2000', discount: 1 }, { cost: 0.2, costRaw: '0.2000', discount: 1 }],
+		[{ cost: '' }, { cost: null, costRaw: '', discount: null }],
+		[{ cost: 0.35 }, { cost: 0.35, costRaw: '0.35', discount: null }],
+		[{ cost: 'n/a', discount: 'x' }, { cost: null, costRaw: 'n/a', discount: null }],
+		[null, { cost: null, costRaw: null, discount: null }],
+	])('reads %j', (input, expected) => expect(parseUsage(input)).toEqual(expected));
+});
+
+describe('taskToJson', () => {
+	it('never leaves a field undefined', () => {
+		const json = taskToJson(parseTask({ id: 'a', status: 'processing' })!, null);
+		for (const [key, value] of Object.entries(json)) expect([key, value]).not.toEqual([key, undefined]);
+	});
+});
+
+describe('apiMessageOf', () => {
+	it.each([
+		[{ message: 'm1' }, 'm1'],
+		[{ error: 'm2' }, 'm2'],
+		[{ error: { code: 1, message: 'm3' } }, 'm3'],
+		[{ error: { code: 1, error_message: 'm4' } }, 'm4'],
+		[{ status: { code: 500, message: 'm5' } }, 'm5'],
+		['plain text', 'plain text'],
+		[{}, undefined],
+	])('finds the message in %j', (body, expected) => expect(apiMessageOf(body)).toBe(expected));
+});
