@@ -9,11 +9,10 @@ import {
 	DEFAULT_POLL_INTERVAL_SECONDS,
 	waitOptions,
 } from '../../descriptions/waiting.description';
-import { buildCreateBody } from '../../helpers/body';
 import { type Clock, waitForTask } from '../../helpers/wait';
 import type { ViduClient } from '../../transport/client';
 import { waitStoppedError } from '../../transport/errors';
-import { readGenerationRequest } from './request';
+import { readCreateBody } from './request';
 import { taskToItem } from './result';
 
 const properties: INodeProperties[] = [
@@ -37,14 +36,14 @@ export async function execute(
 	client: ViduClient,
 	itemIndex: number,
 ): Promise<INodeExecutionData> {
-	const request = await readGenerationRequest.call(this, itemIndex);
+	const body = await readCreateBody.call(this, itemIndex);
 	const wait = this.getNodeParameter('waitOptions', itemIndex, {}) as {
 		pollIntervalSeconds?: number;
 		maxWaitMinutes?: number;
 	};
 	const maxWaitMinutes = wait.maxWaitMinutes ?? DEFAULT_MAX_WAIT_MINUTES;
 	const started = clock.now();
-	const submitted = await client.submit(buildCreateBody(request), itemIndex);
+	const submitted = await client.submit(body, itemIndex);
 	const waited = await waitForTask(
 		submitted,
 		async (id) => await client.getTask(id, itemIndex),

@@ -1,22 +1,21 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { sniffImage } from '../../helpers/image';
+import { checkImageBytes, checkImageUrl, type InputProblem } from '../../helpers/validate';
 
 type ImageSource = 'binary' | 'url' | 'base64';
 
 const DATA_URI = /^data:([^;,]*)(;[^,]*)?,/i;
 
+export function inputError(this: IExecuteFunctions, problem: InputProblem, itemIndex: number): NodeOperationError {
+	return new NodeOperationError(this.getNode(), problem.message, { description: problem.description, itemIndex });
+}
+
 function toDataUri(this: IExecuteFunctions, bytes: Buffer, field: string, itemIndex: number): string {
-	const sniffed = sniffImage(bytes);
-	if (!sniffed.supported) {
-		throw new NodeOperationError(this.getNode(), `${field}: the image is ${sniffed.label}, not PNG, JPEG or WebP`, {
-			description: 'Vidu accepts PNG, JPEG and WebP images only. Convert the image first (for example with the Edit Image node).',
-			itemIndex,
-		});
-	}
+	const checked = checkImageBytes(bytes, field);
+	if (checked.problem) throw inputError.call(this, checked.problem, itemIndex);
 	// The MIME type comes from the bytes: file names and declared types are often wrong.
-	return `data:${sniffed.mime};base64,${bytes.toString('base64')}`;
+	return `data:${checked.mime};base64,${bytes.toString('base64')}`;
 }
 
 async function fromBinary(this: IExecuteFunctions, itemIndex: number): Promise<string> {
@@ -32,25 +31,26 @@ async function fromBinary(this: IExecuteFunctions, itemIndex: number): Promise<s
 		});
 	}
 	const bytes = await this.helpers.getBinaryDataBuffer(itemIndex, field);
-	return toDataUri.call(this, bytes, 'Input Data Field Name', itemIndex);
+	return toDataUri.call(this, bytes, `Input Data Field Name ("${field}")`, itemIndex);
 }
 
 function fromUrl(this: IExecuteFunctions, itemIndex: number): string {
-	const url = String(this.getNodeParameter('imageUrl', itemIndex)).trim();
-	if (!/^https?:\/\/[^\s/]+/i.test(url)) {
-		throw new NodeOperationError(this.getNode(), `Image URL: "${url.slice(0, 100)}" is not an http(s) URL`, {
-			description: 'Give a public link starting with http:// or https://, or pick another Image Source.',
-			itemIndex,
-		});
-	}
+	const url = String(this.getNodeParameter('imageUrl', itemIndex) ?? '').trim();
+	const problem = checkImageUrl(url);
+	if (problem) throw inputError.call(this, problem, itemIndex);
 	return url;
 }
 
 function fromBase64(this: IExecuteFunctions, itemIndex: number): string {
-	const text = String(this.getNodeParameter('imageData', itemIndex)).trim();
+	const text = String(this.getNodeParameter('imageData', itemIndex) ?? '').trim();
 	const payload = text.replace(DATA_URI, '').replace(/\s+/g, '');
-	const isBase64 = payload.length > 0 && payload.length % 4 !== 1 && /^[A-Za-z0-9+/_-]+={0,2}$/.test(payload);
-	if (!isBase64) {
+	if (payload === '') {
+		throw new NodeOperationError(this.getNode(), 'Image Data is empty', {
+			description: 'Map the base64 text or data URI of the image from the previous node, or pick another Image Source.',
+			itemIndex,
+		});
+	}
+	if (payload.length % 4 === 1 || !/^[A-Za-z0-9+/_-]+={0,2}$/.test(payload)) {
 		throw new NodeOperationError(this.getNode(), 'Image Data: the text is not valid base64', {
 			description: `Expected base64 text or a data URI such as data:image/png;base64,iVBOR…; got "${text.slice(0, 40)}${text.length > 40 ? '…' : ''}".`,
 			itemIndex,

@@ -3,9 +3,8 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { generationOptions, modelProperty, promptProperty } from '../../descriptions/generation.description';
 import { imageProperties } from '../../descriptions/image.description';
-import { buildCreateBody } from '../../helpers/body';
 import type { ViduClient } from '../../transport/client';
-import { readGenerationRequest } from './request';
+import { readCreateBody } from './request';
 import { taskToItem } from './result';
 
 const properties: INodeProperties[] = [modelProperty, ...imageProperties, promptProperty, generationOptions];
@@ -17,7 +16,7 @@ export async function execute(
 	client: ViduClient,
 	itemIndex: number,
 ): Promise<INodeExecutionData> {
-	const request = await readGenerationRequest.call(this, itemIndex);
-	const task = await client.submit(buildCreateBody(request), itemIndex);
+	const body = await readCreateBody.call(this, itemIndex);
+	const task = await client.submit(body, itemIndex);
 	return await taskToItem.call(this, client, task, itemIndex, 0);
 }

@@ -1,0 +1,23 @@
+/** The API's documented limits (vidu-q1-img2video reference). MB is taken as 10^6 bytes: the strict reading. */
+export const LIMITS = {
+	imageBytes: 50_000_000,
+	requestBytes: 20_000_000,
+	promptChars: 2000,
+	payloadChars: 1_048_576,
+	/** Width:height must stay within 1:4 … 4:1. */
+	maxAspect: 4,
+	models: ['viduq1_img2video'],
+	durations: [5],
+	resolutions: ['1080p'],
+	movementAmplitudes: ['auto', 'small', 'medium', 'large'],
+	watermarkPositions: [1, 2, 3, 4],
+} as const;
+
+export const megabytes = (bytes: number): string => `${(bytes / 1_000_000).toFixed(1)} MB`;
+
+/** Base64 turns every 3 bytes into 4 characters. */
+export const base64Length = (bytes: number): number => Math.ceil(bytes / 3) * 4;
+
+/** The largest image whose data URI still fits a request body with `overhead` other bytes. */
+export const largestImageFitting = (overhead: number): number =>
+	Math.floor(((LIMITS.requestBytes - overhead) / 4) * 3);
