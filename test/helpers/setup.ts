@@ -1,20 +1,47 @@
+import { systemClock } from '../../nodes/Vidu/helpers/clock';
 import { ViduMock } from '../mock/viduMock';
 import { runNode, type RunOptions } from './runNode';
 
+/**
+ * The node's clock made virtual: its sleeps return at once and move its time forward, so polling
+ * intervals, backoff and maximum waits play out in full without the test sleeping. HTTP stays real.
+ */
+export function useVirtualClock(): { sleptMs: () => number; sleeps: number[] } {
+	const state = { offset: 0, sleeps: [] as number[] };
+	beforeEach(() => {
+		state.offset = 0;
+		state.sleeps.length = 0;
+		jest.spyOn(systemClock, 'now').mockImplementation(() => Date.now() + state.offset);
+		jest.spyOn(systemClock, 'sleep').mockImplementation(async (ms) => {
+			state.offset += ms;
+			state.sleeps.push(ms);
+		});
+	});
+	afterEach(() => jest.restoreAllMocks());
+	return { sleptMs: () => state.offset, sleeps: state.sleeps };
+}
+
 /** A mock API per test, and a runner already pointed at it with the right key. */
-export function useMock(): { mock: () => ViduMock; run: (options: Omit<RunOptions, 'credential'>) => ReturnType<typeof runNode> } {
+export function useMock(): {
+	mock: () => ViduMock;
+	run: (options: Omit<RunOptions, 'credential'>) => ReturnType<typeof runNode>;
+	clock: ReturnType<typeof useVirtualClock>;
+} {
+	const clock = useVirtualClock();
 	let current: ViduMock;
 	beforeEach(async () => {
 		current = await new ViduMock().start();
 	});
 	afterEach(async () => await current.stop());
 	return {
+		clock,
 		mock: () => current,
 		run: async (options) => await runNode({ ...options, credential: { apiKey: current.apiKey, baseUrl: current.url } }),
 	};
 }
 
-export const FAST_WAIT = { pollIntervalSeconds: 0.01, maxWaitMinutes: 1 };
+/** Real-looking wait settings: on the virtual clock they cost no real time. */
+export const FAST_WAIT = { pollIntervalSeconds: 5, maxWaitMinutes: 10 };
 
 type CreateBody = { model: string; input: Array<{ params: Record<string, unknown> }> };
 

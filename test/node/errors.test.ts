@@ -50,7 +50,7 @@ describe('HTTP errors', () => {
 		[500, { status: { code: 500, message: 'boom' } }, /internal problem \(HTTP 500\)/, /boom.*may have been created/],
 		[400, { error: { code: 8008003002, error_message: 'bad seed' } }, /refused the request \(HTTP 400\)/, /bad seed/],
 	])('maps HTTP %i on submission to its own message', async (status, body, message, description) => {
-		mock().fault({ route: 'create', status, body });
+		mock().fault({ route: 'create', status, body, times: 3 });
 		const failure = (await run({ parameters: generate() }).catch((e: unknown) => e)) as NodeApiError;
 		expect(failure).toBeInstanceOf(NodeApiError);
 		expect(failure.message).toMatch(message);

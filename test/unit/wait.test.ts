@@ -1,5 +1,6 @@
 import type { Task } from '../../nodes/Vidu/helpers/task';
-import { type Clock, waitForTask } from '../../nodes/Vidu/helpers/wait';
+import type { Clock } from '../../nodes/Vidu/helpers/clock';
+import { waitForTask } from '../../nodes/Vidu/helpers/wait';
 
 /** A clock that only moves when the code under test sleeps. */
 class FakeClock implements Clock {

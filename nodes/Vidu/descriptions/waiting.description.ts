@@ -2,6 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 export const DEFAULT_POLL_INTERVAL_SECONDS = 5;
 export const DEFAULT_MAX_WAIT_MINUTES = 10;
+export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 60;
 
 export const waitOptions: INodeProperties = {
 	displayName: 'Wait Options',
@@ -26,6 +27,15 @@ export const waitOptions: INodeProperties = {
 			typeOptions: { minValue: 1 },
 			default: DEFAULT_POLL_INTERVAL_SECONDS,
 			description: 'How often to ask the API whether the video is ready',
+		},
+		{
+			displayName: 'Request Timeout (Seconds)',
+			name: 'requestTimeoutSeconds',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: DEFAULT_REQUEST_TIMEOUT_SECONDS,
+			description:
+				'How long one request to the API may take. A status check that times out is retried; a submission is not, because the task may already exist.',
 		},
 	],
 };

@@ -1,31 +1,47 @@
 import type { IBinaryData, IDataObject, IExecuteFunctions, IHttpRequestMethods, IN8nHttpFullResponse } from 'n8n-workflow';
 
+import { type Clock, systemClock } from '../helpers/clock';
+import { parseRetryAfter, withRetries } from '../helpers/retry';
 import { parseTask, type Task } from '../helpers/task';
 import {
 	cancelledDuringRequestError,
-	type ErrorContext,
-	type Phase,
 	downloadError,
+	type ErrorContext,
 	httpStatusError,
 	malformedResponseError,
 	networkError,
+	type Phase,
+	retryHintsOf,
 } from './errors';
 
 export const CREDENTIAL_TYPE = 'viduApi';
 const CREATE_PATH = '/model/v1/generation';
 const TASK_PATH = '/model/v1/generation/task/';
-const REQUEST_TIMEOUT_MS = 60_000;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
+/** A refused submission (429, connection refused) is tried this many times in all. */
+const SUBMIT_ATTEMPTS = 3;
+/** A single status query (Get Task) has no wait budget of its own: a few tries. */
+const STATUS_ATTEMPTS = 4;
 
 interface ViduCredential extends IDataObject {
 	apiKey: string;
 	baseUrl?: string;
 }
 
+export interface CallSettings {
+	itemIndex: number;
+	timeoutMs?: number;
+	/** For status queries: keep retrying transient faults until this clock time (the maximum wait). */
+	retryUntil?: number;
+}
+
 /** Everything that talks to the Vidu API. Built once per execution; the only place HTTP happens. */
 export interface ViduClient {
-	submit(body: IDataObject, itemIndex: number): Promise<Task>;
-	getTask(taskId: string, itemIndex: number): Promise<Task>;
-	download(url: string, itemIndex: number, taskId: string): Promise<IBinaryData>;
+	/** Sends the create request. Retried only when it provably created nothing (429, refused connection). */
+	submit(body: IDataObject, call: CallSettings): Promise<Task>;
+	/** Asks for a task's state; a GET, so network faults, 5xx and 429 are retried with backoff. */
+	getTask(taskId: string, call: CallSettings): Promise<Task>;
+	download(url: string, call: CallSettings, taskId: string): Promise<IBinaryData>;
 	/** Removes the API key from any text that could reach the user. */
 	redact(text: string): string;
 }
@@ -47,17 +63,29 @@ function parseJsonBody(body: unknown): unknown {
 	}
 }
 
-export async function createClient(ctx: IExecuteFunctions): Promise<ViduClient> {
+const safeFileName = (taskId: string) => `${taskId.replace(/[^\w.-]+/g, '_')}.mp4`;
+
+export async function createClient(ctx: IExecuteFunctions, clock: Clock = systemClock): Promise<ViduClient> {
 	const credential = (await ctx.getCredentials(CREDENTIAL_TYPE)) as ViduCredential;
 	const baseUrl = (credential.baseUrl || 'https://cloud.vtrix.ai').trim().replace(/\/+$/, '');
 	const secret = String(credential.apiKey ?? '');
 	const redact = (text: string) => (secret.length >= 4 ? text.split(secret).join('***') : text);
 	const node = ctx.getNode();
+	const signal = ctx.getExecutionCancelSignal();
 
-	async function call(
+	const context = (call: CallSettings, phase: Phase, taskId?: string): ErrorContext => ({
+		node,
+		itemIndex: call.itemIndex,
+		phase,
+		taskId,
+		redact,
+	});
+
+	async function request(
 		method: IHttpRequestMethods,
 		path: string,
 		errorContext: ErrorContext,
+		call: CallSettings,
 		body?: IDataObject,
 	): Promise<unknown> {
 		const url = baseUrl + path;
@@ -68,48 +96,66 @@ export async function createClient(ctx: IExecuteFunctions): Promise<ViduClient> 
 				url,
 				body,
 				json: true,
-				timeout: REQUEST_TIMEOUT_MS,
+				timeout: call.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
 				returnFullResponse: true,
 				ignoreHttpStatusErrors: true,
 			})) as IN8nHttpFullResponse;
 		} catch (error) {
-			if (ctx.getExecutionCancelSignal()?.aborted) throw cancelledDuringRequestError(errorContext);
+			if (signal?.aborted) throw cancelledDuringRequestError(errorContext);
 			throw networkError(errorContext, url, errorCodeOf(error));
 		}
 		const parsed = parseJsonBody(response.body);
-		if (response.statusCode >= 400) throw httpStatusError(errorContext, response.statusCode, parsed ?? response.body);
+		if (response.statusCode >= 400) {
+			const retryAfter = parseRetryAfter(response.headers?.['retry-after'], clock.now());
+			throw httpStatusError(errorContext, response.statusCode, parsed ?? response.body, retryAfter);
+		}
 		if (parsed === undefined) {
 			throw malformedResponseError(errorContext, `HTTP ${response.statusCode} with a body that is not JSON`, response.body);
 		}
 		return parsed;
 	}
 
-	const context = (itemIndex: number, phase: Phase, taskId?: string): ErrorContext => ({
-		node,
-		itemIndex,
-		phase,
-		taskId,
-		redact,
-	});
-
 	return {
 		redact,
-		async submit(body, itemIndex) {
-			const errorContext = context(itemIndex, 'submit');
-			const answer = await call('POST', CREATE_PATH, errorContext, body);
+		async submit(body, call) {
+			const errorContext = context(call, 'submit');
+			const answer = await withRetries(
+				async () => await request('POST', CREATE_PATH, errorContext, call, body),
+				{
+					advise: (error) => {
+						const hints = retryHintsOf(error);
+						return { retry: hints.notSent, retryAfterMs: hints.retryAfterMs };
+					},
+					maxAttempts: SUBMIT_ATTEMPTS,
+					signal,
+				},
+				clock,
+			);
 			const task = parseTask(answer);
 			if (!task) throw malformedResponseError(errorContext, 'the create response has no task id', answer);
 			return task;
 		},
-		async getTask(taskId, itemIndex) {
-			const errorContext = context(itemIndex, 'status', taskId);
-			const answer = await call('GET', TASK_PATH + encodeURIComponent(taskId), errorContext);
+		async getTask(taskId, call) {
+			const errorContext = context(call, 'status', taskId);
+			const answer = await withRetries(
+				async () => await request('GET', TASK_PATH + encodeURIComponent(taskId), errorContext, call),
+				{
+					advise: (error) => {
+						const hints = retryHintsOf(error);
+						return { retry: hints.transient, retryAfterMs: hints.retryAfterMs };
+					},
+					maxAttempts: call.retryUntil === undefined ? STATUS_ATTEMPTS : Number.POSITIVE_INFINITY,
+					deadline: call.retryUntil,
+					signal,
+				},
+				clock,
+			);
 			const task = parseTask(answer);
 			if (!task) throw malformedResponseError(errorContext, 'the status response has no task id', answer);
 			return task;
 		},
-		async download(url, itemIndex, taskId) {
-			const errorContext = context(itemIndex, 'status', taskId);
+		async download(url, call, taskId) {
+			const errorContext = context(call, 'status', taskId);
 			let response: IN8nHttpFullResponse;
 			try {
 				// Plain httpRequest on purpose: the Bearer token must never reach the video CDN.
@@ -119,16 +165,18 @@ export async function createClient(ctx: IExecuteFunctions): Promise<ViduClient> 
 					encoding: 'stream',
 					returnFullResponse: true,
 					ignoreHttpStatusErrors: true,
-					timeout: REQUEST_TIMEOUT_MS,
+					timeout: call.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+					abortSignal: signal,
 				})) as IN8nHttpFullResponse;
 			} catch (error) {
+				if (signal?.aborted) throw cancelledDuringRequestError(errorContext);
 				throw networkError(errorContext, url, errorCodeOf(error));
 			}
 			if (response.statusCode >= 400) {
 				(response.body as { destroy?: () => void }).destroy?.();
 				throw downloadError(errorContext, response.statusCode);
 			}
-			return await ctx.helpers.prepareBinaryData(response.body as Buffer, `${taskId}.mp4`, 'video/mp4');
+			return await ctx.helpers.prepareBinaryData(response.body as Buffer, safeFileName(taskId), 'video/mp4');
 		},
 	};
 }

@@ -69,30 +69,65 @@ export interface ErrorContext {
 
 const withTask = (text: string, taskId?: string) => (taskId ? `${text} [task ${taskId}]` : text);
 
+const stillRunning = (ctx: ErrorContext) =>
+	ctx.phase === 'status' && ctx.taskId
+		? ` The task itself may still finish: fetch it later with Get Task and task ID ${ctx.taskId}.`
+		: '';
+
 /** Continue On Fail items and callers read the task id from here, so a paid task is never lost. */
 function tagged<T extends NodeApiError | NodeOperationError>(error: T, taskId: string | undefined): T {
 	if (taskId) error.context.taskId = taskId;
 	return error;
 }
 
+/**
+ * Whether trying again could help, for the retry policy: `transient` faults may clear up;
+ * `notSent` ones never reached the API, so even a paid submission may be sent again.
+ */
+export interface RetryHints {
+	transient: boolean;
+	notSent: boolean;
+	retryAfterMs?: number;
+}
+
+function hinted(error: NodeApiError, hints: RetryHints): NodeApiError {
+	error.context.retry = { ...hints };
+	return error;
+}
+
+export function retryHintsOf(error: unknown): RetryHints {
+	const hints = (error as { context?: { retry?: RetryHints } })?.context?.retry;
+	return hints ?? { transient: false, notSent: false };
+}
+
 /** A submission that may have reached the server is paid for; say so instead of inviting a blind re-run. */
 const MAYBE_CREATED =
 	' The task may have been created and charged: check your task list on the provider dashboard before running again.';
 
-export function httpStatusError(ctx: ErrorContext, statusCode: number, body: unknown): NodeApiError {
+export function httpStatusError(
+	ctx: ErrorContext,
+	statusCode: number,
+	body: unknown,
+	retryAfterMs?: number,
+): NodeApiError {
 	const advice = adviceFor(statusCode);
 	const apiMessage = apiMessageOf(body);
 	const maybeCreated = ctx.phase === 'submit' && statusCode >= 500 ? MAYBE_CREATED : '';
-	const description = [apiMessage ? `API message: ${apiMessage}.` : '', advice.todo + maybeCreated]
+	const description = [apiMessage ? `API message: ${apiMessage}.` : '', advice.todo + maybeCreated + stillRunning(ctx)]
 		.filter(Boolean)
 		.join(' ');
 	const error = new NodeApiError(ctx.node, { httpCode: String(statusCode), message: ctx.redact(apiMessage ?? '') } as JsonObject, {
-		message: withTask(advice.what, ctx.taskId),
+		message: withTask(advice.what + (maybeCreated ? ' while submitting: the task may have been created' : ''), ctx.taskId),
 		description: ctx.redact(description),
 		httpCode: String(statusCode),
 		itemIndex: ctx.itemIndex,
 	});
-	return tagged(error, ctx.taskId);
+	// A 429 is an explicit refusal: nothing was created, so even a submission may be repeated.
+	return hinted(tagged(error, ctx.taskId), {
+		transient: statusCode === 429 || statusCode >= 500,
+		notSent: statusCode === 429,
+		retryAfterMs,
+	});
 }
 
 // Plain words, because n8n replaces any message containing a raw code such as ECONNREFUSED
@@ -104,20 +139,28 @@ const NETWORK_WORDS: Record<string, string> = {
 	ETIMEDOUT: 'the request timed out',
 	ECONNABORTED: 'the request timed out',
 	ECONNRESET: 'the connection was closed unexpectedly',
+	ERR_CANCELED: 'the request was cancelled',
 	EHOSTUNREACH: 'the host is unreachable',
 };
 
+// Failures where the request provably never left n8n: nothing can have been created.
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH']);
+
 export function networkError(ctx: ErrorContext, url: string, code: string | undefined): NodeApiError {
-	const maybeCreated = ctx.phase === 'submit' ? MAYBE_CREATED : '';
+	const notSent = code !== undefined && NOT_SENT.has(code);
+	const maybeCreated = ctx.phase === 'submit' && !notSent;
 	const words = (code && NETWORK_WORDS[code]) ?? 'the request failed';
+	const message = maybeCreated
+		? `The submission to the Vidu API at ${url} failed (${words}): the task may have been created`
+		: `Could not reach the Vidu API at ${url}: ${words}`;
 	const error = new NodeApiError(ctx.node, { message: words } as JsonObject, {
-		message: withTask(`Could not reach the Vidu API at ${url}: ${words}`, ctx.taskId),
+		message: withTask(message, ctx.taskId),
 		description: ctx.redact(
-			`Check the Base URL in the Vidu credential and the network between n8n and the API${code ? ` (error ${code})` : ''}.${maybeCreated}`,
+			`Check the Base URL in the Vidu credential and the network between n8n and the API${code ? ` (error ${code})` : ''}.${maybeCreated ? MAYBE_CREATED : ''}${stillRunning(ctx)}`,
 		),
 		itemIndex: ctx.itemIndex,
 	});
-	return tagged(error, ctx.taskId);
+	return hinted(tagged(error, ctx.taskId), { transient: true, notSent });
 }
 
 export function malformedResponseError(ctx: ErrorContext, problem: string, body: unknown): NodeApiError {

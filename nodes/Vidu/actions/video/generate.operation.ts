@@ -1,5 +1,5 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { sleep, updateDisplayOptions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { downloadProperties } from '../../descriptions/download.description';
 import { generationOptions, modelProperty, promptProperty } from '../../descriptions/generation.description';
@@ -7,9 +7,11 @@ import { imageProperties } from '../../descriptions/image.description';
 import {
 	DEFAULT_MAX_WAIT_MINUTES,
 	DEFAULT_POLL_INTERVAL_SECONDS,
+	DEFAULT_REQUEST_TIMEOUT_SECONDS,
 	waitOptions,
 } from '../../descriptions/waiting.description';
-import { type Clock, waitForTask } from '../../helpers/wait';
+import { systemClock } from '../../helpers/clock';
+import { waitForTask } from '../../helpers/wait';
 import type { ViduClient } from '../../transport/client';
 import { waitStoppedError } from '../../transport/errors';
 import { readCreateBody } from './request';
@@ -26,11 +28,6 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['video'], operation: ['generate'] } }, properties);
 
-export const clock: Clock = {
-	now: () => Date.now(),
-	sleep: async (ms) => await sleep(ms),
-};
-
 export async function execute(
 	this: IExecuteFunctions,
 	client: ViduClient,
@@ -40,23 +37,26 @@ export async function execute(
 	const wait = this.getNodeParameter('waitOptions', itemIndex, {}) as {
 		pollIntervalSeconds?: number;
 		maxWaitMinutes?: number;
+		requestTimeoutSeconds?: number;
 	};
 	const maxWaitMinutes = wait.maxWaitMinutes ?? DEFAULT_MAX_WAIT_MINUTES;
-	const started = clock.now();
-	const submitted = await client.submit(body, itemIndex);
+	const call = { itemIndex, timeoutMs: (wait.requestTimeoutSeconds ?? DEFAULT_REQUEST_TIMEOUT_SECONDS) * 1000 };
+	const started = systemClock.now();
+	const submitted = await client.submit(body, call);
 	const waited = await waitForTask(
 		submitted,
-		async (id) => await client.getTask(id, itemIndex),
+		async (id, deadline) => await client.getTask(id, { ...call, retryUntil: deadline }),
 		{
 			intervalMs: (wait.pollIntervalSeconds ?? DEFAULT_POLL_INTERVAL_SECONDS) * 1000,
 			maxWaitMs: maxWaitMinutes * 60_000,
 			signal: this.getExecutionCancelSignal(),
 		},
-		clock,
+		systemClock,
 	);
 	if (waited.outcome !== 'finished') {
 		const errorContext = { node: this.getNode(), itemIndex, phase: 'status' as const, redact: client.redact };
 		throw waitStoppedError(errorContext, waited.outcome, waited.task, maxWaitMinutes);
 	}
-	return await taskToItem.call(this, client, waited.task, itemIndex, Math.round((clock.now() - started) / 100) / 10);
+	const elapsedSeconds = Math.round((systemClock.now() - started) / 100) / 10;
+	return await taskToItem.call(this, client, waited.task, call, elapsedSeconds);
 }

@@ -32,6 +32,7 @@ export async function execute(
 			itemIndex,
 		});
 	}
-	const task = await client.getTask(taskId, itemIndex);
-	return await taskToItem.call(this, client, task, itemIndex, null);
+	const call = { itemIndex };
+	const task = await client.getTask(taskId, call);
+	return await taskToItem.call(this, client, task, call, null);
 }

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { taskToJson } from '../../helpers/output';
 import type { Task } from '../../helpers/task';
-import type { ViduClient } from '../../transport/client';
+import type { CallSettings, ViduClient } from '../../transport/client';
 import { malformedResponseError, taskFailedError } from '../../transport/errors';
 
 /**
@@ -13,9 +13,10 @@ export async function taskToItem(
 	this: IExecuteFunctions,
 	client: ViduClient,
 	task: Task,
-	itemIndex: number,
+	call: CallSettings,
 	elapsedSeconds: number | null,
 ): Promise<INodeExecutionData> {
+	const { itemIndex } = call;
 	const errorContext = { node: this.getNode(), itemIndex, phase: 'status' as const, taskId: task.id, redact: client.redact };
 	if (task.state === 'failed') throw taskFailedError(errorContext, task);
 	if (task.state === 'completed' && task.videos.length === 0) {
@@ -25,7 +26,7 @@ export async function taskToItem(
 	const download = this.getNodeParameter('downloadVideo', itemIndex, false) as boolean;
 	if (download && task.state === 'completed') {
 		const field = this.getNodeParameter('outputBinaryPropertyName', itemIndex, 'data') as string;
-		item.binary = { [field]: await client.download(task.videos[0].url, itemIndex, task.id) };
+		item.binary = { [field]: await client.download(task.videos[0].url, call, task.id) };
 	}
 	return item;
 }

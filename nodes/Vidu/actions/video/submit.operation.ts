@@ -17,6 +17,7 @@ export async function execute(
 	itemIndex: number,
 ): Promise<INodeExecutionData> {
 	const body = await readCreateBody.call(this, itemIndex);
-	const task = await client.submit(body, itemIndex);
-	return await taskToItem.call(this, client, task, itemIndex, 0);
+	const call = { itemIndex };
+	const task = await client.submit(body, call);
+	return await taskToItem.call(this, client, task, call, 0);
 }
