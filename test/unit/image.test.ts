@@ -1,4 +1,5 @@
 import { sniffImage } from '../../nodes/Vidu/helpers/image';
+import { imageSize } from '../../nodes/Vidu/helpers/imageSize';
 import { gifBytes, jpegBytes, pngBytes, webpBytes } from '../helpers/images';
 
 describe('sniffImage', () => {
@@ -27,5 +28,36 @@ describe('sniffImage', () => {
 
 	it('does not take a RIFF file that is not WebP (a WAV sound) for an image', () => {
 		expect(sniffImage(Buffer.from('RIFF\x24\0\0\0WAVEfmt ', 'latin1')).supported).toBe(false);
+	});
+});
+
+describe('imageSize', () => {
+	const riff = (chunk: string, data: number[]) => {
+		const body = Buffer.concat([Buffer.from(`WEBP${chunk}`, 'latin1'), Buffer.from([data.length, 0, 0, 0]), Buffer.from(data)]);
+		const size = Buffer.alloc(4);
+		size.writeUInt32LE(body.length);
+		return Buffer.concat([Buffer.from('RIFF', 'latin1'), size, body]);
+	};
+
+	it('reads lossy WebP (VP8) frames', () => {
+		const lossy = riff('VP8 ', [0x10, 0x02, 0x00, 0x9d, 0x01, 0x2a, 0x20, 0x03, 0x58, 0x02, 0, 0]);
+		expect(imageSize('image/webp', lossy)).toEqual({ width: 800, height: 600 });
+	});
+
+	it('reads lossless WebP (VP8L) frames', () => {
+		const bits = (800 - 1) | ((600 - 1) << 14);
+		const lossless = riff('VP8L', [0x2f, bits & 0xff, (bits >> 8) & 0xff, (bits >> 16) & 0xff, (bits >>> 24) & 0xff, 0, 0, 0, 0, 0]);
+		expect(imageSize('image/webp', lossless)).toEqual({ width: 800, height: 600 });
+	});
+
+	it('finds the frame size of a progressive JPEG after other segments', () => {
+		const jpeg = jpegBytes(1024, 768);
+		const progressive = Buffer.from(jpeg);
+		progressive[progressive.indexOf(Buffer.from([0xff, 0xc0])) + 1] = 0xc2;
+		expect(imageSize('image/jpeg', progressive)).toEqual({ width: 1024, height: 768 });
+	});
+
+	it('gives up on a JPEG whose scan starts before any frame header', () => {
+		expect(imageSize('image/jpeg', Buffer.from([0xff, 0xd8, 0xff, 0xda, 0x00, 0x08, 0, 0, 0, 0, 0, 0]))).toBeUndefined();
 	});
 });

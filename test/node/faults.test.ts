@@ -1,0 +1,135 @@
+import type { NodeApiError } from 'n8n-workflow';
+
+import { runNode } from '../helpers/runNode';
+import { useMock } from '../helpers/setup';
+import { ViduMock } from '../mock/viduMock';
+
+const { mock, run, clock } = useMock();
+const generate = (wait: Record<string, unknown> = {}) => ({
+	operation: 'generate',
+	imageSource: 'url',
+	imageUrl: 'https://example.com/a.png',
+	waitOptions: { pollIntervalSeconds: 5, maxWaitMinutes: 10, requestTimeoutSeconds: 0.3, ...wait },
+});
+const fail = async (promise: Promise<unknown>) => (await promise.catch((e: unknown) => e)) as NodeApiError;
+
+describe('fault matrix: status checks are retried until the maximum wait', () => {
+	it('rides out a server that answers 500 three times, then succeeds', async () => {
+		mock().scriptTasks({ pollsBeforeDone: 1 }).fault({ route: 'poll', status: 500, body: { message: 'hiccup' }, times: 3 });
+		const [item] = await run({ parameters: generate() });
+		expect(item.json.status).toBe('completed');
+		expect(mock().creates).toHaveLength(1);
+		expect(mock().polls).toHaveLength(5);
+	});
+
+	it('backs off exponentially with jitter between retries', async () => {
+		mock().scriptTasks({ pollsBeforeDone: 0 }).fault({ route: 'poll', status: 503, times: 4 });
+		await run({ parameters: generate() });
+		// After the 5 s poll interval: retry pauses of 1, 2, 4 and 8 s (each 50–100 %), sliced into ≤ 250 ms sleeps.
+		const total = clock.sleptMs() - 5000;
+		expect(total).toBeGreaterThanOrEqual((1000 + 2000 + 4000 + 8000) / 2);
+		expect(total).toBeLessThanOrEqual(1000 + 2000 + 4000 + 8000);
+		expect(mock().polls).toHaveLength(5);
+	});
+
+	it('honours Retry-After on a 429', async () => {
+		mock().scriptTasks({ pollsBeforeDone: 0 }).fault({ route: 'poll', status: 429, headers: { 'retry-after': '17' } });
+		await run({ parameters: generate() });
+		expect(clock.sleptMs()).toBeGreaterThanOrEqual(5000 + 17_000);
+		expect(mock().polls).toHaveLength(2);
+	});
+
+	it('retries a dropped connection', async () => {
+		mock().scriptTasks({ pollsBeforeDone: 0 }).fault({ route: 'poll', drop: true, times: 2 });
+		const [item] = await run({ parameters: generate() });
+		expect(item.json.videoUrl).toBe(`${mock().url}/cdn/task_1.mp4`);
+		expect(mock().polls).toHaveLength(3);
+	});
+
+	it('retries an answer slower than the request timeout', async () => {
+		mock().scriptTasks({ pollsBeforeDone: 0 }).fault({ route: 'poll', delayMs: 1500 });
+		const [item] = await run({ parameters: generate({ requestTimeoutSeconds: 0.2 }) });
+		expect(item.json.status).toBe('completed');
+		expect(mock().creates).toHaveLength(1);
+	});
+
+	it('gives up only at the maximum wait, naming the task', async () => {
+		mock().fault({ route: 'poll', status: 502, times: 10_000 });
+		const failure = await fail(run({ parameters: generate({ maxWaitMinutes: 2 }) }));
+		expect(failure.message).toMatch(/internal problem \(HTTP 502\) \[task task_1\]/);
+		expect(failure.description).toMatch(/Get Task and task ID task_1/);
+		expect(failure.context.taskId).toBe('task_1');
+		expect(clock.sleptMs()).toBeLessThanOrEqual(2 * 60_000);
+		expect(clock.sleptMs()).toBeGreaterThan(60_000);
+		expect(mock().creates).toHaveLength(1);
+	});
+
+	it('times out a task that never finishes, with its id, after one submission', async () => {
+		mock().scriptTasks({ pollsBeforeDone: Number.MAX_SAFE_INTEGER, runningStates: ['queued', 'mystery_state'] });
+		const failure = await fail(run({ parameters: generate({ maxWaitMinutes: 3 }) }));
+		expect(failure.message).toMatch(/^Vidu task task_1 did not finish within 3 minutes \(last status: (queued|mystery_state)/);
+		expect(mock().creates).toHaveLength(1);
+		expect(mock().polls).toHaveLength(36);
+	});
+
+	it('explains a status answer that is not JSON, naming the task', async () => {
+		mock().fault({ route: 'poll', status: 200, rawBody: 'upstream connect error' });
+		await expect(run({ parameters: generate() })).rejects.toThrow(/unusable answer: HTTP 200 with a body that is not JSON \[task task_1\]/);
+	});
+
+	it('retries Get Task a few times on its own', async () => {
+		mock().scriptTasks({ pollsBeforeDone: 0 });
+		await run({ parameters: { operation: 'submit', imageSource: 'url', imageUrl: 'https://example.com/a.png' } });
+		mock().fault({ route: 'poll', status: 500, times: 2 });
+		const [item] = await run({ parameters: { operation: 'getTask', taskId: 'task_1' } });
+		expect(item.json.status).toBe('completed');
+		expect(mock().polls).toHaveLength(3);
+	});
+});
+
+describe('fault matrix: a submission is never sent twice once it may have arrived', () => {
+	it.each([
+		['a timeout', { delayMs: 1500 }, /the request timed out/],
+		['a dropped connection', { drop: true }, /the connection was closed unexpectedly/],
+	])('after %s it stops and says the task may exist', async (_label, fault, words) => {
+		mock().fault({ route: 'create', ...fault });
+		const failure = await fail(run({ parameters: generate({ requestTimeoutSeconds: 0.3 }) }));
+		expect(failure.message).toMatch(words);
+		expect(failure.message).toMatch(/the task may have been created$/);
+		expect(failure.description).toMatch(/check your task list/);
+		expect(mock().creates).toHaveLength(1);
+		expect(mock().polls).toHaveLength(0);
+	});
+
+	it('does not retry a 500 on submission', async () => {
+		mock().fault({ route: 'create', status: 500, body: { error: 'db down' }, times: 5 });
+		const failure = await fail(run({ parameters: generate() }));
+		expect(failure.message).toBe('The Vidu API had an internal problem (HTTP 500) while submitting: the task may have been created');
+		expect(mock().creates).toHaveLength(1);
+	});
+
+	it('retries a 429 after the time Retry-After asks, then goes on', async () => {
+		mock().fault({ route: 'create', status: 429, headers: { 'retry-after': '30' } });
+		const [item] = await run({ parameters: generate() });
+		expect(item.json.taskId).toBe('task_1');
+		expect(mock().creates).toHaveLength(2);
+		expect(clock.sleptMs()).toBeGreaterThanOrEqual(30_000 + 5000);
+	});
+
+	it('stops after three refused (429) submissions', async () => {
+		mock().fault({ route: 'create', status: 429, body: { message: 'too many' }, times: 10 });
+		const failure = await fail(run({ parameters: generate() }));
+		expect(failure.message).toBe('The Vidu API is rate limiting requests (HTTP 429)');
+		expect(mock().creates).toHaveLength(3);
+	});
+
+	it('retries a refused connection, which cannot have created anything, and says so plainly', async () => {
+		const closed = await new ViduMock().start();
+		const url = closed.url;
+		await closed.stop();
+		const failure = await fail(runNode({ parameters: generate(), credential: { apiKey: 'k-123456', baseUrl: url } }));
+		expect(failure.message).toBe(`Could not reach the Vidu API at ${url}/model/v1/generation: the connection was refused`);
+		expect(failure.description).not.toMatch(/may have been created/);
+		expect(clock.sleptMs()).toBeGreaterThanOrEqual(500 + 1000);
+	});
+});

@@ -1,0 +1,129 @@
+import fc from 'fast-check';
+
+import { buildCreateBody, type GenerationOptions } from '../../nodes/Vidu/helpers/body';
+import { sniffImage } from '../../nodes/Vidu/helpers/image';
+import { imageSize } from '../../nodes/Vidu/helpers/imageSize';
+import { backoffMs, parseRetryAfter } from '../../nodes/Vidu/helpers/retry';
+import { parseTask } from '../../nodes/Vidu/helpers/task';
+import { checkImageBytes } from '../../nodes/Vidu/helpers/validate';
+import { jpegBytes, pngBytes, webpBytes } from '../helpers/images';
+
+const MIMES = ['image/png', 'image/jpeg', 'image/webp'];
+const bytes = fc.uint8Array({ maxLength: 512 });
+
+describe('image header parsing, on any bytes', () => {
+	it('never throws on random bytes', () => {
+		fc.assert(
+			fc.property(bytes, fc.constantFrom(...MIMES), (data, mime) => {
+				sniffImage(data);
+				imageSize(mime, data);
+				checkImageBytes(data, 'Image');
+			}),
+			{ numRuns: 2000 },
+		);
+	});
+
+	it('never throws on real headers cut short or corrupted, and never reports a zero size', () => {
+		const samples = [pngBytes(800, 600), jpegBytes(800, 600), webpBytes(800, 600)];
+		fc.assert(
+			fc.property(
+				fc.integer({ min: 0, max: 2 }),
+				fc.nat(),
+				fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 4 }),
+				(which, cut, flips) => {
+					const data = Uint8Array.from(samples[which]).subarray(0, cut % (samples[which].length + 1));
+					for (const [at, value] of flips) if (data.length) data[at % data.length] = value;
+					const sniffed = sniffImage(data);
+					const size = sniffed.supported ? imageSize(sniffed.mime, data) : undefined;
+					if (size) expect(size.width > 0 && size.height > 0).toBe(true);
+					const checked = checkImageBytes(data, 'Image');
+					if (checked.problem) expect(checked.problem.message.startsWith('Image: ')).toBe(true);
+				},
+			),
+			{ numRuns: 3000 },
+		);
+	});
+
+	it('reads back any width and height written into the headers', () => {
+		fc.assert(
+			fc.property(fc.integer({ min: 1, max: 16383 }), fc.integer({ min: 1, max: 16383 }), (width, height) => {
+				for (const [mime, make] of [
+					['image/png', pngBytes],
+					['image/jpeg', jpegBytes],
+					['image/webp', webpBytes],
+				] as const) {
+					expect(imageSize(mime, make(width, height))).toEqual({ width, height });
+				}
+			}),
+		);
+	});
+});
+
+describe('buildCreateBody, on any options', () => {
+	const text = fc.oneof(fc.constant(''), fc.constant('  '), fc.string({ maxLength: 20 }));
+	const maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
+	const options: fc.Arbitrary<GenerationOptions> = fc.record(
+		{
+			audio: maybe(fc.boolean()),
+			voiceId: maybe(text),
+			isRec: maybe(fc.boolean()),
+			bgm: maybe(fc.boolean()),
+			duration: maybe(fc.constant(5)),
+			seed: maybe(fc.nat()),
+			resolution: maybe(fc.constant('1080p')),
+			movementAmplitude: maybe(fc.constantFrom('auto', 'small', 'medium', 'large')),
+			payload: maybe(text),
+			offPeak: maybe(fc.boolean()),
+			watermark: maybe(fc.boolean()),
+			wmPosition: maybe(fc.integer({ min: 1, max: 4 })),
+			wmUrl: maybe(text),
+			callbackUrl: maybe(text),
+		},
+		{ requiredKeys: [] },
+	);
+
+	it('never emits an empty, blank or undefined field, and always the one image', () => {
+		fc.assert(
+			fc.property(options, maybe(text), (opts, prompt) => {
+				const body = buildCreateBody({ model: 'viduq1_img2video', image: 'https://x/a.png', prompt, options: opts });
+				const params = (body.input as Array<{ params: Record<string, unknown> }>)[0].params;
+				expect(params.images).toEqual(['https://x/a.png']);
+				for (const value of Object.values(params)) {
+					expect(value).not.toBeUndefined();
+					expect(value).not.toBeNull();
+					if (typeof value === 'string') expect(value.trim()).not.toBe('');
+				}
+				if (params.voice_id !== undefined) expect(params.audio).toBe(true);
+				if (params.wm_url !== undefined || params.wm_position !== undefined) expect(params.watermark).toBe(true);
+			}),
+			{ numRuns: 2000 },
+		);
+	});
+});
+
+describe('task parsing and retry timing, on any input', () => {
+	it('parseTask never throws on any JSON value', () => {
+		fc.assert(fc.property(fc.jsonValue(), (value) => void parseTask(value)), { numRuns: 2000 });
+	});
+
+	it('backoff stays within 50–100 % of the capped exponential', () => {
+		fc.assert(
+			fc.property(fc.nat({ max: 40 }), fc.double({ min: 0, max: 0.999999, noNaN: true }), (attempt, random) => {
+				const ms = backoffMs(attempt, 1000, 30_000, () => random);
+				const ceiling = Math.min(30_000, 1000 * 2 ** attempt);
+				expect(ms).toBeGreaterThanOrEqual(Math.floor(ceiling / 2));
+				expect(ms).toBeLessThanOrEqual(ceiling);
+			}),
+		);
+	});
+
+	it('reads Retry-After as seconds or an HTTP date, and ignores nonsense', () => {
+		const now = Date.parse('2026-11-25T10:00:00Z');
+		expect(parseRetryAfter('17', now)).toBe(17_000);
+		expect(parseRetryAfter('Wed, 25 Nov 2026 10:00:30 GMT', now)).toBe(30_000);
+		expect(parseRetryAfter('Wed, 25 Nov 2026 09:00:00 GMT', now)).toBe(0);
+		expect(parseRetryAfter('-3', now)).toBeUndefined();
+		expect(parseRetryAfter('soon', now)).toBeUndefined();
+		expect(parseRetryAfter(undefined, now)).toBeUndefined();
+	});
+});
