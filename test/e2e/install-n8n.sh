@@ -22,8 +22,12 @@ log "installing n8n@$N8N_VERSION and node@$NODE_PKG_VERSION into $DIR (about 4 m
 rm -rf "$DIR"
 mkdir -p "$DIR"
 cd "$DIR"
+# n8n 1.x pins xlsx to a tarball outside the npm registry, unreachable here: point it at the
+# registry's last release instead (only the Spreadsheet File node uses it; this test does not).
+OVERRIDES='{}'
+case "$N8N_VERSION" in 1.*) OVERRIDES='{ "xlsx": "0.18.5" }' ;; esac
 cat > package.json <<JSON
-{ "name": "vidu-e2e-n8n", "private": true, "version": "0.0.0" }
+{ "name": "vidu-e2e-n8n", "private": true, "version": "0.0.0", "overrides": $OVERRIDES }
 JSON
 
 start=$(date +%s)

