@@ -95,15 +95,19 @@ export class ViduMock {
 		this.apiKey = apiKey;
 	}
 
-	get url(): string {
-		const { port } = this.server!.address() as AddressInfo;
-		return `http://127.0.0.1:${port}`;
-	}
+	/** Kept after stop(), so a request still in flight when a test ends cannot crash the mock. */
+	url = '';
 
 	async start(): Promise<this> {
-		this.server = http.createServer((req, res) => void this.handle(req, res));
+		this.server = http.createServer((req, res) => {
+			this.handle(req, res).catch((error: unknown) => {
+				if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+				res.end(JSON.stringify({ message: `mock failure: ${String(error)}` }));
+			});
+		});
 		this.server.listen(0, '127.0.0.1');
 		await once(this.server, 'listening');
+		this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
 		return this;
 	}
 
