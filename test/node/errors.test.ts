@@ -115,10 +115,22 @@ describe('Continue On Fail', () => {
 		expect(mock().creates).toHaveLength(3);
 	});
 
-	it('stops at the first failure without it', async () => {
+	it('stops at the first failure without it, naming every task already paid for', async () => {
+		mock().scriptTasks({ finalStatus: 'failed', pollsBeforeDone: 0 }, { pollsBeforeDone: 50 });
+		const failure = (await run({
+			parameters: generate({ waitOptions: { ...FAST_WAIT, maxConcurrent: 2 } }),
+			items: [{ json: {} }, { json: {} }, { json: {} }],
+		}).catch((e: unknown) => e)) as NodeApiError;
+		expect(failure.message).toMatch(/task_1 failed/);
+		expect(failure.description).toMatch(/Other tasks submitted in this run, all paid for: task_2 \(item 2, still running\)/);
+		expect(failure.context.taskIds).toEqual(['task_1', 'task_2']);
+		expect(mock().creates).toHaveLength(2);
+	});
+
+	it('submits nothing more after a failure when one task runs at a time', async () => {
 		mock().scriptTasks({ finalStatus: 'failed' });
 		await expect(
-			run({ parameters: generate(), items: [{ json: {} }, { json: {} }] }),
+			run({ parameters: generate({ waitOptions: { ...FAST_WAIT, maxConcurrent: 1 } }), items: [{ json: {} }, { json: {} }] }),
 		).rejects.toThrow(/task_1 failed/);
 		expect(mock().creates).toHaveLength(1);
 	});

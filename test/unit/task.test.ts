@@ -59,7 +59,7 @@ describe('parseUsage', () => {
 
 describe('taskToJson', () => {
 	it('never leaves a field undefined', () => {
-		const json = taskToJson(parseTask({ id: 'a', status: 'processing' })!, null);
+		const json = taskToJson(parseTask({ id: 'a', status: 'processing' })!, null, 0);
 		for (const [key, value] of Object.entries(json)) expect([key, value]).not.toEqual([key, undefined]);
 	});
 });

@@ -1,42 +1,35 @@
-import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
-import { createClient } from '../transport/client';
+import { createClient, type ViduClient } from '../transport/client';
+import { asNodeError, errorItem } from './errorItem';
 import * as video from './video';
 
-type Operation = 'generate' | 'submit' | 'getTask';
+type PerItem = (this: IExecuteFunctions, client: ViduClient, itemIndex: number) => Promise<INodeExecutionData>;
+type AllItems = (this: IExecuteFunctions, client: ViduClient) => Promise<INodeExecutionData[]>;
 
-const operations = { generate: video.generate, submit: video.submit, getTask: video.getTask };
-
-/** A Continue On Fail item: the message, how to fix it, and the task id when one was paid for. */
-function errorItem(error: Error, itemIndex: number, redact: (text: string) => string): INodeExecutionData {
-	const { description, context } = error as Error & { description?: string; context?: IDataObject };
-	const json: IDataObject = { error: redact(error.message) };
-	if (description) json.description = redact(description);
-	if (context?.taskId) json.taskId = context.taskId;
-	return { json, pairedItem: { item: itemIndex } };
-}
-
-/** The node's own errors pass unchanged; anything unexpected is wrapped so it still names the item. */
-function asNodeError(node: INode, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
-	return new NodeOperationError(node, error as Error, { itemIndex });
-}
+/** Generate works on all items together (they wait in parallel); the others go item by item. */
+const operations: Record<string, { perItem: PerItem } | { allItems: AllItems }> = {
+	generate: { allItems: video.generate.execute },
+	submit: { perItem: video.submit.execute },
+	getTask: { perItem: video.getTask.execute },
+};
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const items = this.getInputData();
-	const operation = this.getNodeParameter('operation', 0) as Operation;
-	if (!(operation in operations)) {
-		throw new NodeOperationError(this.getNode(), `The operation "${String(operation)}" is not supported`);
-	}
+	const operation = this.getNodeParameter('operation', 0) as string;
+	const handler = operations[operation];
+	if (!handler) throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported`);
 	const client = await createClient(this);
+	if ('allItems' in handler) return [await handler.allItems.call(this, client)];
+
 	const returnData: INodeExecutionData[] = [];
+	const items = this.getInputData();
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
-			returnData.push(await operations[operation].execute.call(this, client, itemIndex));
+			returnData.push(await handler.perItem.call(this, client, itemIndex));
 		} catch (error) {
 			if (!this.continueOnFail()) throw asNodeError(this.getNode(), error, itemIndex);
-			returnData.push(errorItem(error as Error, itemIndex, client.redact));
+			returnData.push(errorItem(error, itemIndex, client.redact));
 		}
 	}
 	return [returnData];

@@ -1,8 +1,4 @@
-import type { INodeProperties } from 'n8n-workflow';
-
-export const DEFAULT_POLL_INTERVAL_SECONDS = 5;
-export const DEFAULT_MAX_WAIT_MINUTES = 10;
-export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 60;
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 export const waitOptions: INodeProperties = {
 	displayName: 'Wait Options',
@@ -10,32 +6,72 @@ export const waitOptions: INodeProperties = {
 	type: 'collection',
 	placeholder: 'Add Option',
 	default: {},
+	description: 'How the node waits for the videos. Taken from the first item: one schedule serves the whole run.',
 	options: [
+		{
+			displayName: 'Max Concurrent Tasks',
+			name: 'maxConcurrent',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 50, numberPrecision: 0 },
+			default: 5,
+			description:
+				'How many videos may be generating at once (1–50). More finishes a batch sooner; fewer is gentler on rate limits and balance.',
+		},
 		{
 			displayName: 'Max Wait (Minutes)',
 			name: 'maxWaitMinutes',
 			type: 'number',
 			typeOptions: { minValue: 0.1 },
-			default: DEFAULT_MAX_WAIT_MINUTES,
+			default: 10,
 			description:
-				'How long to wait for the video before giving up. The task keeps running at the provider: the error carries its ID for Get Task.',
+				'How long to wait for each video after submitting it. The task keeps running at the provider: the error carries its ID for Get Task.',
 		},
 		{
 			displayName: 'Polling Interval (Seconds)',
 			name: 'pollIntervalSeconds',
 			type: 'number',
 			typeOptions: { minValue: 1 },
-			default: DEFAULT_POLL_INTERVAL_SECONDS,
-			description: 'How often to ask the API whether the video is ready',
+			default: 5,
+			description:
+				'The longest gap between two status checks of a task. Checks start after 2 seconds and back off to this; when the API reports progress, they aim at the expected end.',
 		},
 		{
 			displayName: 'Request Timeout (Seconds)',
 			name: 'requestTimeoutSeconds',
 			type: 'number',
 			typeOptions: { minValue: 1 },
-			default: DEFAULT_REQUEST_TIMEOUT_SECONDS,
+			default: 60,
 			description:
 				'How long one request to the API may take. A status check that times out is retried; a submission is not, because the task may already exist.',
 		},
 	],
 };
+
+export interface WaitSettings {
+	maxConcurrent: number;
+	maxWaitMinutes: number;
+	pollIntervalMs: number;
+	requestTimeoutMs: number;
+}
+
+interface WaitOptionValues {
+	maxConcurrent: number;
+	maxWaitMinutes: number;
+	pollIntervalSeconds: number;
+	requestTimeoutSeconds: number;
+}
+
+/** The defaults shown in the UI are the ones applied: read them from the descriptions above. */
+const DEFAULTS = Object.fromEntries(
+	(waitOptions.options as INodeProperties[]).map((option) => [option.name, option.default]),
+) as unknown as WaitOptionValues;
+
+export function readWaitOptions(this: IExecuteFunctions, itemIndex: number): WaitSettings {
+	const set = { ...DEFAULTS, ...(this.getNodeParameter('waitOptions', itemIndex, {}) as Partial<WaitOptionValues>) };
+	return {
+		maxConcurrent: Math.min(50, Math.max(1, Math.floor(set.maxConcurrent))),
+		maxWaitMinutes: set.maxWaitMinutes,
+		pollIntervalMs: set.pollIntervalSeconds * 1000,
+		requestTimeoutMs: set.requestTimeoutSeconds * 1000,
+	};
+}

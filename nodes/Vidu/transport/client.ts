@@ -31,15 +31,15 @@ interface ViduCredential extends IDataObject {
 export interface CallSettings {
 	itemIndex: number;
 	timeoutMs?: number;
-	/** For status queries: keep retrying transient faults until this clock time (the maximum wait). */
-	retryUntil?: number;
+	/** For status queries: how many calls in all when transient faults occur (default 4). */
+	attempts?: number;
 }
 
 /** Everything that talks to the Vidu API. Built once per execution; the only place HTTP happens. */
 export interface ViduClient {
 	/** Sends the create request. Retried only when it provably created nothing (429, refused connection). */
 	submit(body: IDataObject, call: CallSettings): Promise<Task>;
-	/** Asks for a task's state; a GET, so network faults, 5xx and 429 are retried with backoff. */
+	/** Asks for a task's state; a GET, so network faults, 5xx and 429 are retried with backoff (see `attempts`). */
 	getTask(taskId: string, call: CallSettings): Promise<Task>;
 	download(url: string, call: CallSettings, taskId: string): Promise<IBinaryData>;
 	/** Removes the API key from any text that could reach the user. */
@@ -144,8 +144,7 @@ export async function createClient(ctx: IExecuteFunctions, clock: Clock = system
 						const hints = retryHintsOf(error);
 						return { retry: hints.transient, retryAfterMs: hints.retryAfterMs };
 					},
-					maxAttempts: call.retryUntil === undefined ? STATUS_ATTEMPTS : Number.POSITIVE_INFINITY,
-					deadline: call.retryUntil,
+					maxAttempts: call.attempts ?? STATUS_ATTEMPTS,
 					signal,
 				},
 				clock,

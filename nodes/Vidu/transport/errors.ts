@@ -218,7 +218,9 @@ export function waitStoppedError(
 	reason: 'timeout' | 'cancelled',
 	task: StoppedTask,
 	maxWaitMinutes?: number,
+	lastFault?: unknown,
 ): NodeOperationError {
+	const fault = lastFault instanceof Error ? ` The last status checks failed: ${lastFault.message}.` : '';
 	const progress = task.progress === null ? '' : `, ${Math.round(task.progress * 100)}% done`;
 	const last = `(last status: ${task.apiStatus}${progress})`;
 	const message =
@@ -226,7 +228,9 @@ export function waitStoppedError(
 			? `Vidu task ${task.id} did not finish within ${maxWaitMinutes} minutes ${last}`
 			: `Stopped waiting for Vidu task ${task.id}: the execution was cancelled ${last}`;
 	const error = new NodeOperationError(ctx.node, message, {
-		description: `The task keeps running at the provider and is paid for: do not submit it again. Fetch its result later with the Get Task operation and task ID ${task.id}${reason === 'timeout' ? ', or raise Max Wait (Minutes) in Wait Options' : ''}.`,
+		description: ctx.redact(
+			`The task keeps running at the provider and is paid for: do not submit it again. Fetch its result later with the Get Task operation and task ID ${task.id}${reason === 'timeout' ? ', or raise Max Wait (Minutes) in Wait Options' : ''}.${fault}`,
+		),
 		itemIndex: ctx.itemIndex,
 	});
 	return tagged(error, task.id);

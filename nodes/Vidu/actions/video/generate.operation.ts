@@ -1,19 +1,16 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { downloadProperties } from '../../descriptions/download.description';
 import { generationOptions, modelProperty, promptProperty } from '../../descriptions/generation.description';
 import { imageProperties } from '../../descriptions/image.description';
-import {
-	DEFAULT_MAX_WAIT_MINUTES,
-	DEFAULT_POLL_INTERVAL_SECONDS,
-	DEFAULT_REQUEST_TIMEOUT_SECONDS,
-	waitOptions,
-} from '../../descriptions/waiting.description';
+import { readWaitOptions, waitOptions } from '../../descriptions/waiting.description';
+import { type BatchResult, runBatch } from '../../helpers/batch';
 import { systemClock } from '../../helpers/clock';
-import { waitForTask } from '../../helpers/wait';
+import { DEFAULT_SCHEDULE } from '../../helpers/schedule';
 import type { ViduClient } from '../../transport/client';
-import { waitStoppedError } from '../../transport/errors';
+import { retryHintsOf, waitStoppedError } from '../../transport/errors';
+import { asNodeError, errorItem } from '../errorItem';
 import { readCreateBody } from './request';
 import { taskToItem } from './result';
 
@@ -28,35 +25,75 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['video'], operation: ['generate'] } }, properties);
 
-export async function execute(
-	this: IExecuteFunctions,
-	client: ViduClient,
-	itemIndex: number,
-): Promise<INodeExecutionData> {
-	const body = await readCreateBody.call(this, itemIndex);
-	const wait = this.getNodeParameter('waitOptions', itemIndex, {}) as {
-		pollIntervalSeconds?: number;
-		maxWaitMinutes?: number;
-		requestTimeoutSeconds?: number;
-	};
-	const maxWaitMinutes = wait.maxWaitMinutes ?? DEFAULT_MAX_WAIT_MINUTES;
-	const call = { itemIndex, timeoutMs: (wait.requestTimeoutSeconds ?? DEFAULT_REQUEST_TIMEOUT_SECONDS) * 1000 };
-	const started = systemClock.now();
-	const submitted = await client.submit(body, call);
-	const waited = await waitForTask(
-		submitted,
-		async (id, deadline) => await client.getTask(id, { ...call, retryUntil: deadline }),
+const STATE_WORDS = { completed: 'completed', failed: 'failed', running: 'still running' };
+
+/** Without Continue On Fail the run stops at the first failure; every task already paid for is named. */
+function withSubmittedTasks(error: unknown, result: BatchResult<unknown>, itemIndex: number, node: ReturnType<IExecuteFunctions['getNode']>) {
+	const nodeError = asNodeError(node, error, itemIndex);
+	const others = result.submitted.filter((s) => s.taskId !== nodeError.context.taskId);
+	if (others.length) {
+		const list = others.map((s) => `${s.taskId} (item ${s.index + 1}, ${STATE_WORDS[s.state]})`).join(', ');
+		nodeError.description = `${nodeError.description ?? ''} Other tasks submitted in this run, all paid for: ${list}. Fetch them with Get Task instead of running the whole workflow again.`.trim();
+	}
+	nodeError.context.taskIds = result.submitted.map((s) => s.taskId);
+	return nodeError;
+}
+
+/**
+ * Submits every item's task (a bounded number in flight), waits for all of them on one shared
+ * status schedule, and outputs one item per input item, in input order.
+ */
+export async function execute(this: IExecuteFunctions, client: ViduClient): Promise<INodeExecutionData[]> {
+	const items = this.getInputData();
+	// Run-wide settings come from the first item: one schedule serves every task of the run.
+	const wait = readWaitOptions.call(this, 0);
+	const call = (itemIndex: number) => ({ itemIndex, timeoutMs: wait.requestTimeoutMs });
+	const node = this.getNode();
+
+	const result = await runBatch<INodeExecutionData>(
+		items.length,
 		{
-			intervalMs: (wait.pollIntervalSeconds ?? DEFAULT_POLL_INTERVAL_SECONDS) * 1000,
-			maxWaitMs: maxWaitMinutes * 60_000,
+			submit: async (index) => await client.submit(await readCreateBody.call(this, index), call(index)),
+			check: async (task, index) => await client.getTask(task.id, { ...call(index), attempts: 1 }),
+			finish: async (task, index, stats) =>
+				await taskToItem.call(this, client, task, call(index), {
+					elapsedSeconds: Math.round(stats.elapsedMs / 100) / 10,
+					statusChecks: stats.statusChecks,
+				}),
+			stopped: (reason, task, index, lastFault) =>
+				waitStoppedError(
+					{ node, itemIndex: index, phase: 'status', redact: client.redact },
+					reason,
+					task,
+					wait.maxWaitMinutes,
+					lastFault,
+				),
+			retryAdvice: (error) => {
+				const hints = retryHintsOf(error);
+				return { retry: hints.transient, retryAfterMs: hints.retryAfterMs };
+			},
+		},
+		{
+			maxConcurrent: wait.maxConcurrent,
+			maxWaitMs: wait.maxWaitMinutes * 60_000,
+			schedule: { ...DEFAULT_SCHEDULE, maxGapMs: wait.pollIntervalMs },
+			continueOnFail: this.continueOnFail(),
 			signal: this.getExecutionCancelSignal(),
 		},
 		systemClock,
 	);
-	if (waited.outcome !== 'finished') {
-		const errorContext = { node: this.getNode(), itemIndex, phase: 'status' as const, redact: client.redact };
-		throw waitStoppedError(errorContext, waited.outcome, waited.task, maxWaitMinutes);
+
+	if (result.firstFailure) {
+		throw withSubmittedTasks(result.firstFailure.error, result, result.firstFailure.index, node);
 	}
-	const elapsedSeconds = Math.round((systemClock.now() - started) / 100) / 10;
-	return await taskToItem.call(this, client, waited.task, call, elapsedSeconds);
+	return result.outcomes.map((outcome, index) => {
+		if (outcome?.ok) return outcome.value;
+		const error =
+			outcome?.error ??
+			new NodeOperationError(node, 'Not submitted: the execution was cancelled before this item was reached', {
+				description: 'Nothing was paid for this item. Run it again.',
+				itemIndex: index,
+			});
+		return errorItem(error, index, client.redact);
+	});
 }

@@ -34,5 +34,5 @@ export async function execute(
 	}
 	const call = { itemIndex };
 	const task = await client.getTask(taskId, call);
-	return await taskToItem.call(this, client, task, call, null);
+	return await taskToItem.call(this, client, task, call, { elapsedSeconds: null, statusChecks: 1 });
 }

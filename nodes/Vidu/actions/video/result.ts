@@ -14,7 +14,7 @@ export async function taskToItem(
 	client: ViduClient,
 	task: Task,
 	call: CallSettings,
-	elapsedSeconds: number | null,
+	stats: { elapsedSeconds: number | null; statusChecks: number },
 ): Promise<INodeExecutionData> {
 	const { itemIndex } = call;
 	const errorContext = { node: this.getNode(), itemIndex, phase: 'status' as const, taskId: task.id, redact: client.redact };
@@ -22,7 +22,7 @@ export async function taskToItem(
 	if (task.state === 'completed' && task.videos.length === 0) {
 		throw malformedResponseError(errorContext, 'the task is completed but carries no video URL', undefined);
 	}
-	const item: INodeExecutionData = { json: taskToJson(task, elapsedSeconds), pairedItem: { item: itemIndex } };
+	const item: INodeExecutionData = { json: taskToJson(task, stats.elapsedSeconds, stats.statusChecks), pairedItem: { item: itemIndex } };
 	const download = this.getNodeParameter('downloadVideo', itemIndex, false) as boolean;
 	if (download && task.state === 'completed') {
 		const field = this.getNodeParameter('outputBinaryPropertyName', itemIndex, 'data') as string;

@@ -1,0 +1,178 @@
+import { type Clock, pause } from './clock';
+import { backoffMs } from './retry';
+import { firstCheckDelay, nextCheckDelay, type ScheduleSettings } from './schedule';
+import type { Task } from './task';
+
+/**
+ * Runs many generation tasks at once: submits items with a bounded number in flight, watches all
+ * of them on one shared schedule, and returns one outcome per item in input order. Pure logic:
+ * the HTTP calls, the output and the clock come from outside.
+ */
+export interface BatchHooks<R> {
+	/** Reads the item, checks it and submits it. A throw here means the item failed (maybe unpaid). */
+	submit(index: number): Promise<Task>;
+	/** One status call. */
+	check(task: Task, index: number): Promise<Task>;
+	/** Turns a finished task into the item's result (may download). */
+	finish(task: Task, index: number, stats: { statusChecks: number; elapsedMs: number }): Promise<R>;
+	/** A timeout or cancellation, as the error the user should see; `lastFault` is a failed last status call. */
+	stopped(reason: 'timeout' | 'cancelled', task: Task, index: number, lastFault?: unknown): unknown;
+	/** Whether a failed status call may be retried, and after how long the server asked. */
+	retryAdvice(error: unknown): { retry: boolean; retryAfterMs?: number };
+}
+
+export interface BatchSettings {
+	maxConcurrent: number;
+	maxWaitMs: number;
+	schedule: ScheduleSettings;
+	continueOnFail: boolean;
+	signal?: AbortSignal;
+	random?: () => number;
+}
+
+export type Outcome<R> = { ok: true; value: R } | { ok: false; error: unknown; taskId?: string };
+
+export interface SubmittedTask {
+	index: number;
+	taskId: string;
+	state: 'completed' | 'failed' | 'running';
+}
+
+export interface BatchResult<R> {
+	/** Per input index; missing where the run stopped before reaching the item. */
+	outcomes: Array<Outcome<R> | undefined>;
+	/** Every task submitted in this run: all of them are paid for. */
+	submitted: SubmittedTask[];
+	/** Set when the run stopped at the first failure (Continue On Fail off). */
+	firstFailure?: { index: number; error: unknown };
+}
+
+interface Watched {
+	index: number;
+	task: Task;
+	submittedAt: number;
+	deadline: number;
+	dueAt: number;
+	lastCheckAt: number;
+	checks: number;
+	/** Failed status calls in a row, and the last one. */
+	faults: number;
+	lastFault?: unknown;
+}
+
+export async function runBatch<R>(count: number, hooks: BatchHooks<R>, settings: BatchSettings, clock: Clock): Promise<BatchResult<R>> {
+	const result: BatchResult<R> = { outcomes: new Array(count).fill(undefined), submitted: [] };
+	const random = settings.random ?? Math.random;
+	const active = new Map<number, Watched>();
+	let nextIndex = 0;
+	/** A 429's Retry-After holds every check: the limit is per API key, not per task. */
+	let holdUntil = 0;
+
+	const record = (index: number, state: SubmittedTask['state']) => {
+		const entry = result.submitted.find((s) => s.index === index);
+		if (entry) entry.state = state;
+	};
+	const fail = (index: number, error: unknown, taskId?: string) => {
+		result.outcomes[index] = { ok: false, error, taskId };
+		if (taskId) record(index, 'failed');
+		if (!settings.continueOnFail && !result.firstFailure) result.firstFailure = { index, error };
+	};
+	const stopNow = () => result.firstFailure !== undefined;
+
+	const complete = async (watched: Watched) => {
+		const { index, task } = watched;
+		active.delete(index);
+		try {
+			const stats = { statusChecks: watched.checks, elapsedMs: clock.now() - watched.submittedAt };
+			result.outcomes[index] = { ok: true, value: await hooks.finish(task, index, stats) };
+			record(index, 'completed');
+		} catch (error) {
+			fail(index, error, task.id);
+		}
+	};
+
+	const submitNext = async () => {
+		const index = nextIndex++;
+		let task: Task;
+		try {
+			task = await hooks.submit(index);
+		} catch (error) {
+			fail(index, error, (error as { context?: { taskId?: string } })?.context?.taskId);
+			return;
+		}
+		result.submitted.push({ index, taskId: task.id, state: 'running' });
+		const now = clock.now();
+		const deadline = now + settings.maxWaitMs;
+		const watched: Watched = {
+			index,
+			task,
+			submittedAt: now,
+			deadline,
+			dueAt: Math.min(deadline, now + firstCheckDelay(settings.schedule)),
+			lastCheckAt: now,
+			checks: 0,
+			faults: 0,
+		};
+		if (task.state !== 'running') await complete(watched);
+		else active.set(index, watched);
+	};
+
+	const checkOne = async (watched: Watched) => {
+		const now = clock.now();
+		watched.lastCheckAt = now;
+		watched.checks++;
+		try {
+			watched.task = await hooks.check(watched.task, watched.index);
+			watched.faults = 0;
+			watched.lastFault = undefined;
+		} catch (error) {
+			const advice = hooks.retryAdvice(error);
+			if (!advice.retry) {
+				active.delete(watched.index);
+				fail(watched.index, error, watched.task.id);
+				return;
+			}
+			if (advice.retryAfterMs) holdUntil = Math.max(holdUntil, now + advice.retryAfterMs);
+			const delay = Math.max(advice.retryAfterMs ?? 0, backoffMs(watched.faults++, 1000, 30_000, random));
+			watched.lastFault = error;
+			watched.dueAt = Math.min(watched.deadline, now + delay);
+			return;
+		}
+		if (watched.task.state !== 'running') {
+			await complete(watched);
+			return;
+		}
+		const later = clock.now();
+		const delay = nextCheckDelay(watched.checks, later - watched.submittedAt, watched.task.progress, settings.schedule);
+		watched.dueAt = Math.min(watched.deadline, later + delay);
+	};
+
+	/** Ends the watch of tasks that were cancelled, or checked at their deadline and still running. */
+	const stopExpired = () => {
+		for (const watched of [...active.values()]) {
+			const reason = settings.signal?.aborted ? 'cancelled' : watched.lastCheckAt >= watched.deadline ? 'timeout' : undefined;
+			if (!reason) continue;
+			active.delete(watched.index);
+			fail(watched.index, hooks.stopped(reason, watched.task, watched.index, watched.lastFault), watched.task.id);
+		}
+	};
+
+	while (!stopNow() && (nextIndex < count || active.size > 0) && !settings.signal?.aborted) {
+		while (!stopNow() && active.size < settings.maxConcurrent && nextIndex < count && !settings.signal?.aborted) {
+			await submitNext();
+		}
+		stopExpired();
+		if (stopNow() || active.size === 0) continue;
+
+		// One timer for everything in flight: sleep until the earliest check is due.
+		const earliest = Math.min(...[...active.values()].map((w) => w.dueAt));
+		await pause(clock, Math.max(0, Math.max(earliest, holdUntil) - clock.now()), settings.signal);
+		if (settings.signal?.aborted) break;
+		const now = clock.now();
+		if (now < holdUntil) continue;
+		await Promise.all([...active.values()].filter((w) => w.dueAt <= now).map(checkOne));
+		stopExpired();
+	}
+	stopExpired();
+	return result;
+}
