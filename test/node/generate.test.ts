@@ -96,6 +96,19 @@ describe('Generate From Image', () => {
 		expect(item.json.videoUrl).toBe(`${mock.url}/cdn/task_1.mp4`);
 	});
 
+	it('waits for several items at once, outputs them in input order with their status-call counts', async () => {
+		mock.scriptTasks({ pollsBeforeDone: 6 }, { pollsBeforeDone: 0 }, { pollsBeforeDone: 2 });
+		const output = await run({
+			parameters: { operation: 'generate', imageSource: 'url', imageUrl: 'https://example.com/a.png', waitOptions: FAST_WAIT },
+			items: [{ json: {} }, { json: {} }, { json: {} }],
+		});
+		expect(output.map((o) => o.json.taskId)).toEqual(['task_1', 'task_2', 'task_3']);
+		expect(output.map((o) => o.json.statusChecks)).toEqual([7, 1, 3]);
+		// All three were submitted before the first status check: they generate at the same time.
+		const firstPoll = mock.requests.findIndex((r) => r.method === 'GET');
+		expect(mock.requests.slice(0, firstPoll).filter((r) => r.method === 'POST')).toHaveLength(3);
+	});
+
 	it('handles several items in one run, keeping order and pairing', async () => {
 		mock.scriptTasks({ pollsBeforeDone: 3 }, { pollsBeforeDone: 0 }, { pollsBeforeDone: 1 });
 		const items = [

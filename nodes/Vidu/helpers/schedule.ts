@@ -28,7 +28,7 @@ export function firstCheckDelay(settings: ScheduleSettings): number {
  * and the last progress (0–1) the API reported, if any.
  */
 export function nextCheckDelay(checks: number, sinceSubmitMs: number, progress: number | null, settings: ScheduleSettings): number {
-	const clamp = (ms: number) => Math.max(settings.minGapMs, Math.min(settings.maxGapMs, ms));
+	const clamp = (ms: number) => Math.round(Math.max(settings.minGapMs, Math.min(settings.maxGapMs, ms)));
 	if (progress !== null && progress > 0.02 && progress < 1) {
 		const remaining = (sinceSubmitMs / progress) * (1 - progress);
 		return clamp(remaining + AIM_AFTER_MS);

@@ -1,0 +1,190 @@
+import type { Clock } from '../../nodes/Vidu/helpers/clock';
+import { type BatchHooks, type BatchSettings, runBatch } from '../../nodes/Vidu/helpers/batch';
+import { DEFAULT_SCHEDULE, nextCheckDelay } from '../../nodes/Vidu/helpers/schedule';
+import type { Task } from '../../nodes/Vidu/helpers/task';
+
+/** Virtual time: moves only when the code under test sleeps. */
+class FakeClock implements Clock {
+	time = 0;
+	now = () => this.time;
+	sleep = async (ms: number) => {
+		this.time += ms;
+	};
+}
+
+const task = (id: string, state: Task['state'], progress: number | null = null): Task => ({
+	id,
+	state,
+	apiStatus: state,
+	progress,
+	model: null,
+	videos: [],
+	usage: null,
+	metadata: null,
+	error: null,
+});
+
+/**
+ * A fake API on the fake clock: item i's task takes durations[i] ms; reports progress if asked.
+ * Records submissions, checks and the most tasks running at once.
+ */
+function fakeApi(clock: FakeClock, durations: number[], options: { progress?: boolean; failing?: number[] } = {}) {
+	const started = new Map<string, number>();
+	const log = { submits: [] as number[], checks: new Map<string, number[]>(), maxRunning: 0, seenDoneAt: new Map<string, number>() };
+	const running = () => [...started].filter(([id, at]) => clock.now() < at + durations[Number(id.slice(1))]).length;
+	const hooks: BatchHooks<{ index: number; id: string; checks: number }> = {
+		submit: async (index) => {
+			log.submits.push(index);
+			const id = `t${index}`;
+			started.set(id, clock.now());
+			log.maxRunning = Math.max(log.maxRunning, running());
+			return task(id, 'running');
+		},
+		check: async ({ id }) => {
+			log.checks.set(id, [...(log.checks.get(id) ?? []), clock.now()]);
+			const index = Number(id.slice(1));
+			const elapsed = clock.now() - started.get(id)!;
+			if (elapsed < durations[index]) return task(id, 'running', options.progress ? elapsed / durations[index] : null);
+			log.seenDoneAt.set(id, clock.now() - (started.get(id)! + durations[index]));
+			return task(id, options.failing?.includes(index) ? 'failed' : 'completed');
+		},
+		finish: async (t, index, stats) => {
+			if (t.state === 'failed') throw Object.assign(new Error(`task ${t.id} failed`), { context: { taskId: t.id } });
+			return { index, id: t.id, checks: stats.statusChecks };
+		},
+		stopped: (reason, t) => new Error(`${reason} ${t.id}`),
+		retryAdvice: () => ({ retry: false }),
+	};
+	return { hooks, log };
+}
+
+const settings = (over: Partial<BatchSettings> = {}): BatchSettings => ({
+	maxConcurrent: 5,
+	maxWaitMs: 600_000,
+	schedule: { ...DEFAULT_SCHEDULE, maxGapMs: 5000 },
+	continueOnFail: true,
+	random: () => 0.5,
+	...over,
+});
+
+describe('runBatch', () => {
+	it('keeps input order although later items finish first', async () => {
+		const clock = new FakeClock();
+		const { hooks } = fakeApi(clock, [30_000, 5_000, 12_000]);
+		const result = await runBatch(3, hooks, settings(), clock);
+		expect(result.outcomes.map((o) => (o?.ok ? o.value.id : 'error'))).toEqual(['t0', 't1', 't2']);
+	});
+
+	it('never has more tasks in flight than Max Concurrent Tasks, and finishes in waves', async () => {
+		const clock = new FakeClock();
+		const { hooks, log } = fakeApi(clock, new Array(12).fill(20_000));
+		await runBatch(12, hooks, settings({ maxConcurrent: 4 }), clock);
+		expect(log.maxRunning).toBe(4);
+		expect(log.submits).toEqual([...Array(12).keys()]);
+		// Three waves of 20 s; the schedule adds at most a few seconds per wave.
+		expect(clock.time).toBeGreaterThanOrEqual(60_000);
+		expect(clock.time).toBeLessThanOrEqual(60_000 + 3 * 5000);
+	});
+
+	it('with concurrency as large as the batch, all finish in about one generation time', async () => {
+		const clock = new FakeClock();
+		const { hooks, log } = fakeApi(clock, new Array(50).fill(30_000), { progress: true });
+		await runBatch(50, hooks, settings({ maxConcurrent: 50 }), clock);
+		expect(log.maxRunning).toBe(50);
+		expect(clock.time).toBeLessThanOrEqual(30_000 * 1.2);
+	});
+
+	it('aims at the expected end when the API reports progress', async () => {
+		const clock = new FakeClock();
+		const { hooks, log } = fakeApi(clock, [30_000], { progress: true });
+		await runBatch(1, hooks, settings(), clock);
+		expect(log.seenDoneAt.get('t0')).toBeLessThanOrEqual(1000);
+	});
+
+	it('starts quick and backs off to the interval without progress', async () => {
+		const clock = new FakeClock();
+		const { hooks, log } = fakeApi(clock, [40_000]);
+		await runBatch(1, hooks, settings(), clock);
+		const at = log.checks.get('t0')!;
+		const gaps = at.map((t, n) => t - (n ? at[n - 1] : 0));
+		expect(gaps.slice(0, 4)).toEqual([2000, 3000, 4500, 5000]);
+		expect(Math.max(...gaps)).toBe(5000);
+	});
+
+	it('honours Retry-After for every task, since the rate limit is per key', async () => {
+		const clock = new FakeClock();
+		const { hooks, log } = fakeApi(clock, [10_000, 10_000]);
+		let limited = false;
+		const check = hooks.check;
+		hooks.check = async (t, i) => {
+			if (!limited && t.id === 't0') {
+				limited = true;
+				throw new Error('429');
+			}
+			return await check(t, i);
+		};
+		hooks.retryAdvice = () => ({ retry: true, retryAfterMs: 20_000 });
+		await runBatch(2, hooks, settings(), clock);
+		const firstLimitAt = 2000;
+		for (const id of ['t0', 't1']) {
+			const later = log.checks.get(id)!.filter((t) => t > firstLimitAt);
+			expect(Math.min(...later)).toBeGreaterThanOrEqual(firstLimitAt + 20_000);
+		}
+	});
+
+	it('stops submitting at the first failure without Continue On Fail, and lists every task submitted', async () => {
+		const clock = new FakeClock();
+		const { hooks, log } = fakeApi(clock, [5000, 60_000, 60_000, 60_000], { failing: [0] });
+		const result = await runBatch(4, hooks, settings({ maxConcurrent: 2, continueOnFail: false }), clock);
+		expect(log.submits).toEqual([0, 1]);
+		expect(result.firstFailure?.index).toBe(0);
+		expect(result.submitted).toEqual([
+			{ index: 0, taskId: 't0', state: 'failed' },
+			{ index: 1, taskId: 't1', state: 'running' },
+		]);
+	});
+
+	it('with Continue On Fail, a failure costs only its own item', async () => {
+		const clock = new FakeClock();
+		const { hooks } = fakeApi(clock, [5000, 5000, 5000], { failing: [1] });
+		const result = await runBatch(3, hooks, settings({ continueOnFail: true }), clock);
+		expect(result.outcomes.map((o) => o?.ok)).toEqual([true, false, true]);
+		expect(result.outcomes[1]).toMatchObject({ ok: false, taskId: 't1' });
+		expect(result.firstFailure).toBeUndefined();
+	});
+
+	it('times each task out at its own maximum wait, after a last check at the deadline', async () => {
+		const clock = new FakeClock();
+		const { hooks, log } = fakeApi(clock, [Number.MAX_SAFE_INTEGER]);
+		const result = await runBatch(1, hooks, settings({ maxWaitMs: 60_000 }), clock);
+		expect(result.outcomes[0]).toMatchObject({ ok: false, error: new Error('timeout t0'), taskId: 't0' });
+		expect(Math.max(...log.checks.get('t0')!)).toBe(60_000);
+	});
+
+	it('stops at once when cancelled, reporting every task in flight', async () => {
+		const clock = new FakeClock();
+		const controller = new AbortController();
+		const { hooks } = fakeApi(clock, [60_000, 60_000, 60_000]);
+		const sleep = clock.sleep;
+		clock.sleep = async (ms) => {
+			await sleep(ms);
+			if (clock.time >= 3000) controller.abort();
+		};
+		const result = await runBatch(3, hooks, settings({ maxConcurrent: 2, signal: controller.signal }), clock);
+		expect(result.outcomes.map((o) => (o && !o.ok ? o.taskId : o))).toEqual(['t0', 't1', undefined]);
+		expect(clock.time).toBeLessThan(4000);
+	});
+});
+
+describe('nextCheckDelay', () => {
+	const schedule = { ...DEFAULT_SCHEDULE, maxGapMs: 10_000 };
+	it('aims just after the end estimated from progress, within the gap limits', () => {
+		expect(nextCheckDelay(1, 6000, 0.2, schedule)).toBe(10_000);
+		expect(nextCheckDelay(3, 24_000, 0.8, schedule)).toBe(6300);
+		expect(nextCheckDelay(5, 29_900, 0.999, schedule)).toBe(1000);
+	});
+	it('ignores progress that says nothing (0, tiny, or complete)', () => {
+		expect(nextCheckDelay(0, 1000, 0, schedule)).toBe(2000);
+		expect(nextCheckDelay(2, 1000, 1, schedule)).toBe(4500);
+	});
+});
