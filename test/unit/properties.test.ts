@@ -1,11 +1,12 @@
 import fc from 'fast-check';
 
-import { buildCreateBody, type GenerationOptions } from '../../nodes/Vidu/helpers/body';
+import { buildCreateBody, type GenerationOptions, planCreateBody } from '../../nodes/Vidu/helpers/body';
+import { writeStreamAsBase64 } from '../../nodes/Vidu/helpers/encode';
 import { sniffImage } from '../../nodes/Vidu/helpers/image';
 import { imageSize } from '../../nodes/Vidu/helpers/imageSize';
 import { backoffMs, parseRetryAfter } from '../../nodes/Vidu/helpers/retry';
 import { parseTask } from '../../nodes/Vidu/helpers/task';
-import { checkImageBytes } from '../../nodes/Vidu/helpers/validate';
+import { checkImage } from '../../nodes/Vidu/helpers/validate';
 import { jpegBytes, pngBytes, webpBytes } from '../helpers/images';
 
 const MIMES = ['image/png', 'image/jpeg', 'image/webp'];
@@ -17,7 +18,7 @@ describe('image header parsing, on any bytes', () => {
 			fc.property(bytes, fc.constantFrom(...MIMES), (data, mime) => {
 				sniffImage(data);
 				imageSize(mime, data);
-				checkImageBytes(data, 'Image');
+				checkImage(data, data.length, 'Image');
 			}),
 			{ numRuns: 2000 },
 		);
@@ -36,7 +37,7 @@ describe('image header parsing, on any bytes', () => {
 					const sniffed = sniffImage(data);
 					const size = sniffed.supported ? imageSize(sniffed.mime, data) : undefined;
 					if (size) expect(size.width > 0 && size.height > 0).toBe(true);
-					const checked = checkImageBytes(data, 'Image');
+					const checked = checkImage(data, data.length, 'Image');
 					if (checked.problem) expect(checked.problem.message.startsWith('Image: ')).toBe(true);
 				},
 			),
@@ -125,5 +126,50 @@ describe('task parsing and retry timing, on any input', () => {
 		expect(parseRetryAfter('-3', now)).toBeUndefined();
 		expect(parseRetryAfter('soon', now)).toBeUndefined();
 		expect(parseRetryAfter(undefined, now)).toBeUndefined();
+	});
+});
+
+describe('the serialised create body', () => {
+	it('equals JSON.stringify of the body with the data URI, however the image arrives in chunks', async () => {
+		await fc.assert(
+			fc.asyncProperty(
+				fc.uint8Array({ maxLength: 3000 }),
+				fc.array(fc.integer({ min: 1, max: 700 }), { minLength: 1, maxLength: 10 }),
+				fc.string({ maxLength: 30 }),
+				async (bytes, cuts, prompt) => {
+					async function* chunks() {
+						let at = 0;
+						for (let n = 0; at < bytes.length; n++) {
+							const size = cuts[n % cuts.length];
+							yield bytes.subarray(at, at + size);
+							at += size;
+						}
+					}
+					const request = { model: 'viduq1_img2video', prompt, options: { seed: 1 } };
+					const image = {
+						mime: 'image/png',
+						byteLength: bytes.length,
+						writeBase64: (target: Buffer, offset: number) => writeStreamAsBase64(chunks(), target, offset, bytes.length),
+					};
+					const plan = planCreateBody(request, image);
+					const built = await plan.build();
+					const expected = JSON.stringify(
+						buildCreateBody({ ...request, image: `data:image/png;base64,${Buffer.from(bytes).toString('base64')}` }),
+					);
+					expect(built.length).toBe(plan.bytes);
+					expect(built.toString('utf8')).toBe(expected);
+				},
+			),
+			{ numRuns: 300 },
+		);
+	});
+
+	it('refuses a stream that is shorter or longer than announced', async () => {
+		async function* twoChunks() {
+			yield new Uint8Array(5);
+			yield new Uint8Array(5);
+		}
+		await expect(writeStreamAsBase64(twoChunks(), Buffer.alloc(100), 0, 12)).rejects.toThrow(/changed while it was read/);
+		await expect(writeStreamAsBase64(twoChunks(), Buffer.alloc(100), 0, 7)).rejects.toThrow(/changed while it was read/);
 	});
 });

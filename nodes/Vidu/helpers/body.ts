@@ -1,5 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { base64Length, type EncodedImage } from './encode';
+
 /** The node's optional API fields, keyed by UI parameter name; values as n8n hands them over. */
 export interface GenerationOptions {
 	audio?: boolean;
@@ -65,4 +67,36 @@ export function buildCreateBody(request: GenerationRequest): IDataObject {
 		delete params.wm_url;
 	}
 	return { model: request.model, input: [{ params }] };
+}
+
+/** A create body whose size is known before it is built, so limits are checked before reading the image. */
+export interface PlannedBody {
+	bytes: number;
+	build(): Promise<Buffer>;
+}
+
+// `images` is the first field of the body, so the first occurrence of the marker is the image slot.
+const IMAGE_SLOT = '\u0001vidu-image\u0001';
+
+/** Serialises the body with the image written in place: one buffer, no intermediate copies of the image. */
+export function planCreateBody(request: Omit<GenerationRequest, 'image'>, image: string | EncodedImage): PlannedBody {
+	if (typeof image === 'string') {
+		const json = JSON.stringify(buildCreateBody({ ...request, image }));
+		return { bytes: Buffer.byteLength(json), build: async () => Buffer.from(json) };
+	}
+	const json = JSON.stringify(buildCreateBody({ ...request, image: IMAGE_SLOT }));
+	const slot = json.indexOf(JSON.stringify(IMAGE_SLOT).slice(1, -1));
+	const prefix = Buffer.from(`${json.slice(0, slot)}data:${image.mime};base64,`);
+	const suffix = Buffer.from(json.slice(slot + JSON.stringify(IMAGE_SLOT).length - 2));
+	const imageChars = base64Length(image.byteLength);
+	return {
+		bytes: prefix.length + imageChars + suffix.length,
+		build: async () => {
+			const body = Buffer.allocUnsafe(prefix.length + imageChars + suffix.length);
+			prefix.copy(body, 0);
+			await image.writeBase64(body, prefix.length);
+			suffix.copy(body, prefix.length + imageChars);
+			return body;
+		},
+	};
 }

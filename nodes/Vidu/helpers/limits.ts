@@ -15,9 +15,6 @@ export const LIMITS = {
 
 export const megabytes = (bytes: number): string => `${(bytes / 1_000_000).toFixed(1)} MB`;
 
-/** Base64 turns every 3 bytes into 4 characters. */
-export const base64Length = (bytes: number): number => Math.ceil(bytes / 3) * 4;
-
 /** The largest image whose data URI still fits a request body with `overhead` other bytes. */
 export const largestImageFitting = (overhead: number): number =>
 	Math.floor(((LIMITS.requestBytes - overhead) / 4) * 3);

@@ -18,23 +18,27 @@ const shown = (value: unknown): string => {
 	return text.length > 80 ? `${text.slice(0, 77)}…` : text;
 };
 
-/** Checks the image bytes; on success gives the MIME type sniffed from them. */
-export function checkImageBytes(
-	bytes: Uint8Array,
+/**
+ * Checks an image from its total size and its first bytes (enough for the type and the header),
+ * before the rest is read. On success gives the MIME type sniffed from the bytes.
+ */
+export function checkImage(
+	head: Uint8Array,
+	byteLength: number,
 	field: string,
 ): { mime: string; problem?: undefined } | { problem: InputProblem } {
-	if (bytes.length === 0) {
+	if (byteLength === 0) {
 		return { problem: problem(`${field}: the image is empty (0 bytes)`, 'Check that the previous node really produced the image file.') };
 	}
-	if (bytes.length > LIMITS.imageBytes) {
+	if (byteLength > LIMITS.imageBytes) {
 		return {
 			problem: problem(
-				`${field}: the image is ${megabytes(bytes.length)}, over the API's limit of ${megabytes(LIMITS.imageBytes)}`,
+				`${field}: the image is ${megabytes(byteLength)}, over the API's limit of ${megabytes(LIMITS.imageBytes)}`,
 				'Resize or compress the image (for example with the Edit Image node) or pass a smaller file.',
 			),
 		};
 	}
-	const sniffed = sniffImage(bytes);
+	const sniffed = sniffImage(head);
 	if (!sniffed.supported) {
 		return {
 			problem: problem(
@@ -43,7 +47,7 @@ export function checkImageBytes(
 			),
 		};
 	}
-	const size = imageSize(sniffed.mime, bytes);
+	const size = imageSize(sniffed.mime, head);
 	if (!size) {
 		return {
 			problem: problem(
@@ -112,17 +116,12 @@ export function checkImageUrl(url: string): InputProblem | undefined {
 	return checkUrl(url, 'Image URL');
 }
 
-/**
- * The create body must stay under the API's request limit. Measured without serialising the
- * image again: a data URI is plain ASCII, so it adds exactly its length.
- */
-export function checkBodySize(body: object, image: string, field: string): InputProblem | undefined {
-	const overhead = Buffer.byteLength(JSON.stringify(body, (_key, value) => (value === image ? '' : value)));
-	const total = overhead + image.length;
-	if (total <= LIMITS.requestBytes) return undefined;
-	const largest = largestImageFitting(overhead + 'data:image/jpeg;base64,'.length);
+/** The create body must stay under the API's request limit; checked before the image is read in full. */
+export function checkBodySize(bodyBytes: number, imageChars: number, field: string): InputProblem | undefined {
+	if (bodyBytes <= LIMITS.requestBytes) return undefined;
+	const largest = largestImageFitting(bodyBytes - imageChars);
 	return problem(
-		`${field}: the request would be ${megabytes(total)}, over the API's limit of ${megabytes(LIMITS.requestBytes)}`,
+		`${field}: the request would be ${megabytes(bodyBytes)}, over the API's limit of ${megabytes(LIMITS.requestBytes)}`,
 		`Base64 makes the image a third larger, so the largest image that fits is about ${megabytes(largest)}. Compress or resize the image, or pass it as a URL instead.`,
-	);
+	)
 }

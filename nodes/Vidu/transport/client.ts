@@ -38,7 +38,7 @@ export interface CallSettings {
 /** Everything that talks to the Vidu API. Built once per execution; the only place HTTP happens. */
 export interface ViduClient {
 	/** Sends the create request. Retried only when it provably created nothing (429, refused connection). */
-	submit(body: IDataObject, call: CallSettings): Promise<Task>;
+	submit(body: Buffer, call: CallSettings): Promise<Task>;
 	/** Asks for a task's state; a GET, so network faults, 5xx and 429 are retried with backoff (see `attempts`). */
 	getTask(taskId: string, call: CallSettings): Promise<Task>;
 	download(url: string, call: CallSettings, taskId: string): Promise<IBinaryData>;
@@ -55,6 +55,7 @@ const errorCodeOf = (error: unknown): string | undefined => {
 };
 
 function parseJsonBody(body: unknown): unknown {
+	if (Buffer.isBuffer(body)) body = body.toString('utf8');
 	if (typeof body !== 'string') return body;
 	try {
 		return JSON.parse(body);
@@ -86,7 +87,7 @@ export async function createClient(ctx: IExecuteFunctions, clock: Clock = system
 		path: string,
 		errorContext: ErrorContext,
 		call: CallSettings,
-		body?: IDataObject,
+		body?: Buffer,
 	): Promise<unknown> {
 		const url = baseUrl + path;
 		let response: IN8nHttpFullResponse;
@@ -94,7 +95,8 @@ export async function createClient(ctx: IExecuteFunctions, clock: Clock = system
 			response = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, {
 				method,
 				url,
-				body,
+				// The body arrives serialised (the image is written into it in place): send it as is.
+				...(body ? { body, headers: { 'content-type': 'application/json' } } : {}),
 				json: true,
 				timeout: call.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
 				returnFullResponse: true,

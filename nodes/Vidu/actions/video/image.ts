@@ -1,28 +1,54 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
+import { BINARY_ENCODING, NodeOperationError } from 'n8n-workflow';
 
-import { checkImageBytes, checkImageUrl, type InputProblem } from '../../helpers/validate';
+import { copyBase64Text, decodedLength, type EncodedImage, writeStreamAsBase64 } from '../../helpers/encode';
+import { checkImage, checkImageUrl, type InputProblem } from '../../helpers/validate';
 
 type ImageSource = 'binary' | 'url' | 'base64';
 
 const DATA_URI = /^data:([^;,]*)(;[^,]*)?,/i;
+/** Enough of the file for its type and its width and height (JPEG headers can sit behind large metadata). */
+const HEAD_BYTES = 1024 * 1024;
 
 export function inputError(this: IExecuteFunctions, problem: InputProblem, itemIndex: number): NodeOperationError {
 	return new NodeOperationError(this.getNode(), problem.message, { description: problem.description, itemIndex });
 }
 
-function toDataUri(this: IExecuteFunctions, bytes: Buffer, field: string, itemIndex: number): string {
-	const checked = checkImageBytes(bytes, field);
-	if (checked.problem) throw inputError.call(this, checked.problem, itemIndex);
-	// The MIME type comes from the bytes: file names and declared types are often wrong.
-	return `data:${checked.mime};base64,${bytes.toString('base64')}`;
+/** Checks size, type and aspect ratio from the head, then returns the image ready to be encoded. */
+function checked(
+	this: IExecuteFunctions,
+	head: Uint8Array,
+	byteLength: number,
+	field: string,
+	itemIndex: number,
+	writeBase64: EncodedImage['writeBase64'],
+): EncodedImage {
+	const result = checkImage(head, byteLength, field);
+	if (result.problem) throw inputError.call(this, result.problem, itemIndex);
+	return { mime: result.mime, byteLength, writeBase64 };
 }
 
-async function fromBinary(this: IExecuteFunctions, itemIndex: number): Promise<string> {
+async function readHead(stream: AsyncIterable<Uint8Array> & { destroy?: () => void }): Promise<Buffer> {
+	const parts: Buffer[] = [];
+	let length = 0;
+	for await (const chunk of stream) {
+		parts.push(Buffer.from(chunk));
+		length += chunk.length;
+		if (length >= HEAD_BYTES) break;
+	}
+	stream.destroy?.();
+	return Buffer.concat(parts).subarray(0, HEAD_BYTES);
+}
+
+/**
+ * A binary stored on disk (n8n 2.x) is streamed: only its head is read before the checks, and the
+ * full file is read once, straight into the request body. In-memory binaries are already base64.
+ */
+async function fromBinary(this: IExecuteFunctions, itemIndex: number): Promise<EncodedImage> {
 	const field = this.getNodeParameter('binaryPropertyName', itemIndex) as string;
-	const binary = this.getInputData()[itemIndex]?.binary ?? {};
-	if (!binary[field]) {
-		const present = Object.keys(binary);
+	const binaries = this.getInputData()[itemIndex]?.binary ?? {};
+	if (!binaries[field]) {
+		const present = Object.keys(binaries);
 		throw new NodeOperationError(this.getNode(), `Input Data Field Name: the input item has no binary field "${field}"`, {
 			description: present.length
 				? `Fields present on this item: ${present.join(', ')}. Set Input Data Field Name to one of them.`
@@ -30,8 +56,19 @@ async function fromBinary(this: IExecuteFunctions, itemIndex: number): Promise<s
 			itemIndex,
 		});
 	}
-	const bytes = await this.helpers.getBinaryDataBuffer(itemIndex, field);
-	return toDataUri.call(this, bytes, `Input Data Field Name ("${field}")`, itemIndex);
+	const binary: IBinaryData = this.helpers.assertBinaryData(itemIndex, field);
+	const label = `Input Data Field Name ("${field}")`;
+	const { id } = binary;
+	if (!id) {
+		const base64 = binary.data.replace(/\s+/g, '');
+		const head = Buffer.from(base64.slice(0, (HEAD_BYTES / 3) * 4), BINARY_ENCODING);
+		return checked.call(this, head, decodedLength(base64), label, itemIndex, copyBase64Text(base64));
+	}
+	const byteLength = binary.bytes ?? (await this.helpers.getBinaryMetadata(id)).fileSize;
+	const head = await readHead(await this.helpers.getBinaryStream(id));
+	return checked.call(this, head, byteLength, label, itemIndex, async (target, offset) => {
+		await writeStreamAsBase64(await this.helpers.getBinaryStream(id), target, offset, byteLength);
+	});
 }
 
 function fromUrl(this: IExecuteFunctions, itemIndex: number): string {
@@ -41,7 +78,7 @@ function fromUrl(this: IExecuteFunctions, itemIndex: number): string {
 	return url;
 }
 
-function fromBase64(this: IExecuteFunctions, itemIndex: number): string {
+function fromBase64(this: IExecuteFunctions, itemIndex: number): EncodedImage {
 	const text = String(this.getNodeParameter('imageData', itemIndex) ?? '').trim();
 	const payload = text.replace(DATA_URI, '').replace(/\s+/g, '');
 	if (payload === '') {
@@ -56,11 +93,15 @@ function fromBase64(this: IExecuteFunctions, itemIndex: number): string {
 			itemIndex,
 		});
 	}
-	return toDataUri.call(this, Buffer.from(payload, 'base64'), 'Image Data', itemIndex);
+	// The API wants standard, padded base64: convert the URL-safe alphabet and restore the padding.
+	const unpadded = payload.replace(/=+$/, '').replace(/-/g, '+').replace(/_/g, '/');
+	const standard = unpadded.padEnd(Math.ceil(unpadded.length / 4) * 4, '=');
+	const head = Buffer.from(standard.slice(0, (HEAD_BYTES / 3) * 4), 'base64');
+	return checked.call(this, head, decodedLength(standard), 'Image Data', itemIndex, copyBase64Text(standard));
 }
 
-/** The `images[0]` value the API wants: a data URI or an http(s) URL. */
-export async function readImage(this: IExecuteFunctions, itemIndex: number): Promise<string> {
+/** The `images[0]` value: an http(s) URL as is, or an image to send as a data URI. */
+export async function readImage(this: IExecuteFunctions, itemIndex: number): Promise<string | EncodedImage> {
 	const source = this.getNodeParameter('imageSource', itemIndex) as ImageSource;
 	if (source === 'url') return fromUrl.call(this, itemIndex);
 	if (source === 'base64') return fromBase64.call(this, itemIndex);

@@ -1,6 +1,7 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { buildCreateBody, type GenerationOptions } from '../../helpers/body';
+import { type GenerationOptions, planCreateBody } from '../../helpers/body';
+import { base64Length } from '../../helpers/encode';
 import { checkBodySize, checkParameters } from '../../helpers/validate';
 import { inputError, readImage } from './image';
 
@@ -11,10 +12,11 @@ const IMAGE_FIELD: Record<string, string> = {
 };
 
 /**
- * Reads one item's parameters and returns the create body, after every check that can be made
- * before paying: the parameters first (cheap), then the image, then the size of the whole request.
+ * Reads one item's parameters and returns the serialised create body, after every check that can
+ * be made before paying: the parameters (cheap), the image's size and header, the request size.
+ * Only then is the image read in full, once, straight into the body.
  */
-export async function readCreateBody(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+export async function readCreateBody(this: IExecuteFunctions, itemIndex: number): Promise<Buffer> {
 	const parameters = {
 		model: this.getNodeParameter('model', itemIndex) as string,
 		prompt: this.getNodeParameter('prompt', itemIndex, '') as string,
@@ -23,9 +25,10 @@ export async function readCreateBody(this: IExecuteFunctions, itemIndex: number)
 	const problem = checkParameters(parameters);
 	if (problem) throw inputError.call(this, problem, itemIndex);
 	const image = await readImage.call(this, itemIndex);
-	const body = buildCreateBody({ ...parameters, image });
+	const body = planCreateBody(parameters, image);
 	const field = IMAGE_FIELD[this.getNodeParameter('imageSource', itemIndex) as string] ?? 'Image';
-	const tooBig = checkBodySize(body, image, field);
+	const imageChars = typeof image === 'string' ? image.length : base64Length(image.byteLength);
+	const tooBig = checkBodySize(body.bytes, imageChars, field);
 	if (tooBig) throw inputError.call(this, tooBig, itemIndex);
-	return body;
+	return await body.build();
 }

@@ -1,0 +1,47 @@
+/**
+ * The image travels as base64 inside the JSON body. These helpers write it straight into the one
+ * buffer that is sent, so a large image is never held as bytes, base64 string and JSON copies at once.
+ */
+export interface EncodedImage {
+	mime: string;
+	byteLength: number;
+	/** Writes exactly base64Length(byteLength) characters of base64 into `target` at `offset`. */
+	writeBase64(target: Buffer, offset: number): Promise<void>;
+}
+
+export const base64Length = (bytes: number): number => Math.ceil(bytes / 3) * 4;
+
+/** Encodes a byte stream, carrying the 0–2 bytes that do not fill a 3-byte group to the next chunk. */
+export async function writeStreamAsBase64(
+	chunks: AsyncIterable<Uint8Array>,
+	target: Buffer,
+	offset: number,
+	expectedBytes: number,
+): Promise<void> {
+	let carry: Buffer = Buffer.alloc(0);
+	let position = offset;
+	let seen = 0;
+	for await (const chunk of chunks) {
+		seen += chunk.length;
+		if (seen > expectedBytes) break;
+		const bytes = carry.length ? Buffer.concat([carry, chunk]) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
+		const whole = bytes.length - (bytes.length % 3);
+		position += target.write(bytes.subarray(0, whole).toString('base64'), position, 'latin1');
+		carry = Buffer.from(bytes.subarray(whole));
+	}
+	if (seen !== expectedBytes) {
+		throw new Error(`the image changed while it was read (${seen} bytes instead of ${expectedBytes})`);
+	}
+	if (carry.length) target.write(carry.toString('base64'), position, 'latin1');
+}
+
+/** The decoded length of clean base64 text (no whitespace). */
+export const decodedLength = (base64: string): number =>
+	(base64.length / 4) * 3 - (base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0);
+
+/** Base64 text already in memory (n8n's in-memory binary mode, or the Image Data field) is copied as is. */
+export const copyBase64Text =
+	(base64: string): EncodedImage['writeBase64'] =>
+	async (target, offset) => {
+		target.write(base64, offset, 'latin1');
+	};

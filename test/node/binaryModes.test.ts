@@ -1,0 +1,35 @@
+import { pngBytes, webpBytes } from '../helpers/images';
+import { binaryItem, readBinary, useBinaryMode } from '../helpers/runNode';
+import { FAST_WAIT, sentParams, useMock } from '../helpers/setup';
+
+const { mock, run } = useMock();
+
+/** n8n 2.x keeps binaries on disk by default: the node must stream them in and out. */
+describe('binary data stored on disk (filesystem mode)', () => {
+	beforeAll(async () => await useBinaryMode('filesystem'));
+
+	it.each([0, 1, 2])('streams an image (length ≡ %i mod 3) into the data URI byte for byte', async (rest) => {
+		const image = Buffer.concat([webpBytes(800, 600), Buffer.alloc(3 * 100_000 + rest, 7)]);
+		const item = await binaryItem(image, 'photo.webp', 'image/webp');
+		expect(item.binary!.data.id).toMatch(/^filesystem/);
+		await run({ parameters: { operation: 'submit' }, items: [item] });
+		expect(sentParams(mock()).images).toEqual([`data:image/webp;base64,${image.toString('base64')}`]);
+	});
+
+	it('refuses an oversized request from the file size alone', async () => {
+		const item = await binaryItem(Buffer.concat([pngBytes(), Buffer.alloc(16_000_000)]), 'big.png', 'image/png');
+		await expect(run({ parameters: { operation: 'submit' }, items: [item] })).rejects.toThrow(/request would be 21\.3 MB/);
+		expect(mock().creates).toHaveLength(0);
+	});
+
+	it('streams the downloaded video into binary storage', async () => {
+		mock().videoBytes = Buffer.alloc(3_000_000, 9);
+		const [item] = await run({
+			parameters: { operation: 'generate', imageSource: 'url', imageUrl: 'https://example.com/a.png', downloadVideo: true, waitOptions: FAST_WAIT },
+		});
+		const video = item.binary!.data;
+		expect(video.id).toMatch(/^filesystem/);
+		expect(video.bytes).toBe(3_000_000);
+		expect((await readBinary(video)).equals(mock().videoBytes)).toBe(true);
+	});
+});
