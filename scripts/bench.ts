@@ -1,0 +1,162 @@
+/**
+ * npm run bench: the node's execute path (n8n-core's real ExecuteContext and HTTP helpers) against
+ * the mock API in time mode, where every task ends L after it was submitted. Prints wall time per
+ * batch size and concurrency (as a ratio to L), status calls per task, detection delay, and peak
+ * memory while handling a large image and downloading a large video. Options: --latency=<seconds>
+ * (default 30), --full (also the 50-item sequential baseline, which takes 50·L).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import type { INodeParameters } from 'n8n-workflow';
+
+import { pngBytes } from '../test/helpers/images';
+import { binaryItem, runNode, useBinaryMode } from '../test/helpers/runNode';
+import { ViduMock } from '../test/mock/viduMock';
+
+const arg = (name: string, fallback?: string) =>
+	process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? (process.argv.includes(`--${name}`) ? 'true' : fallback);
+
+const L = Number(arg('latency', '30')) * 1000;
+const MB = 1_000_000;
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)] ?? NaN;
+const round = (value: number, digits = 2) => Number(value.toFixed(digits));
+
+interface ThroughputRow {
+	items: number;
+	concurrency: number;
+	progress: boolean;
+	wallSeconds: number;
+	ratioToL: number;
+	target?: string;
+	statusCallsPerTask: number;
+	detectionMedianSeconds: number;
+	detectionMaxSeconds: number;
+}
+
+async function throughput(items: number, concurrency: number, progress = true): Promise<ThroughputRow> {
+	const mock = await new ViduMock().start();
+	mock.setDefaultScript({ generationMs: L, progress });
+	const started = Date.now();
+	const output = await runNode({
+		parameters: {
+			operation: 'generate',
+			imageSource: 'url',
+			imageUrl: 'https://example.com/product.jpg',
+			waitOptions: { maxConcurrent: concurrency, pollIntervalSeconds: 5, maxWaitMinutes: 120 },
+		},
+		items: Array.from({ length: items }, (_, n) => ({ json: { n } })),
+		credential: { apiKey: mock.apiKey, baseUrl: mock.url },
+	});
+	const wall = Date.now() - started;
+	await mock.stop();
+	if (output.some((o) => o.json.status !== 'completed')) throw new Error('a task did not complete');
+	const delays = mock.detections.map((d) => (d.seenAt - d.endedAt) / 1000);
+	const waves = Math.ceil(items / concurrency);
+	const budget = 1.2 * L * waves + 2000;
+	return {
+		items,
+		concurrency,
+		progress,
+		wallSeconds: round(wall / 1000, 1),
+		ratioToL: round(wall / L),
+		target: items === 50 && [50, 5].includes(concurrency) ? `≤ ${round(budget / L)} ${wall <= budget ? 'met' : 'MISSED'}` : undefined,
+		statusCallsPerTask: round(mock.polls.length / items, 1),
+		detectionMedianSeconds: round(median(delays)),
+		detectionMaxSeconds: round(Math.max(...delays)),
+	};
+}
+
+/** The mock API in a process of its own, so that its buffers do not count against the node. */
+async function startMockProcess(args: string[]): Promise<{ url: string; requestBytes: () => number; stop: () => void }> {
+	const child = spawn(process.execPath, [join(__dirname, '..', 'test', 'mock', 'serve.js'), '--no-bodies', ...args], {
+		stdio: ['ignore', 'pipe', 'inherit'],
+	});
+	const lines: string[] = [];
+	child.stdout.setEncoding('utf8');
+	child.stdout.on('data', (text: string) => lines.push(...text.split('\n').filter(Boolean)));
+	while (lines.length === 0) await new Promise((resolve) => child.stdout.once('data', resolve));
+	const requestBytes = () =>
+		Number(lines.find((line) => line.startsWith('POST /model/v1/generation '))?.split(' ')[2] ?? NaN);
+	return { url: lines[0], requestBytes, stop: () => child.kill() };
+}
+
+/** Runs in a fresh process: peak RSS growth over the baseline while one operation runs. */
+async function memoryCase(name: string): Promise<void> {
+	await useBinaryMode('filesystem');
+	const isVideo = name === 'video200';
+	const size = (isVideo ? 200 : name === 'image45' ? 45 : 14.9) * MB;
+	const mock = await startMockProcess(isVideo ? [`--video-bytes=${size}`] : []);
+	const credential = { apiKey: 'mock-key-0123456789abcdef', baseUrl: mock.url };
+	const parameters: INodeParameters = isVideo
+		? { operation: 'generate', imageSource: 'url', imageUrl: 'https://example.com/a.png', downloadVideo: true }
+		: { operation: 'submit' };
+	const items = isVideo
+		? undefined
+		: [await binaryItem(Buffer.concat([pngBytes(1920, 1080), Buffer.alloc(size - pngBytes().length, 1)]), 'big.png', 'image/png')];
+	(globalThis as { gc?: () => void }).gc?.();
+	const baseline = process.memoryUsage().rss;
+	let peak = baseline;
+	const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
+	let outcome: string;
+	try {
+		const [item] = await runNode({ parameters, items, credential });
+		const video = item.binary?.data;
+		outcome = video
+			? `video stored (${video.bytes} bytes, ${video.id?.split(':')[0]})`
+			: `submitted, body ${round(mock.requestBytes() / MB, 1)} MB`;
+	} catch (error) {
+		outcome = `refused before reading the file: ${(error as Error).message}`;
+	}
+	clearInterval(sampler);
+	peak = Math.max(peak, process.memoryUsage().rss);
+	mock.stop();
+	process.stdout.write(
+		JSON.stringify({ name, sizeMB: round(size / MB, 1), peakGrowthMB: round((peak - baseline) / MB, 1), ratio: round((peak - baseline) / size), outcome }) + '\n',
+	);
+}
+
+function measureInChild(name: string) {
+	const child = spawnSync(process.execPath, ['--expose-gc', __filename, `--memory=${name}`], { encoding: 'utf8' });
+	if (child.status !== 0) throw new Error(`memory case ${name} failed: ${child.stderr}`);
+	return JSON.parse(child.stdout.trim().split('\n').pop()!) as { name: string; sizeMB: number; peakGrowthMB: number; ratio: number; outcome: string };
+}
+
+async function main() {
+	const memory = arg('memory');
+	if (memory) return await memoryCase(memory);
+
+	console.log(`Vidu node benchmark: generation time L = ${L / 1000} s, polling interval 5 s (the default)\n`);
+	const rows: ThroughputRow[] = [];
+	const plan: Array<[number, number, boolean?]> = [
+		[1, 50], [10, 50], [50, 50],
+		[10, 50, false],
+		[1, 5], [10, 5], [50, 5],
+		[1, 1], [10, 1],
+	];
+	if (arg('full')) plan.push([50, 1]);
+	for (const [items, concurrency, progress] of plan) {
+		const row = await throughput(items, concurrency, progress ?? true);
+		rows.push(row);
+		console.log(
+			`N=${String(items).padStart(2)}  concurrency=${String(concurrency).padStart(2)}${row.progress ? '' : ' (no progress)'}  wall ${row.wallSeconds} s = ${row.ratioToL}·L${row.target ? ` (target ${row.target})` : ''}  status calls/task ${row.statusCallsPerTask}  detection median ${row.detectionMedianSeconds} s, max ${row.detectionMaxSeconds} s`,
+		);
+	}
+	if (!arg('full')) console.log('N=50  concurrency= 1  skipped (takes 50·L; run with --full)');
+
+	console.log('\nPeak RSS growth (binary data in filesystem mode, n8n 2.x default):');
+	const memoryRows = ['image45', 'image15', 'video200'].map(measureInChild);
+	for (const m of memoryRows) {
+		const target = m.name === 'video200' ? `target ≤ 64 MB ${m.peakGrowthMB <= 64 ? 'met' : 'MISSED'}` : `target ≤ 2.5× ${m.ratio <= 2.5 ? 'met' : 'MISSED'}`;
+		console.log(`${m.name}: ${m.sizeMB} MB -> +${m.peakGrowthMB} MB (${m.ratio}×; ${target}); ${m.outcome}`);
+	}
+	mkdirSync('.bench', { recursive: true });
+	writeFileSync(join('.bench', 'results.json'), JSON.stringify({ latencySeconds: L / 1000, rows, memory: memoryRows }, null, 2));
+	console.log('\nWritten to .bench/results.json');
+}
+
+main().catch((error: unknown) => {
+	console.error(error);
+	process.exit(1);
+});
