@@ -60,6 +60,20 @@ interface Watched {
 	lastFault?: unknown;
 }
 
+/**
+ * Status calls due at the same moment go out at most this many at a time: gentler on the API, and
+ * each request in flight holds a listener on the execution's cancel signal (Node warns past 10).
+ */
+const PARALLEL_CHECKS = 6;
+
+async function inPool<T>(entries: T[], size: number, work: (entry: T) => Promise<void>): Promise<void> {
+	const queue = [...entries];
+	const worker = async () => {
+		for (let entry = queue.shift(); entry !== undefined; entry = queue.shift()) await work(entry);
+	};
+	await Promise.all(Array.from({ length: Math.min(size, queue.length) }, worker));
+}
+
 export async function runBatch<R>(count: number, hooks: BatchHooks<R>, settings: BatchSettings, clock: Clock): Promise<BatchResult<R>> {
 	const result: BatchResult<R> = { outcomes: new Array(count).fill(undefined), submitted: [] };
 	const random = settings.random ?? Math.random;
@@ -170,7 +184,7 @@ export async function runBatch<R>(count: number, hooks: BatchHooks<R>, settings:
 		if (settings.signal?.aborted) break;
 		const now = clock.now();
 		if (now < holdUntil) continue;
-		await Promise.all([...active.values()].filter((w) => w.dueAt <= now).map(checkOne));
+		await inPool([...active.values()].filter((w) => w.dueAt <= now), PARALLEL_CHECKS, checkOne);
 		stopExpired();
 	}
 	stopExpired();

@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INode, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { downloadProperties } from '../../descriptions/download.description';
@@ -28,7 +28,7 @@ export const description = updateDisplayOptions({ show: { resource: ['video'], o
 const STATE_WORDS = { completed: 'completed', failed: 'failed', running: 'still running' };
 
 /** Without Continue On Fail the run stops at the first failure; every task already paid for is named. */
-function withSubmittedTasks(error: unknown, result: BatchResult<unknown>, itemIndex: number, node: ReturnType<IExecuteFunctions['getNode']>) {
+function withSubmittedTasks(error: unknown, result: BatchResult<unknown>, itemIndex: number, node: INode) {
 	const nodeError = asNodeError(node, error, itemIndex);
 	const others = result.submitted.filter((s) => s.taskId !== nodeError.context.taskId);
 	if (others.length) {
