@@ -64,7 +64,7 @@ export class ViduApi implements ICredentialType {
 				properties: {
 					value: 404,
 					message:
-						'Nothing answered at this Base URL (HTTP 404 for the task path). Check the Base URL; the default is https://cloud.vtrix.ai.',
+						'This Base URL does not serve the Vidu task API (HTTP 404 for /model/v1/generation/task/…). Check the Base URL (default https://cloud.vtrix.ai) and any proxy path prefix.',
 				},
 			},
 		],

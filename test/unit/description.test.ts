@@ -99,3 +99,33 @@ describe('example workflows', () => {
 		}
 	});
 });
+
+describe('codex and icons', () => {
+	const dir = join(__dirname, '..', '..', 'nodes', 'Vidu');
+	const codex = JSON.parse(readFileSync(join(dir, 'Vidu.node.json'), 'utf8')) as {
+		node: string;
+		categories: string[];
+		alias: string[];
+		resources: { primaryDocumentation: Array<{ url: string }> };
+	};
+
+	it('puts the node under AI and Marketing, findable as video, image to video and animate', () => {
+		expect(codex.node).toBe('n8n-nodes-vidu.vidu');
+		expect(codex.categories).toEqual(expect.arrayContaining(['AI', 'Marketing']));
+		expect(codex.alias).toEqual(expect.arrayContaining(['video', 'image to video', 'animate']));
+		expect(codex.resources.primaryDocumentation[0].url).toMatch(/#readme$/);
+	});
+
+	it('ships light and dark SVG icons for the node and the credential', () => {
+		const { icon } = new Vidu().description;
+		expect(icon).toEqual({ light: 'file:vidu.svg', dark: 'file:vidu.dark.svg' });
+		for (const file of ['vidu.svg', 'vidu.dark.svg']) {
+			expect(readFileSync(join(dir, file), 'utf8')).toMatch(/^<svg[^>]+xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+			expect(readFileSync(join(__dirname, '..', '..', 'credentials', file), 'utf8')).toMatch(/^<svg/);
+		}
+	});
+
+	it('shows the operation as the subtitle', () => {
+		expect(new Vidu().description.subtitle).toMatch(/\$parameter\["operation"\]/);
+	});
+});
