@@ -14,13 +14,10 @@ const isObject = (value: unknown): value is IDataObject =>
 export function apiMessageOf(body: unknown): string | undefined {
 	if (typeof body === 'string') return body.trim() === '' ? undefined : body.trim().slice(0, 500);
 	if (!isObject(body)) return undefined;
-	for (const key of ['error', 'status'] as const) {
-		const nested = body[key];
-		if (typeof nested === 'string' && nested.trim() !== '' && key === 'error') return nested;
-		if (isObject(nested)) {
-			const text = nested.error_message ?? nested.message;
-			if (typeof text === 'string' && text !== '') return text;
-		}
+	if (typeof body.error === 'string' && body.error.trim() !== '') return body.error;
+	for (const nested of [body.error, body.status]) {
+		const text = isObject(nested) ? (nested.error_message ?? nested.message) : undefined;
+		if (typeof text === 'string' && text !== '') return text;
 	}
 	const text = body.message ?? body.error_message ?? body.msg;
 	return typeof text === 'string' && text !== '' ? text : undefined;
