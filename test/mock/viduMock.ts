@@ -106,6 +106,7 @@ export class ViduMock {
 	private defaultScript: TaskScript = {};
 	private faults: Fault[] = [];
 	private counter = 0;
+	private timers = new Set<NodeJS.Timeout>();
 
 	constructor(apiKey = 'test-key-0123456789abcdef') {
 		this.apiKey = apiKey;
@@ -127,7 +128,20 @@ export class ViduMock {
 		return this;
 	}
 
+	/** A delayed answer that stop() can cancel, so no timer outlives the test. */
+	private async delay(ms: number): Promise<void> {
+		await new Promise<void>((resolve) => {
+			const timer = setTimeout(() => {
+				this.timers.delete(timer);
+				resolve();
+			}, ms);
+			this.timers.add(timer);
+		});
+	}
+
 	async stop(): Promise<void> {
+		for (const timer of this.timers) clearTimeout(timer);
+		this.timers.clear();
 		if (!this.server) return;
 		this.server.closeAllConnections();
 		await new Promise((resolve) => this.server!.close(resolve));
@@ -200,7 +214,7 @@ export class ViduMock {
 					? 'poll'
 					: 'any';
 		const fault = this.takeFault(route);
-		if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+		if (fault?.delayMs) await this.delay(fault.delayMs);
 		if (fault?.drop) {
 			req.socket.destroy();
 			return;

@@ -146,10 +146,12 @@ export async function runBatch<R>(count: number, hooks: BatchHooks<R>, settings:
 				fail(watched.index, error, watched.task.id);
 				return;
 			}
-			if (advice.retryAfterMs) holdUntil = Math.max(holdUntil, now + advice.retryAfterMs);
+			// Retry-After counts from the answer, not from when the request left.
+			const answeredAt = clock.now();
+			if (advice.retryAfterMs) holdUntil = Math.max(holdUntil, answeredAt + advice.retryAfterMs);
 			const delay = Math.max(advice.retryAfterMs ?? 0, backoffMs(watched.faults++, 1000, 30_000, random));
 			watched.lastFault = error;
-			watched.dueAt = Math.min(watched.deadline, now + delay);
+			watched.dueAt = Math.min(watched.deadline, answeredAt + delay);
 			return;
 		}
 		if (watched.task.state !== 'running') {
