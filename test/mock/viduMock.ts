@@ -100,6 +100,14 @@ export class ViduMock {
 	readonly detections: Detection[] = [];
 	/** Off for memory benchmarks: request bodies are then counted, not kept or parsed. */
 	keepBodies = true;
+	/**
+	 * Call each task's callback_url like the provider would (time mode only): once soon after creation
+	 * with status "processing", once when the task ends. Every callback and n8n's answer is recorded.
+	 */
+	sendCallbacks = false;
+	readonly callbacks: Array<{ taskId: string; url: string; status: string; answer: number }> = [];
+	/** Requests to /sink/…: what a workflow under test reports back. */
+	readonly sink: unknown[] = [];
 	private server?: http.Server;
 	private tasks = new Map<string, TaskRecord>();
 	private scripts: TaskScript[] = [];
@@ -226,6 +234,10 @@ export class ViduMock {
 		}
 
 		if (route === 'download') return this.serveVideo(res);
+		if (req.method === 'POST' && path.startsWith('/sink')) {
+			this.sink.push(body);
+			return this.json(res, 200, { stored: true });
+		}
 		if (req.method === 'GET' && path.startsWith('/images/')) {
 			res.writeHead(200, { 'content-type': 'image/png', 'content-length': String(this.imageBytes.length) });
 			res.end(this.imageBytes);
@@ -279,6 +291,12 @@ export class ViduMock {
 		const task: TaskRecord = { id, script, polls: 0, params, createdAt: Date.now() };
 		this.tasks.set(id, task);
 		if (script.terminalOnCreate) return this.json(res, 200, this.finalBody(task));
+		const callbackUrl = (params as { callback_url?: unknown }).callback_url;
+		if (this.sendCallbacks && typeof callbackUrl === 'string' && script.generationMs !== undefined) {
+			const ring = (status: string) => void this.ring(task, callbackUrl, status);
+			void this.delay(script.generationMs / 2).then(() => ring('processing'));
+			void this.delay(script.generationMs + 20).then(() => ring(FAILED.test(script.finalStatus) ? 'failed' : 'completed'));
+		}
 		this.json(res, 200, {
 			[script.idField]: id,
 			status: script.runningStates[0],
@@ -303,6 +321,24 @@ export class ViduMock {
 			});
 		}
 		this.json(res, 200, this.finalBody(task));
+	}
+
+	/** Calls back like the provider: a small JSON body naming the task (its shape is not documented). */
+	private async ring(task: TaskRecord, url: string, status: string): Promise<void> {
+		if (!this.server?.listening) return;
+		let answer = 0;
+		try {
+			const response = await fetch(url, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ id: task.id, status }),
+			});
+			answer = response.status;
+			await response.text();
+		} catch {
+			answer = -1;
+		}
+		this.callbacks.push({ taskId: task.id, url, status, answer });
 	}
 
 	private pollTimed(res: http.ServerResponse, task: TaskRecord, generationMs: number): void {

@@ -1,5 +1,37 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+/** How Generate From Image waits: asking the API, or pausing until the API calls back. */
+export const waitModeProperties: INodeProperties[] = [
+	{
+		displayName: 'Wait Mode',
+		name: 'waitMode',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{
+				name: 'Poll',
+				value: 'poll',
+				description: 'Ask the API for the task states until every video is ready (holds the execution while it waits)',
+			},
+			{
+				name: 'Callback (Pause Execution)',
+				value: 'callback',
+				description:
+					'Pause the execution and resume it when the API calls back: nothing is held and no status polling while videos are generated',
+			},
+		],
+		default: 'poll',
+	},
+	{
+		displayName:
+			'n8n must be reachable from the internet at its webhook URL (n8n Cloud is; a laptop behind a router is not). The execution pauses until every video has called back, or Max Wait runs out: then the items flow on with a "vidu" field saying the video did not arrive, with the task ID for Get Task.',
+		name: 'callbackNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { waitMode: ['callback'] } },
+	},
+];
+
 export const waitOptions: INodeProperties = {
 	displayName: 'Wait Options',
 	name: 'waitOptions',

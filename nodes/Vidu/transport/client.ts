@@ -1,4 +1,4 @@
-import type { IBinaryData, IDataObject, IExecuteFunctions, IHttpRequestMethods, IN8nHttpFullResponse } from 'n8n-workflow';
+import type { IBinaryData, IDataObject, IExecuteFunctions, IHttpRequestMethods, IN8nHttpFullResponse, INode } from 'n8n-workflow';
 
 import { type Clock, systemClock } from '../helpers/clock';
 import { parseRetryAfter, withRetries } from '../helpers/retry';
@@ -66,13 +66,21 @@ function parseJsonBody(body: unknown): unknown {
 
 const safeFileName = (taskId: string) => `${taskId.replace(/[^\w.-]+/g, '_')}.mp4`;
 
-export async function createClient(ctx: IExecuteFunctions, clock: Clock = systemClock): Promise<ViduClient> {
+/** What the client needs from n8n: an execute() context, or a webhook() one when a callback resumes the run. */
+export interface ApiContext {
+	getNode(): INode;
+	getCredentials(type: string): Promise<IDataObject>;
+	helpers: Pick<IExecuteFunctions['helpers'], 'httpRequestWithAuthentication' | 'httpRequest' | 'prepareBinaryData'>;
+	getExecutionCancelSignal?(): AbortSignal | undefined;
+}
+
+export async function createClient(ctx: ApiContext, clock: Clock = systemClock): Promise<ViduClient> {
 	const credential = (await ctx.getCredentials(CREDENTIAL_TYPE)) as ViduCredential;
 	const baseUrl = (credential.baseUrl || 'https://cloud.vtrix.ai').trim().replace(/\/+$/, '');
 	const secret = String(credential.apiKey ?? '');
 	const redact = (text: string) => (secret.length >= 4 ? text.split(secret).join('***') : text);
 	const node = ctx.getNode();
-	const signal = ctx.getExecutionCancelSignal();
+	const signal = ctx.getExecutionCancelSignal?.();
 
 	const context = (call: CallSettings, phase: Phase, taskId?: string): ErrorContext => ({
 		node,
@@ -92,7 +100,8 @@ export async function createClient(ctx: IExecuteFunctions, clock: Clock = system
 		const url = baseUrl + path;
 		let response: IN8nHttpFullResponse;
 		try {
-			response = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, {
+			// n8n's helper reads the credential through its `this`: the node context, execute() or webhook() alike.
+			response = (await ctx.helpers.httpRequestWithAuthentication.call(ctx as IExecuteFunctions, CREDENTIAL_TYPE, {
 				method,
 				url,
 				// The body arrives serialised (the image is written into it in place): send it as is.

@@ -3,7 +3,7 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { downloadProperties } from '../../descriptions/download.description';
 import type { ViduClient } from '../../transport/client';
-import { taskToItem } from './result';
+import { downloadFieldOf, taskToItem } from './result';
 
 const properties: INodeProperties[] = [
 	{
@@ -34,5 +34,6 @@ export async function execute(
 	}
 	const call = { itemIndex };
 	const task = await client.getTask(taskId, call);
-	return await taskToItem.call(this, client, task, call, { elapsedSeconds: null, statusChecks: 1 });
+	const stats = { elapsedSeconds: null, statusChecks: 1 };
+	return await taskToItem(this.getNode(), client, task, call, stats, downloadFieldOf.call(this, itemIndex));
 }

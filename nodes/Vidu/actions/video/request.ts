@@ -16,11 +16,16 @@ const IMAGE_FIELD: Record<string, string> = {
  * be made before paying: the parameters (cheap), the image's size and header, the request size.
  * Only then is the image read in full, once, straight into the body.
  */
-export async function readCreateBody(this: IExecuteFunctions, itemIndex: number): Promise<Buffer> {
+export async function readCreateBody(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	/** Options the node sets itself (the callback URL in callback wait mode). */
+	overrides: Partial<GenerationOptions> = {},
+): Promise<Buffer> {
 	const parameters = {
 		model: this.getNodeParameter('model', itemIndex) as string,
 		prompt: this.getNodeParameter('prompt', itemIndex, '') as string,
-		options: this.getNodeParameter('options', itemIndex, {}) as GenerationOptions,
+		options: { ...(this.getNodeParameter('options', itemIndex, {}) as GenerationOptions), ...overrides },
 	};
 	const problem = checkParameters(parameters);
 	if (problem) throw inputError.call(this, problem, itemIndex);

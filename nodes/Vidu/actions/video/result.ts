@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
 
 import { taskToJson } from '../../helpers/output';
 import type { Task } from '../../helpers/task';
@@ -10,23 +10,29 @@ import { malformedResponseError, taskFailedError } from '../../transport/errors'
  * completed one without a video URL too (it would otherwise flow on as a silent null).
  */
 export async function taskToItem(
-	this: IExecuteFunctions,
+	node: INode,
 	client: ViduClient,
 	task: Task,
 	call: CallSettings,
 	stats: { elapsedSeconds: number | null; statusChecks: number },
+	/** The binary field to download the video into, or undefined to give only its URL. */
+	downloadField: string | undefined,
 ): Promise<INodeExecutionData> {
 	const { itemIndex } = call;
-	const errorContext = { node: this.getNode(), itemIndex, phase: 'status' as const, taskId: task.id, redact: client.redact };
+	const errorContext = { node, itemIndex, phase: 'status' as const, taskId: task.id, redact: client.redact };
 	if (task.state === 'failed') throw taskFailedError(errorContext, task);
 	if (task.state === 'completed' && task.videos.length === 0) {
 		throw malformedResponseError(errorContext, 'the task is completed but carries no video URL', undefined);
 	}
 	const item: INodeExecutionData = { json: taskToJson(task, stats.elapsedSeconds, stats.statusChecks), pairedItem: { item: itemIndex } };
-	const download = this.getNodeParameter('downloadVideo', itemIndex, false) as boolean;
-	if (download && task.state === 'completed') {
-		const field = this.getNodeParameter('outputBinaryPropertyName', itemIndex, 'data') as string;
-		item.binary = { [field]: await client.download(task.videos[0].url, call, task.id) };
+	if (downloadField && task.state === 'completed') {
+		item.binary = { [downloadField]: await client.download(task.videos[0].url, call, task.id) };
 	}
 	return item;
+}
+
+/** Where Download Video puts the file for this item, or undefined when it is off. */
+export function downloadFieldOf(this: IExecuteFunctions, itemIndex: number): string | undefined {
+	if (!(this.getNodeParameter('downloadVideo', itemIndex, false) as boolean)) return undefined;
+	return this.getNodeParameter('outputBinaryPropertyName', itemIndex, 'data') as string;
 }

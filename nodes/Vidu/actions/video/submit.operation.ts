@@ -19,5 +19,5 @@ export async function execute(
 	const body = await readCreateBody.call(this, itemIndex);
 	const call = { itemIndex };
 	const task = await client.submit(body, call);
-	return await taskToItem.call(this, client, task, call, { elapsedSeconds: 0, statusChecks: 0 });
+	return await taskToItem(this.getNode(), client, task, call, { elapsedSeconds: 0, statusChecks: 0 }, undefined);
 }

@@ -1,0 +1,128 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INode,
+	INodeExecutionData,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { readWaitOptions } from '../../descriptions/waiting.description';
+import type { SubmittedTask } from '../../helpers/batch';
+import {
+	type CallbackState,
+	callbackUrlFor,
+	checkOrder,
+	failedSubmissionState,
+	callbackStateOf,
+	claimsStillRunning,
+	readDoorbell,
+	STATE_FIELD,
+	waitingState,
+} from '../../helpers/callback';
+import type { GenerationOptions } from '../../helpers/body';
+import { stateOf, type Task } from '../../helpers/task';
+import { createClient, type ViduClient } from '../../transport/client';
+import { errorItem, withSubmittedTasks } from '../errorItem';
+import { readCreateBody } from './request';
+import { downloadFieldOf, taskToItem } from './result';
+
+/**
+ * The items of a finished run, in input order and of the same shape as in Poll mode. Failures become
+ * error items: after a pause the node can no longer stop the workflow with an error of its own.
+ */
+async function finishRun(
+	node: INode,
+	client: ViduClient,
+	states: Array<CallbackState | undefined>,
+	tasks: Array<Task | undefined>,
+	downloadField: string | undefined,
+): Promise<INodeExecutionData[]> {
+	return await Promise.all(
+		states.map(async (state, itemIndex) => {
+			const task = tasks[itemIndex];
+			if (!task) {
+				const error = new NodeOperationError(node, state?.message ?? 'Not submitted', { itemIndex });
+				return errorItem(error, itemIndex, client.redact);
+			}
+			try {
+				return await taskToItem(node, client, task, { itemIndex }, { elapsedSeconds: null, statusChecks: 1 }, downloadField);
+			} catch (error) {
+				return errorItem(error, itemIndex, client.redact);
+			}
+		}),
+	);
+}
+
+/**
+ * Wait Mode "Callback": submits every item's task with the execution's resume URL as callback_url,
+ * notes each task id on its input item (the only state that survives the pause, and what flows on
+ * visibly if the wait runs out), then pauses the execution until webhook() resumes it.
+ */
+export async function executeByCallback(this: IExecuteFunctions, client: ViduClient): Promise<INodeExecutionData[]> {
+	const items = this.getInputData();
+	const node = this.getNode();
+	const wait = readWaitOptions.call(this, 0);
+	const resumeUrl = String(this.evaluateExpression('{{ $execution.resumeUrl }}', 0));
+	const submitted: SubmittedTask[] = [];
+	const tasks: Array<Task | undefined> = [];
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		try {
+			const own = (this.getNodeParameter('options', itemIndex, {}) as GenerationOptions).callbackUrl;
+			if (own?.trim()) {
+				throw new NodeOperationError(node, 'Callback URL cannot be combined with Wait Mode "Callback (Pause Execution)"', {
+					description:
+						'In this wait mode the node uses the task callback itself to resume the execution. Remove the Callback URL option, or set Wait Mode to Poll.',
+					itemIndex,
+				});
+			}
+			const body = await readCreateBody.call(this, itemIndex, { callbackUrl: callbackUrlFor(resumeUrl, itemIndex) });
+			const task = await client.submit(body, { itemIndex, timeoutMs: wait.requestTimeoutMs });
+			tasks[itemIndex] = task;
+			submitted.push({ index: itemIndex, taskId: task.id, state: task.state });
+			items[itemIndex].json[STATE_FIELD] = waitingState(task.id);
+		} catch (error) {
+			if (!this.continueOnFail()) throw withSubmittedTasks(error, submitted, itemIndex, node);
+			items[itemIndex].json[STATE_FIELD] = failedSubmissionState((error as Error).message);
+		}
+	}
+	const states = items.map((item) => callbackStateOf(item.json));
+	// Nothing left to wait for (every task finished on creation, or nothing was submitted): no pause.
+	if (tasks.every((task) => !task || task.state !== 'running')) {
+		return await finishRun(node, client, states, tasks, downloadFieldOf.call(this, 0));
+	}
+	await this.putExecutionToWait(new Date(Date.now() + wait.maxWaitMinutes * 60_000));
+	return items;
+}
+
+/**
+ * A callback arrived. It only says "look again": the task states come from the API, with the
+ * credential. While any task of the run is unfinished the execution keeps waiting.
+ */
+export async function webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const inputs = JSON.parse(String(this.evaluateExpression('{{ JSON.stringify($input.all()) }}', 0))) as INodeExecutionData[];
+	const states = inputs.map((item) => callbackStateOf(item.json));
+	const body = this.getBodyData();
+	const doorbell = readDoorbell(this.getQueryData() as IDataObject, body, states);
+	if (!doorbell.ok) {
+		this.getResponseObject().status(404).json({ error: doorbell.reason });
+		return { noWebhookResponse: true };
+	}
+	if (claimsStillRunning(body, (status) => stateOf(status) === 'running')) {
+		return { webhookResponse: { received: true } };
+	}
+	const client = await createClient(this);
+	const tasks: Array<Task | undefined> = [];
+	for (const itemIndex of checkOrder(doorbell.index, states)) {
+		const task = await client.getTask(states[itemIndex]!.taskId!, { itemIndex, attempts: 2 });
+		if (task.state === 'running') return { webhookResponse: { received: true, waitingFor: task.id } };
+		tasks[itemIndex] = task;
+	}
+	const download = this.getNodeParameter('downloadVideo', false) as boolean;
+	const field = download ? (this.getNodeParameter('outputBinaryPropertyName', 'data') as string) : undefined;
+	return {
+		webhookResponse: { received: true, resumed: true },
+		workflowData: [await finishRun(this.getNode(), client, states, tasks, field)],
+	};
+}

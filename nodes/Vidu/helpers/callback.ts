@@ -1,0 +1,73 @@
+import type { IDataObject } from 'n8n-workflow';
+
+/**
+ * Wait by callback: each task's callback_url is n8n's resume URL plus the item it belongs to. A call
+ * to it is only a doorbell: which tasks exist, and whether they are done, is never taken from it.
+ */
+export const ITEM_QUERY = 'vidu_item';
+
+/** Kept on each input item while the execution waits: the only state that survives the pause. */
+export interface CallbackState extends IDataObject {
+	videoArrived: false;
+	taskId: string | null;
+	message: string;
+}
+
+export const STATE_FIELD = 'vidu';
+
+export function callbackUrlFor(resumeUrl: string, itemIndex: number): string {
+	const separator = resumeUrl.includes('?') ? '&' : '?';
+	return `${resumeUrl}${separator}${ITEM_QUERY}=${itemIndex}`;
+}
+
+export function waitingState(taskId: string): CallbackState {
+	return {
+		videoArrived: false,
+		taskId,
+		message: `No video yet. If this item has left the Vidu node, the wait ran out before the provider called back: fetch the result with Get Task and task ID ${taskId}.`,
+	};
+}
+
+export function failedSubmissionState(message: string): CallbackState {
+	return { videoArrived: false, taskId: null, message };
+}
+
+export const callbackStateOf = (json: IDataObject | undefined): CallbackState | undefined => {
+	const state = json?.[STATE_FIELD] as CallbackState | undefined;
+	return state && typeof state === 'object' && 'videoArrived' in state ? state : undefined;
+};
+
+export type Doorbell = { ok: true; index: number } | { ok: false; reason: string };
+
+/**
+ * Which item's task rang. Refused: no or unknown item, an item without a task, or a body that
+ * names a different task than the one this run submitted for that item.
+ */
+export function readDoorbell(query: IDataObject, body: IDataObject, states: Array<CallbackState | undefined>): Doorbell {
+	const raw = query[ITEM_QUERY];
+	const index = typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : NaN;
+	const taskId = states[index]?.taskId;
+	if (!Number.isInteger(index) || !taskId) return { ok: false, reason: 'not a task of this run' };
+	const claimed = body.id ?? body.task_id;
+	if (claimed !== undefined && String(claimed) !== taskId) return { ok: false, reason: 'not a task of this run' };
+	return { ok: true, index };
+}
+
+/**
+ * The order to check tasks after a doorbell; checking stops at the first task still running. Tasks
+ * submitted together tend to finish in submission order, so the one after the ringing task is the
+ * likeliest to be unfinished, and the ringing task itself comes last: it is only worth a call when
+ * every other task is done. For 10 tasks finishing in order that is 19 calls in all.
+ */
+export function checkOrder(ringing: number, states: Array<CallbackState | undefined>): number[] {
+	const count = states.length;
+	return Array.from({ length: count }, (_, n) => (ringing + 1 + n) % count).filter((i) => states[i]?.taskId);
+}
+
+/**
+ * A callback that says its task is still running needs no status call. The body is not trusted to
+ * say a task is done (that is always checked with the API), only allowed to spare a useless check.
+ */
+export function claimsStillRunning(body: IDataObject, isRunning: (status: string) => boolean): boolean {
+	return typeof body.status === 'string' && body.status.trim() !== '' && isRunning(body.status);
+}

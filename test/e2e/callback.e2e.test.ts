@@ -1,0 +1,150 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { ViduMock } from '../mock/viduMock';
+import { RealN8n } from './realN8n';
+
+/** Wait Mode "Callback" needs n8n's HTTP server: `n8n start`, a Webhook-triggered workflow, real callbacks. */
+const VERSION = process.env.VIDU_E2E_CALLBACK_N8N_VERSION ?? '2.40.7';
+
+type Workflow = { id: string; name: string; nodes: Array<{ name: string; parameters: Record<string, unknown>; webhookId?: string }> };
+
+async function until<T>(what: string, probe: () => T | undefined, timeoutMs: number): Promise<T> {
+	const started = Date.now();
+	for (;;) {
+		const value = probe();
+		if (value !== undefined) return value;
+		if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+		await new Promise((resolve) => setTimeout(resolve, 200));
+	}
+}
+
+type Results = { results: Array<Record<string, unknown>> };
+
+describe(`wait by callback in real n8n ${VERSION}`, () => {
+	let n8n: RealN8n;
+	let mock: ViduMock;
+	let base: string;
+
+	/** The shipped example, pointed at the mock; `variant` makes a second copy with its own path and settings. */
+	function workflow(variant?: { id: string; path: string; maxWaitMinutes: number }): Workflow {
+		const file = join(__dirname, '..', '..', 'examples', 'vidu-callback-from-webhook.json');
+		const text = readFileSync(file, 'utf8').replace('https://example.com/results', `${mock.url}/sink`);
+		const wf = JSON.parse(text) as Workflow;
+		if (variant) {
+			wf.id = variant.id;
+			wf.name += ` (${variant.path})`;
+			wf.nodes.forEach((node, n) => {
+				if (node.webhookId) node.webhookId = node.webhookId.replace(/.{4}$/, `${n}${n}ff`);
+				if (node.name === 'Images Received') node.parameters.path = variant.path;
+				if (node.name === 'Vidu') node.parameters.waitOptions = { maxWaitMinutes: variant.maxWaitMinutes };
+			});
+		}
+		return wf;
+	}
+
+	const start = async (path: string, images: string[]) => {
+		const response = await fetch(`${base}/webhook/${path}`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ images }),
+		});
+		expect(response.status).toBe(200);
+	};
+	const resumeUrlOf = (createIndex: number) =>
+		(mock.creates[createIndex].body as { input: Array<{ params: { callback_url: string } }> }).input[0].params.callback_url;
+
+	beforeAll(async () => {
+		mock = await new ViduMock('e2e-key-0123456789abcdef').start();
+		mock.sendCallbacks = true;
+		n8n = await RealN8n.start(VERSION);
+		await n8n.importCredential({ id: 'viduCredential01', name: 'Vidu account', type: 'viduApi', data: { apiKey: mock.apiKey, baseUrl: mock.url } });
+		await n8n.importWorkflow(workflow());
+		await n8n.importWorkflow(workflow({ id: 'viduCallbackExpiry1', path: 'vidu-animate-expiry', maxWaitMinutes: 0.05 }));
+		await n8n.publishWorkflow('viduExampleCallback01');
+		await n8n.publishWorkflow('viduCallbackExpiry1');
+		base = await n8n.startServer();
+		// The trigger listens once activation has finished. A GET is refused either way, but once the
+		// POST trigger is registered n8n says so ("…not registered for GET requests…").
+		for (let tries = 0; ; tries++) {
+			const text = await fetch(`${base}/webhook/vidu-animate`).then((r) => r.text(), () => '');
+			if (/not registered for GET/i.test(text)) break;
+			if (tries > 120) throw new Error(`the webhook trigger never registered: ${text.slice(0, 200)}`);
+			await new Promise((resolve) => setTimeout(resolve, 500));
+		}
+	}, 40 * 60_000);
+
+	afterAll(async () => {
+		await n8n?.stopServer();
+		await mock?.stop();
+	});
+
+	beforeEach(() => {
+		mock.requests.length = 0;
+		mock.sink.length = 0;
+		mock.callbacks.length = 0;
+		mock.sendCallbacks = true;
+	});
+
+	it('one item: pauses, ignores the "processing" callback, resumes on the final one with the video', async () => {
+		mock.setDefaultScript({ generationMs: 4000 });
+		await start('vidu-animate', ['https://example.com/a.png']);
+		const [{ results }] = (await until('the results', () => (mock.sink.length ? mock.sink : undefined), 60_000)) as Results[];
+		expect(results).toHaveLength(1);
+		expect(results[0]).toMatchObject({ status: 'completed', videoUrl: expect.stringMatching(/\/cdn\/task_\d+\.mp4$/) });
+		expect(mock.callbacks.map((c) => [c.status, c.answer])).toEqual([
+			['processing', 200],
+			['completed', 200],
+		]);
+		expect(mock.creates).toHaveLength(1);
+		expect(resumeUrlOf(0)).toMatch(/\/webhook-waiting\/\d+\?signature=[^&]+&vidu_item=0$/);
+		expect(mock.polls.length).toBeLessThanOrEqual(2);
+	});
+
+	it('three items: resumes once all have called back, items in input order, ~2 status calls per task', async () => {
+		mock.scriptTasks({ generationMs: 5000 }, { generationMs: 3000 }, { generationMs: 7000 });
+		await start('vidu-animate', ['https://example.com/0.png', 'https://example.com/1.png', 'https://example.com/2.png']);
+		const [{ results }] = (await until('the results', () => (mock.sink.length ? mock.sink : undefined), 90_000)) as Results[];
+		const ids = mock.creates.map((_, n) => `task_${Number(/task_(\d+)/.exec(String(results[0].taskId))![1]) + n}`);
+		expect(results.map((r) => r.taskId)).toEqual(ids);
+		expect(results.every((r) => r.status === 'completed')).toBe(true);
+		expect(mock.creates.map((c) => (c.body as { input: Array<{ params: { images: string[] } }> }).input[0].params.images[0])).toEqual([
+			'https://example.com/0.png',
+			'https://example.com/1.png',
+			'https://example.com/2.png',
+		]);
+		expect(mock.polls.length / 3).toBeLessThanOrEqual(2);
+		console.log(`[e2e] callback mode, 3 tasks: ${mock.polls.length} status calls (${(mock.polls.length / 3).toFixed(1)} per task)`);
+	});
+
+	it('refuses a callback with a bad token or for a task outside the run, and still finishes normally', async () => {
+		mock.setDefaultScript({ generationMs: 8000 });
+		await start('vidu-animate', ['https://example.com/a.png']);
+		await until('the submission', () => (mock.creates.length ? true : undefined), 30_000);
+		await new Promise((resolve) => setTimeout(resolve, 2000));
+		const resumeUrl = resumeUrlOf(0);
+		const post = async (url: string, body: object = {}) =>
+			(await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).status;
+		expect(await post(resumeUrl.replace(/signature=[^&]+/, 'signature=forged'))).toBe(401);
+		expect(await post(resumeUrl.replace(/vidu_item=0$/, 'vidu_item=7'))).toBe(404);
+		expect(await post(resumeUrl, { id: 'task_somebody_else' })).toBe(404);
+		const [{ results }] = (await until('the results', () => (mock.sink.length ? mock.sink : undefined), 60_000)) as Results[];
+		expect(results).toEqual([expect.objectContaining({ status: 'completed' })]);
+	});
+
+	it('a wait that runs out flows on visibly: the items say the video did not arrive and carry the task ids', async () => {
+		mock.sendCallbacks = false;
+		mock.setDefaultScript({ generationMs: 600_000 });
+		await start('vidu-animate-expiry', ['https://example.com/a.png', 'https://example.com/b.png']);
+		const [{ results }] = (await until('the expired items', () => (mock.sink.length ? mock.sink : undefined), 150_000)) as Results[];
+		expect(results).toHaveLength(2);
+		for (const item of results) {
+			expect(item.vidu).toMatchObject({
+				videoArrived: false,
+				taskId: expect.stringMatching(/^task_\d+$/),
+				message: expect.stringContaining('Get Task'),
+			});
+		}
+		expect(mock.polls).toHaveLength(0);
+	});
+});
