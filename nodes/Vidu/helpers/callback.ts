@@ -1,5 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import type { Task } from './task';
+
 /**
  * Wait by callback: each task's callback_url is n8n's resume URL plus the item it belongs to. A call
  * to it is only a doorbell: which tasks exist, and whether they are done, is never taken from it.
@@ -70,4 +72,24 @@ export function checkOrder(ringing: number, states: Array<CallbackState | undefi
  */
 export function claimsStillRunning(body: IDataObject, isRunning: (status: string) => boolean): boolean {
 	return typeof body.status === 'string' && body.status.trim() !== '' && isRunning(body.status);
+}
+
+export type SweepResult = { allFinished: true; tasks: Array<Task | undefined> } | { allFinished: false; waitingFor: string };
+
+/**
+ * Decides whether the run is over: asks the API about tasks in `order` and stops at the first one
+ * still running. Only when every task of the run is finished is there anything to resume with.
+ */
+export async function sweep(
+	order: number[],
+	states: Array<CallbackState | undefined>,
+	check: (taskId: string, itemIndex: number) => Promise<Task>,
+): Promise<SweepResult> {
+	const tasks: Array<Task | undefined> = [];
+	for (const itemIndex of order) {
+		const task = await check(states[itemIndex]!.taskId!, itemIndex);
+		if (task.state === 'running') return { allFinished: false, waitingFor: task.id };
+		tasks[itemIndex] = task;
+	}
+	return { allFinished: true, tasks };
 }

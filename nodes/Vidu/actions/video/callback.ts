@@ -19,6 +19,7 @@ import {
 	claimsStillRunning,
 	readDoorbell,
 	STATE_FIELD,
+	sweep,
 	waitingState,
 } from '../../helpers/callback';
 import type { GenerationOptions } from '../../helpers/body';
@@ -113,16 +114,14 @@ export async function webhook(this: IWebhookFunctions): Promise<IWebhookResponse
 		return { webhookResponse: { received: true } };
 	}
 	const client = await createClient(this);
-	const tasks: Array<Task | undefined> = [];
-	for (const itemIndex of checkOrder(doorbell.index, states)) {
-		const task = await client.getTask(states[itemIndex]!.taskId!, { itemIndex, attempts: 2 });
-		if (task.state === 'running') return { webhookResponse: { received: true, waitingFor: task.id } };
-		tasks[itemIndex] = task;
-	}
+	const outcome = await sweep(checkOrder(doorbell.index, states), states, async (taskId, itemIndex) =>
+		await client.getTask(taskId, { itemIndex, attempts: 2 }),
+	);
+	if (!outcome.allFinished) return { webhookResponse: { received: true, waitingFor: outcome.waitingFor } };
 	const download = this.getNodeParameter('downloadVideo', false) as boolean;
 	const field = download ? (this.getNodeParameter('outputBinaryPropertyName', 'data') as string) : undefined;
 	return {
 		webhookResponse: { received: true, resumed: true },
-		workflowData: [await finishRun(this.getNode(), client, states, tasks, field)],
+		workflowData: [await finishRun(this.getNode(), client, states, outcome.tasks, field)],
 	};
 }

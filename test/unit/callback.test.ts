@@ -1,0 +1,110 @@
+import {
+	type CallbackState,
+	callbackUrlFor,
+	checkOrder,
+	claimsStillRunning,
+	failedSubmissionState,
+	readDoorbell,
+	sweep,
+	waitingState,
+} from '../../nodes/Vidu/helpers/callback';
+import { stateOf, type Task } from '../../nodes/Vidu/helpers/task';
+
+const RESUME = 'https://n8n.example.com/webhook-waiting/42?signature=abc';
+const states = (...ids: Array<string | null>): Array<CallbackState | undefined> =>
+	ids.map((id) => (id ? waitingState(id) : failedSubmissionState('bad image')));
+const task = (id: string, state: Task['state']): Task => ({
+	id,
+	state,
+	apiStatus: state,
+	progress: null,
+	model: null,
+	videos: [],
+	usage: null,
+	metadata: null,
+	error: null,
+});
+
+describe('callback URLs', () => {
+	it('adds the item to n8n resume URL, keeping its signature', () => {
+		expect(callbackUrlFor(RESUME, 3)).toBe(`${RESUME}&vidu_item=3`);
+		expect(callbackUrlFor('https://n8n.example.com/webhook-waiting/42', 0)).toBe('https://n8n.example.com/webhook-waiting/42?vidu_item=0');
+	});
+
+	it('leaves a state on the item that says the video has not arrived and how to fetch it', () => {
+		expect(waitingState('task_9')).toMatchObject({ videoArrived: false, taskId: 'task_9', message: expect.stringContaining('Get Task') });
+	});
+});
+
+describe('readDoorbell', () => {
+	const run = states('task_1', 'task_2', null);
+
+	it('accepts a known item, with or without a body naming its task', () => {
+		expect(readDoorbell({ vidu_item: '1' }, {}, run)).toEqual({ ok: true, index: 1 });
+		expect(readDoorbell({ vidu_item: '1' }, { id: 'task_2', status: 'completed' }, run)).toEqual({ ok: true, index: 1 });
+		expect(readDoorbell({ vidu_item: '0' }, { task_id: 'task_1' }, run)).toEqual({ ok: true, index: 0 });
+	});
+
+	it.each([
+		['no item', {}, {}],
+		['an item outside the run', { vidu_item: '7' }, {}],
+		['an item that was never submitted', { vidu_item: '2' }, {}],
+		['a malformed item', { vidu_item: '1abc' }, {}],
+		['a body naming another task', { vidu_item: '1' }, { id: 'task_666' }],
+	])('refuses %s', (_label, query, body) => {
+		expect(readDoorbell(query, body, run)).toEqual({ ok: false, reason: 'not a task of this run' });
+	});
+});
+
+describe('claimsStillRunning', () => {
+	const isRunning = (s: string) => stateOf(s) === 'running';
+	it.each([
+		[{ status: 'processing' }, true],
+		[{ status: 'queued' }, true],
+		[{ status: 'completed' }, false],
+		[{ status: 'FAILED' }, false],
+		[{}, false],
+		[{ status: '' }, false],
+	])('%j -> %s', (body, expected) => expect(claimsStillRunning(body, isRunning)).toBe(expected));
+});
+
+describe('deciding whether every task is finished', () => {
+	it('checks the task after the ringing one first and the ringing one last, skipping unsubmitted items', () => {
+		expect(checkOrder(1, states('a', 'b', 'c', 'd'))).toEqual([2, 3, 0, 1]);
+		expect(checkOrder(3, states('a', null, 'c', 'd'))).toEqual([0, 2, 3]);
+	});
+
+	it('stops at the first task still running, and resumes only when all are finished', async () => {
+		const run = states('t0', 't1', 't2');
+		const done = new Set(['t0', 't1']);
+		const calls: string[] = [];
+		const check = async (id: string) => {
+			calls.push(id);
+			return task(id, done.has(id) ? 'completed' : 'running');
+		};
+		expect(await sweep(checkOrder(0, run), run, check)).toEqual({ allFinished: false, waitingFor: 't2' });
+		expect(calls).toEqual(['t1', 't2']);
+		done.add('t2');
+		const finished = await sweep(checkOrder(2, run), run, check);
+		expect(finished.allFinished).toBe(true);
+		expect(finished.allFinished && finished.tasks.map((t) => t?.id)).toEqual(['t0', 't1', 't2']);
+	});
+
+	it('needs 19 status calls for 10 tasks that call back in submission order (under 2 per task)', async () => {
+		const ids = Array.from({ length: 10 }, (_, n) => `t${n}`);
+		const run = states(...ids);
+		const done = new Set<string>();
+		let calls = 0;
+		const check = async (id: string) => {
+			calls++;
+			return task(id, done.has(id) ? 'completed' : 'running');
+		};
+		let resumed = false;
+		for (const [index, id] of ids.entries()) {
+			done.add(id);
+			resumed = (await sweep(checkOrder(index, run), run, check)).allFinished;
+		}
+		expect(resumed).toBe(true);
+		expect(calls).toBe(19);
+	});
+});
