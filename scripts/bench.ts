@@ -12,7 +12,10 @@ import { join } from 'node:path';
 import type { INodeParameters } from 'n8n-workflow';
 
 import { pngBytes } from '../test/helpers/images';
-import { binaryItem, runNode, useBinaryMode } from '../test/helpers/runNode';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import { binaryItem, runNode, runWebhook, useBinaryMode } from '../test/helpers/runNode';
 import { ViduMock } from '../test/mock/viduMock';
 
 const arg = (name: string, fallback?: string) =>
@@ -65,6 +68,57 @@ async function throughput(items: number, concurrency: number, progress = true): 
 		statusCallsPerTask: round(mock.polls.length / items, 1),
 		detectionMedianSeconds: round(median(delays)),
 		detectionMaxSeconds: round(Math.max(...delays)),
+	};
+}
+
+/**
+ * Wait Mode "Callback": execute() submits and pauses; the mock calls each task's resume URL
+ * ("processing", then the end); a stand-in for n8n's resume endpoint runs the node's webhook()
+ * in n8n-core's WebhookContext for every call, until one of them resumes the run.
+ */
+async function callbackRun(items: number): Promise<{ wallSeconds: number; ratioToL: number; statusCallsPerTask: number; callbacks: number }> {
+	const mock = await new ViduMock().start();
+	mock.setDefaultScript({ generationMs: L });
+	mock.sendCallbacks = true;
+	const credential = { apiKey: mock.apiKey, baseUrl: mock.url };
+	const parameters: INodeParameters = {
+		operation: 'generate',
+		imageSource: 'url',
+		imageUrl: 'https://example.com/product.jpg',
+		waitMode: 'callback',
+		waitOptions: { maxWaitMinutes: 120 },
+	};
+	let resume: () => void = () => undefined;
+	const resumed = new Promise<void>((resolve) => (resume = resolve));
+	let paused: Awaited<ReturnType<typeof runNode>> = [];
+	const n8n = createServer((req, res) => {
+		const chunks: Buffer[] = [];
+		req.on('data', (chunk: Buffer) => chunks.push(chunk));
+		req.on('end', async () => {
+			const query = Object.fromEntries(new URL(req.url ?? '/', 'http://x').searchParams);
+			const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
+			const { response, httpStatus } = await runWebhook({ parameters, items: paused, credential }, { query, body });
+			res.writeHead(httpStatus ?? 200).end();
+			if (response.workflowData) resume();
+		});
+	}).listen(0, '127.0.0.1');
+	await new Promise((resolve) => n8n.once('listening', resolve));
+	const started = Date.now();
+	paused = await runNode({
+		parameters,
+		items: Array.from({ length: items }, (_, n) => ({ json: { n } })),
+		credential,
+		webhookWaitingBaseUrl: `http://127.0.0.1:${(n8n.address() as AddressInfo).port}/webhook-waiting`,
+	});
+	await resumed;
+	const wall = Date.now() - started;
+	n8n.close();
+	await mock.stop();
+	return {
+		wallSeconds: round(wall / 1000, 1),
+		ratioToL: round(wall / L),
+		statusCallsPerTask: round(mock.polls.length / items, 1),
+		callbacks: mock.callbacks.length,
 	};
 }
 
@@ -145,6 +199,17 @@ async function main() {
 	}
 	if (!arg('full')) console.log('N=50  concurrency= 1  skipped (takes 50·L; run with --full)');
 
+	console.log('\nStatus calls per task, Wait Mode Poll vs Callback (Max Concurrent Tasks 50 for Poll):');
+	const callbackRows = [];
+	for (const items of [1, 10]) {
+		const poll = rows.find((r) => r.items === items && r.concurrency === 50 && r.progress)!;
+		const callback = await callbackRun(items);
+		callbackRows.push({ items, poll: poll.statusCallsPerTask, ...callback });
+		console.log(
+			`N=${String(items).padStart(2)}  poll ${poll.statusCallsPerTask} calls/task (${poll.ratioToL}·L)  callback ${callback.statusCallsPerTask} calls/task (${callback.ratioToL}·L, ${callback.callbacks} callbacks received)`,
+		);
+	}
+
 	console.log('\nPeak RSS growth (binary data in filesystem mode, n8n 2.x default):');
 	const memoryRows = ['image45', 'image15', 'video200'].map(measureInChild);
 	for (const m of memoryRows) {
@@ -152,7 +217,7 @@ async function main() {
 		console.log(`${m.name}: ${m.sizeMB} MB -> +${m.peakGrowthMB} MB (${m.ratio}×; ${target}); ${m.outcome}`);
 	}
 	mkdirSync('.bench', { recursive: true });
-	writeFileSync(join('.bench', 'results.json'), JSON.stringify({ latencySeconds: L / 1000, rows, memory: memoryRows }, null, 2));
+	writeFileSync(join('.bench', 'results.json'), JSON.stringify({ latencySeconds: L / 1000, rows, callbackRows, memory: memoryRows }, null, 2));
 	console.log('\nWritten to .bench/results.json');
 }
 

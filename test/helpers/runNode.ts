@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { Container } from '@n8n/di';
-import { BinaryDataService, ExecuteContext } from 'n8n-core';
+import { BinaryDataService, ExecuteContext, WebhookContext } from 'n8n-core';
 import type {
 	IBinaryData,
 	IExecuteData,
@@ -17,6 +17,8 @@ import type {
 	INodeParameters,
 	INodeType,
 	INodeTypes,
+	IWebhookData,
+	IWebhookResponseData,
 	IWorkflowExecuteAdditionalData,
 } from 'n8n-workflow';
 import { createRunExecutionData, Workflow } from 'n8n-workflow';
@@ -47,18 +49,21 @@ export async function useBinaryMode(mode: BinaryMode): Promise<void> {
 	binaryMode = mode;
 }
 
+
+export const NODE_NAME = 'Vidu';
+
 export interface RunOptions {
 	parameters: INodeParameters;
 	items?: INodeExecutionData[];
 	credential: { apiKey: string; baseUrl: string };
 	continueOnFail?: boolean;
 	abortSignal?: AbortSignal;
+	/** Where n8n would serve resume URLs (default http://127.0.0.1:5678/webhook-waiting). */
+	webhookWaitingBaseUrl?: string;
 }
 
-export const NODE_NAME = 'Vidu';
-
-export async function runNode(options: RunOptions): Promise<INodeExecutionData[]> {
-	await useBinaryMode(binaryMode ?? 'default');
+/** The n8n objects one node run needs: the workflow around the node, the node, and additionalData. */
+function nodeSetup(options: RunOptions) {
 	const nodeType = new Vidu();
 	const node: INode = {
 		id: 'vidu-node',
@@ -85,7 +90,6 @@ export async function runNode(options: RunOptions): Promise<INodeExecutionData[]
 		nodeTypes,
 		settings: { binaryMode: binaryMode === 'filesystem' ? 'separate' : undefined },
 	});
-	const items = options.items ?? [{ json: {} }];
 	const credentialsHelper = new TestCredentialsHelper(
 		{ viduApi: new ViduApi() },
 		{ viduApi: { apiKey: options.credential.apiKey, baseUrl: options.credential.baseUrl } },
@@ -96,12 +100,19 @@ export async function runNode(options: RunOptions): Promise<INodeExecutionData[]
 		restApiUrl: 'http://127.0.0.1:5678/rest',
 		instanceBaseUrl: 'http://127.0.0.1:5678/',
 		webhookBaseUrl: 'http://127.0.0.1:5678/webhook',
-		webhookWaitingBaseUrl: 'http://127.0.0.1:5678/webhook-waiting',
+		webhookWaitingBaseUrl: options.webhookWaitingBaseUrl ?? 'http://127.0.0.1:5678/webhook-waiting',
 		webhookTestBaseUrl: 'http://127.0.0.1:5678/webhook-test',
 		formWaitingBaseUrl: 'http://127.0.0.1:5678/form-waiting',
 		variables: {},
 		currentNodeParameters: undefined,
 	} as unknown as IWorkflowExecuteAdditionalData;
+	return { nodeType, node, workflow, additionalData };
+}
+
+export async function runNode(options: RunOptions): Promise<INodeExecutionData[]> {
+	await useBinaryMode(binaryMode ?? 'default');
+	const { nodeType, node, workflow, additionalData } = nodeSetup(options);
+	const items = options.items ?? [{ json: {} }];
 	const runExecutionData = createRunExecutionData();
 	const inputData = { main: [items] };
 	const executeData: IExecuteData = { node, data: inputData, source: { main: [{ previousNode: 'Start' }] } };
@@ -120,6 +131,39 @@ export async function runNode(options: RunOptions): Promise<INodeExecutionData[]
 	);
 	const [output] = await nodeType.execute.call(context);
 	return output;
+}
+
+export interface WebhookCall {
+	query: Record<string, string>;
+	body: Record<string, unknown>;
+}
+
+/**
+ * Calls the node's webhook() as n8n does when a waiting execution's resume URL is hit: inside
+ * n8n-core's WebhookContext, with the paused node's input items on the execution stack.
+ */
+export async function runWebhook(
+	options: RunOptions & { items: INodeExecutionData[] },
+	call: WebhookCall,
+): Promise<{ response: IWebhookResponseData; httpStatus?: number }> {
+	const { nodeType, node, workflow, additionalData } = nodeSetup(options);
+	let httpStatus: number | undefined;
+	const response = {
+		status(code: number) {
+			httpStatus = code;
+			return response;
+		},
+		json: () => response,
+	};
+	Object.assign(additionalData, { httpRequest: { body: call.body, query: call.query, headers: {}, params: {} }, httpResponse: response });
+	const runExecutionData = createRunExecutionData({
+		executionData: {
+			nodeExecutionStack: [{ node, data: { main: [options.items] }, source: { main: [{ previousNode: 'Start' }] } }],
+		},
+	});
+	const webhookData = { httpMethod: 'POST', node: node.name, path: '', webhookDescription: {}, workflowId: 'wf-test' } as unknown as IWebhookData;
+	const context = new WebhookContext(workflow, node, additionalData, 'webhook', webhookData, [], runExecutionData);
+	return { response: await nodeType.webhook!.call(context), httpStatus };
 }
 
 /** Stores bytes the way a previous node (Read Binary File, HTTP Request) would. */

@@ -1,3 +1,4 @@
+import { runWebhook } from '../helpers/runNode';
 import { FAST_WAIT, sentParams, useMock } from '../helpers/setup';
 
 const { mock, run } = useMock();
@@ -46,11 +47,48 @@ describe('Wait Mode: Callback (the submitting half; the resume runs in real n8n,
 	});
 
 	it('names the tasks already submitted when a later item fails without Continue On Fail', async () => {
-		const failure = await run({
+		const failure = (await run({
 			parameters: callbackParameters(),
 			items: [{ json: { url: 'https://example.com/1.png' } }, { json: { url: 'ftp://example.com/2.png' } }],
-		}).catch((e: unknown) => e as { message: string; description: string });
+		}).catch((e: unknown) => e)) as { message: string; description: string };
 		expect(failure.message).toMatch(/Image URL/);
 		expect(failure.description).toMatch(/Other tasks submitted in this run, all paid for: task_1/);
+	});
+});
+
+describe('Wait Mode: Callback, the doorbell (webhook() in n8n-core\'s WebhookContext)', () => {
+	it('keeps waiting while a task runs, then resumes with Poll-mode items once all are finished', async () => {
+		mock().scriptTasks({ pollsBeforeDone: 1 }, { pollsBeforeDone: 0 });
+		const items = [{ json: { url: 'https://example.com/1.png' } }, { json: { url: 'https://example.com/2.png' } }];
+		const parameters = callbackParameters({ downloadVideo: true });
+		const credential = { apiKey: mock().apiKey, baseUrl: mock().url };
+		const paused = await run({ parameters, items });
+		const ring = async (item: number, body: Record<string, unknown> = {}) =>
+			await runWebhook({ parameters, items: paused, credential }, { query: { vidu_item: String(item) }, body });
+
+		// "processing" costs nothing; a bare doorbell asks the API, starting after the ringing task.
+		expect((await ring(1, { status: 'processing' })).response).toEqual({ webhookResponse: { received: true } });
+		expect(mock().polls).toHaveLength(0);
+		expect((await ring(1)).response).toEqual({ webhookResponse: { received: true, waitingFor: 'task_1' } });
+		const final = await ring(0, { id: 'task_1', status: 'completed' });
+		expect(final.response.webhookResponse).toEqual({ received: true, resumed: true });
+		const output = final.response.workflowData![0];
+		expect(output.map((item) => [item.json.taskId, item.json.status, item.pairedItem])).toEqual([
+			['task_1', 'completed', { item: 0 }],
+			['task_2', 'completed', { item: 1 }],
+		]);
+		expect(output[0].binary?.data.mimeType).toBe('video/mp4');
+		expect(Object.keys(output[0].json).sort()).toEqual(
+			['apiStatus', 'elapsedSeconds', 'metadata', 'model', 'progress', 'status', 'statusChecks', 'taskId', 'usage', 'videoUrl', 'videos'].sort(),
+		);
+	});
+
+	it('refuses a doorbell for a task outside the run with HTTP 404, asking the API nothing', async () => {
+		const parameters = callbackParameters();
+		const paused = await run({ parameters, items: [{ json: { url: 'https://example.com/1.png' } }] });
+		const credential = { apiKey: mock().apiKey, baseUrl: mock().url };
+		const refused = await runWebhook({ parameters, items: paused, credential }, { query: { vidu_item: '0' }, body: { id: 'task_99' } });
+		expect(refused).toEqual({ response: { noWebhookResponse: true }, httpStatus: 404 });
+		expect(mock().polls).toHaveLength(0);
 	});
 });
