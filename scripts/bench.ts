@@ -15,7 +15,7 @@ import { pngBytes } from '../test/helpers/images';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { binaryItem, runNode, runWebhook, useBinaryMode } from '../test/helpers/runNode';
+import { binaryItem, newExecutionId, runNode, runWebhook, useBinaryMode } from '../test/helpers/runNode';
 import { ViduMock } from '../test/mock/viduMock';
 
 const arg = (name: string, fallback?: string) =>
@@ -91,15 +91,20 @@ async function callbackRun(items: number): Promise<{ wallSeconds: number; ratioT
 	let resume: () => void = () => undefined;
 	const resumed = new Promise<void>((resolve) => (resume = resolve));
 	let paused: Awaited<ReturnType<typeof runNode>> = [];
+	const executionId = newExecutionId();
 	const n8n = createServer((req, res) => {
 		const chunks: Buffer[] = [];
 		req.on('data', (chunk: Buffer) => chunks.push(chunk));
 		req.on('end', async () => {
 			const query = Object.fromEntries(new URL(req.url ?? '/', 'http://x').searchParams);
 			const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
-			const { response, httpStatus } = await runWebhook({ parameters, items: paused, credential }, { query, body });
-			res.writeHead(httpStatus ?? 200).end();
-			if (response.workflowData) resume();
+			try {
+				const { response, httpStatus } = await runWebhook({ parameters, items: paused, credential, executionId }, { query, body });
+				res.writeHead(httpStatus ?? 200).end();
+				if (response.workflowData) resume();
+			} catch {
+				res.writeHead(500).end();
+			}
 		});
 	}).listen(0, '127.0.0.1');
 	await new Promise((resolve) => n8n.once('listening', resolve));
@@ -108,16 +113,19 @@ async function callbackRun(items: number): Promise<{ wallSeconds: number; ratioT
 		parameters,
 		items: Array.from({ length: items }, (_, n) => ({ json: { n } })),
 		credential,
+		executionId,
 		webhookWaitingBaseUrl: `http://127.0.0.1:${(n8n.address() as AddressInfo).port}/webhook-waiting`,
 	});
 	await resumed;
 	const wall = Date.now() - started;
+	const calls = mock.polls.length;
+	n8n.closeAllConnections();
 	n8n.close();
 	await mock.stop();
 	return {
 		wallSeconds: round(wall / 1000, 1),
 		ratioToL: round(wall / L),
-		statusCallsPerTask: round(mock.polls.length / items, 1),
+		statusCallsPerTask: round(calls / items, 1),
 		callbacks: mock.callbacks.length,
 	};
 }

@@ -60,7 +60,12 @@ export interface RunOptions {
 	abortSignal?: AbortSignal;
 	/** Where n8n would serve resume URLs (default http://127.0.0.1:5678/webhook-waiting). */
 	webhookWaitingBaseUrl?: string;
+	/** A run and the webhook calls that resume it share one; by default every run gets its own. */
+	executionId?: string;
 }
+
+let executions = 0;
+export const newExecutionId = () => `exec-${++executions}`;
 
 /** The n8n objects one node run needs: the workflow around the node, the node, and additionalData. */
 function nodeSetup(options: RunOptions) {
@@ -96,7 +101,7 @@ function nodeSetup(options: RunOptions) {
 	);
 	const additionalData = {
 		credentialsHelper,
-		executionId: 'exec-1',
+		executionId: options.executionId ?? newExecutionId(),
 		restApiUrl: 'http://127.0.0.1:5678/rest',
 		instanceBaseUrl: 'http://127.0.0.1:5678/',
 		webhookBaseUrl: 'http://127.0.0.1:5678/webhook',

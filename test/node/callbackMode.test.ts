@@ -1,4 +1,4 @@
-import { runWebhook } from '../helpers/runNode';
+import { newExecutionId, runWebhook } from '../helpers/runNode';
 import { FAST_WAIT, sentParams, useMock } from '../helpers/setup';
 
 const { mock, run } = useMock();
@@ -18,7 +18,7 @@ describe('Wait Mode: Callback (the submitting half; the resume runs in real n8n,
 		expect(mock().creates).toHaveLength(2);
 		expect(mock().polls).toHaveLength(0);
 		for (const n of [0, 1]) {
-			expect(sentParams(mock(), n).callback_url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:5678/webhook-waiting/exec-1.*[?&]vidu_item=${n}$`));
+			expect(sentParams(mock(), n).callback_url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:5678/webhook-waiting/exec-\\d+.*[?&]vidu_item=${n}$`));
 		}
 		// While the execution waits, each item carries its task id: what flows on if the wait runs out.
 		expect(output.map((item) => item.json.vidu)).toEqual([
@@ -62,9 +62,10 @@ describe('Wait Mode: Callback, the doorbell (webhook() in n8n-core\'s WebhookCon
 		const items = [{ json: { url: 'https://example.com/1.png' } }, { json: { url: 'https://example.com/2.png' } }];
 		const parameters = callbackParameters({ downloadVideo: true });
 		const credential = { apiKey: mock().apiKey, baseUrl: mock().url };
-		const paused = await run({ parameters, items });
+		const executionId = newExecutionId();
+		const paused = await run({ parameters, items, executionId });
 		const ring = async (item: number, body: Record<string, unknown> = {}) =>
-			await runWebhook({ parameters, items: paused, credential }, { query: { vidu_item: String(item) }, body });
+			await runWebhook({ parameters, items: paused, credential, executionId }, { query: { vidu_item: String(item) }, body });
 
 		// "processing" costs nothing; a bare doorbell asks the API, starting after the ringing task.
 		expect((await ring(1, { status: 'processing' })).response).toEqual({ webhookResponse: { received: true } });
@@ -90,5 +91,21 @@ describe('Wait Mode: Callback, the doorbell (webhook() in n8n-core\'s WebhookCon
 		const refused = await runWebhook({ parameters, items: paused, credential }, { query: { vidu_item: '0' }, body: { id: 'task_99' } });
 		expect(refused).toEqual({ response: { noWebhookResponse: true }, httpStatus: 404 });
 		expect(mock().polls).toHaveLength(0);
+	});
+
+	it('when callbacks arrive together, asks about each finished task once and resumes only once', async () => {
+		mock().setDefaultScript({ pollsBeforeDone: 0 });
+		const parameters = callbackParameters();
+		const credential = { apiKey: mock().apiKey, baseUrl: mock().url };
+		const executionId = newExecutionId();
+		const items = Array.from({ length: 5 }, (_, n) => ({ json: { url: `https://example.com/${n}.png` } }));
+		const paused = await run({ parameters, items, executionId });
+		const answers = await Promise.all(
+			[0, 1, 2, 3, 4].map(
+				async (n) => await runWebhook({ parameters, items: paused, credential, executionId }, { query: { vidu_item: String(n) }, body: {} }),
+			),
+		);
+		expect(answers.filter((a) => a.response.workflowData)).toHaveLength(1);
+		expect(mock().polls.length).toBeLessThanOrEqual(2 * 5);
 	});
 });

@@ -93,3 +93,34 @@ export async function sweep(
 	}
 	return { allFinished: true, tasks };
 }
+
+/**
+ * What this n8n process has already learnt from the API, shared by callbacks that arrive together:
+ * a finished task stays finished, so its state is asked for once; and only the first callback that
+ * finds a run complete resumes it (several tasks often end at the same moment). Bounded, and only
+ * ever a saving: a fresh process simply asks again.
+ */
+export class DoorbellMemory {
+	private finished = new Map<string, Task>();
+	private resumed = new Set<string>();
+
+	constructor(private readonly capacity = 5000) {}
+
+	finishedTask(executionId: string, taskId: string): Task | undefined {
+		return this.finished.get(`${executionId}/${taskId}`);
+	}
+
+	rememberFinished(executionId: string, task: Task): void {
+		if (task.state === 'running') return;
+		if (this.finished.size >= this.capacity) this.finished.delete(this.finished.keys().next().value as string);
+		this.finished.set(`${executionId}/${task.id}`, task);
+	}
+
+	/** True for the first caller only. */
+	claimResume(executionId: string): boolean {
+		if (this.resumed.has(executionId)) return false;
+		if (this.resumed.size >= this.capacity) this.resumed.delete(this.resumed.values().next().value as string);
+		this.resumed.add(executionId);
+		return true;
+	}
+}

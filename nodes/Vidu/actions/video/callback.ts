@@ -17,6 +17,7 @@ import {
 	failedSubmissionState,
 	callbackStateOf,
 	claimsStillRunning,
+	DoorbellMemory,
 	readDoorbell,
 	STATE_FIELD,
 	sweep,
@@ -28,6 +29,8 @@ import { createClient, type ViduClient } from '../../transport/client';
 import { errorItem, withSubmittedTasks } from '../errorItem';
 import { readCreateBody } from './request';
 import { downloadFieldOf, taskToItem } from './result';
+
+const memory = new DoorbellMemory();
 
 /**
  * The items of a finished run, in input order and of the same shape as in Poll mode. Failures become
@@ -114,10 +117,16 @@ export async function webhook(this: IWebhookFunctions): Promise<IWebhookResponse
 		return { webhookResponse: { received: true } };
 	}
 	const client = await createClient(this);
-	const outcome = await sweep(checkOrder(doorbell.index, states), states, async (taskId, itemIndex) =>
-		await client.getTask(taskId, { itemIndex, attempts: 2 }),
-	);
+	const executionId = this.getExecutionId();
+	const outcome = await sweep(checkOrder(doorbell.index, states), states, async (taskId, itemIndex) => {
+		const known = memory.finishedTask(executionId, taskId);
+		if (known) return known;
+		const task = await client.getTask(taskId, { itemIndex, attempts: 2 });
+		memory.rememberFinished(executionId, task);
+		return task;
+	});
 	if (!outcome.allFinished) return { webhookResponse: { received: true, waitingFor: outcome.waitingFor } };
+	if (!memory.claimResume(executionId)) return { webhookResponse: { received: true, resumed: true } };
 	const download = this.getNodeParameter('downloadVideo', false) as boolean;
 	const field = download ? (this.getNodeParameter('outputBinaryPropertyName', 'data') as string) : undefined;
 	return {
