@@ -105,6 +105,8 @@ export async function executeByCallback(this: IExecuteFunctions, client: ViduCli
  * credential. While any task of the run is unfinished the execution keeps waiting.
  */
 export async function webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+	// webhook() has no getInputData(); the paused node's input items (with the task ids noted by
+	// executeByCallback) are reachable through the expression engine, serialised to stay plain data.
 	const inputs = JSON.parse(String(this.evaluateExpression('{{ JSON.stringify($input.all()) }}', 0))) as INodeExecutionData[];
 	const states = inputs.map((item) => callbackStateOf(item.json));
 	const body = this.getBodyData();
