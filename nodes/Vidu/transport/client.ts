@@ -90,6 +90,10 @@ export async function createClient(ctx: ApiContext, clock: Clock = systemClock):
 		redact,
 	});
 
+	/** A request that got no HTTP answer: cancelled by the user, or a network fault. */
+	const unanswered = (errorContext: ErrorContext, url: string, error: unknown) =>
+		signal?.aborted ? cancelledDuringRequestError(errorContext) : networkError(errorContext, url, errorCodeOf(error));
+
 	async function request(
 		method: IHttpRequestMethods,
 		path: string,
@@ -112,8 +116,7 @@ export async function createClient(ctx: ApiContext, clock: Clock = systemClock):
 				ignoreHttpStatusErrors: true,
 			})) as IN8nHttpFullResponse;
 		} catch (error) {
-			if (signal?.aborted) throw cancelledDuringRequestError(errorContext);
-			throw networkError(errorContext, url, errorCodeOf(error));
+			throw unanswered(errorContext, url, error);
 		}
 		const parsed = parseJsonBody(response.body);
 		if (response.statusCode >= 400) {
@@ -179,8 +182,7 @@ export async function createClient(ctx: ApiContext, clock: Clock = systemClock):
 					abortSignal: signal,
 				})) as IN8nHttpFullResponse;
 			} catch (error) {
-				if (signal?.aborted) throw cancelledDuringRequestError(errorContext);
-				throw networkError(errorContext, url, errorCodeOf(error));
+				throw unanswered(errorContext, url, error);
 			}
 			if (response.statusCode >= 400) {
 				(response.body as { destroy?: () => void }).destroy?.();
