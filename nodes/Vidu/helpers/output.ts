@@ -22,7 +22,7 @@ export function parseUsage(usage: IDataObject | null): Usage {
 }
 
 /** The JSON of one output item: the same shape for every operation, so downstream nodes need one mapping. */
-export function taskToJson(task: Task, elapsedSeconds: number | null, statusChecks: number): IDataObject {
+export function taskToJson(task: Task, elapsedSeconds: number | null, statusChecks: number | null): IDataObject {
 	return {
 		taskId: task.id,
 		status: task.state === 'running' ? 'in_progress' : task.state,

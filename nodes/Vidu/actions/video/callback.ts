@@ -51,7 +51,9 @@ async function finishRun(
 				return errorItem(error, itemIndex, client.redact);
 			}
 			try {
-				return await taskToItem(node, client, task, { itemIndex }, { elapsedSeconds: null, statusChecks: 1 }, downloadField);
+				// Calls happen per callback, not per task, and are not counted across the pause.
+				const stats = { elapsedSeconds: null, statusChecks: null };
+				return await taskToItem(node, client, task, { itemIndex }, stats, downloadField);
 			} catch (error) {
 				return errorItem(error, itemIndex, client.redact);
 			}

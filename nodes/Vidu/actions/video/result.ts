@@ -14,7 +14,7 @@ export async function taskToItem(
 	client: ViduClient,
 	task: Task,
 	call: CallSettings,
-	stats: { elapsedSeconds: number | null; statusChecks: number },
+	stats: { elapsedSeconds: number | null; statusChecks: number | null },
 	/** The binary field to download the video into, or undefined to give only its URL. */
 	downloadField: string | undefined,
 ): Promise<INodeExecutionData> {
