@@ -40,6 +40,16 @@ export function useMock(): {
 	};
 }
 
+/** The simplest image input: a URL, which the API fetches itself. */
+export const URL_IMAGE = { imageSource: 'url', imageUrl: 'https://example.com/a.png' };
+
+/** A base URL where nothing listens: a mock that was started and stopped again. */
+export async function unreachableBaseUrl(): Promise<string> {
+	const closed = await new ViduMock().start();
+	await closed.stop();
+	return closed.url;
+}
+
 /** Real-looking wait settings: on the virtual clock they cost no real time. */
 export const FAST_WAIT = { pollIntervalSeconds: 5, maxWaitMinutes: 10 };
 

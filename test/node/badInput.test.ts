@@ -2,11 +2,10 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { jpegBytes, pngBytes, webpBytes } from '../helpers/images';
 import { binaryItem } from '../helpers/runNode';
-import { FAST_WAIT, useMock } from '../helpers/setup';
+import { FAST_WAIT, URL_IMAGE, useMock } from '../helpers/setup';
 
 const { mock, run } = useMock();
 
-const URL_IMAGE = { imageSource: 'url', imageUrl: 'https://example.com/a.png' };
 const withOptions = (options: Record<string, unknown>) => ({ ...URL_IMAGE, options });
 
 /** A PNG of the given header size padded to `bytes` long. */

@@ -1,11 +1,9 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { runNode } from '../helpers/runNode';
-import { FAST_WAIT, useMock } from '../helpers/setup';
-import { ViduMock } from '../mock/viduMock';
+import { FAST_WAIT, unreachableBaseUrl, URL_IMAGE, useMock } from '../helpers/setup';
 
 const { mock, run } = useMock();
-const URL_IMAGE = { imageSource: 'url', imageUrl: 'https://example.com/a.png' };
 const generate = (extra: Record<string, unknown> = {}) => ({
 	operation: 'generate',
 	...URL_IMAGE,
@@ -64,9 +62,7 @@ describe('HTTP errors', () => {
 	});
 
 	it('says the base URL is unreachable in plain words', async () => {
-		const closed = await new ViduMock().start();
-		const url = closed.url;
-		await closed.stop();
+		const url = await unreachableBaseUrl();
 		const failure = (await runNode({ parameters: generate(), credential: { apiKey: 'k', baseUrl: url } }).catch(
 			(e: unknown) => e,
 		)) as NodeApiError;

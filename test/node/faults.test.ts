@@ -2,8 +2,7 @@ import type { NodeApiError } from 'n8n-workflow';
 
 import { systemClock } from '../../nodes/Vidu/helpers/clock';
 import { runNode } from '../helpers/runNode';
-import { useMock } from '../helpers/setup';
-import { ViduMock } from '../mock/viduMock';
+import { unreachableBaseUrl, useMock } from '../helpers/setup';
 
 const { mock, run, clock } = useMock();
 const generate = (wait: Record<string, unknown> = {}) => ({
@@ -142,9 +141,7 @@ describe('fault matrix: a submission is never sent twice once it may have arrive
 	});
 
 	it('retries a refused connection, which cannot have created anything, and says so plainly', async () => {
-		const closed = await new ViduMock().start();
-		const url = closed.url;
-		await closed.stop();
+		const url = await unreachableBaseUrl();
 		const failure = await fail(runNode({ parameters: generate(), credential: { apiKey: 'k-123456', baseUrl: url } }));
 		expect(failure.message).toBe(`Could not reach the Vidu API at ${url}/model/v1/generation: the connection was refused`);
 		expect(failure.description).not.toMatch(/may have been created/);

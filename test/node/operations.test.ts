@@ -1,8 +1,7 @@
 import { readBinary } from '../helpers/runNode';
-import { FAST_WAIT, useMock } from '../helpers/setup';
+import { FAST_WAIT, URL_IMAGE, useMock } from '../helpers/setup';
 
 const { mock, run } = useMock();
-const URL_IMAGE = { imageSource: 'url', imageUrl: 'https://example.com/a.png' };
 
 describe('Submit Only', () => {
 	it('outputs the task id at once without polling', async () => {

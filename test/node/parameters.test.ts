@@ -1,7 +1,6 @@
-import { FAST_WAIT, sentParams, useMock } from '../helpers/setup';
+import { FAST_WAIT, sentParams, URL_IMAGE, useMock } from '../helpers/setup';
 
 const { mock, run } = useMock();
-const URL_IMAGE = { imageSource: 'url', imageUrl: 'https://example.com/a.png' };
 
 describe('request parameters', () => {
 	it('sends every API parameter under its API name with the API type', async () => {
