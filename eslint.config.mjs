@@ -4,7 +4,7 @@
 import { config as n8nCommunityConfig } from '@n8n/node-cli/eslint';
 import tseslint from 'typescript-eslint';
 
-const notShipped = ['test/**', 'scripts/**'];
+const notShipped = ['test/**', 'scripts/**', 'dev/**'];
 
 const isGlobalIgnore = (block) => Object.keys(block).every((key) => key === 'ignores' || key === 'name');
 

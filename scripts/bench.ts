@@ -11,12 +11,12 @@ import { join } from 'node:path';
 
 import type { INodeParameters } from 'n8n-workflow';
 
-import { pngBytes } from '../test/helpers/images';
+import { pngBytes } from '../dev/mock/images';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { binaryItem, newExecutionId, runNode, runWebhook, useBinaryMode } from '../test/helpers/runNode';
-import { ViduMock } from '../test/mock/viduMock';
+import { ViduMock } from '../dev/mock/viduMock';
 
 const arg = (name: string, fallback?: string) =>
 	process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? (process.argv.includes(`--${name}`) ? 'true' : fallback);

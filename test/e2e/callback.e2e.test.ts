@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { ViduMock } from '../mock/viduMock';
-import { RealN8n } from './realN8n';
+import { ViduMock } from '../../dev/mock/viduMock';
+import { RealN8n } from '../../dev/n8n/realN8n';
 
 /** Wait Mode "Callback" needs n8n's HTTP server: `n8n start`, a Webhook-triggered workflow, real callbacks. */
 const VERSION = process.env.VIDU_E2E_CALLBACK_N8N_VERSION ?? '2.40.7';

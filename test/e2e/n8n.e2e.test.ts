@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { ViduMock } from '../mock/viduMock';
-import { outputOf, RealN8n } from './realN8n';
+import { ViduMock } from '../../dev/mock/viduMock';
+import { outputOf, RealN8n } from '../../dev/n8n/realN8n';
 
 /** n8n versions to prove the package in; see README "Compatibility". */
 const VERSIONS = (process.env.VIDU_E2E_N8N_VERSIONS ?? '2.40.7,1.123.81').split(',').filter(Boolean);

@@ -1,5 +1,5 @@
 import { systemClock } from '../../nodes/Vidu/helpers/clock';
-import { ViduMock } from '../mock/viduMock';
+import { ViduMock } from '../../dev/mock/viduMock';
 import { runNode, type RunOptions } from './runNode';
 
 /**

@@ -1,6 +1,6 @@
 import { NodeOperationError } from 'n8n-workflow';
 
-import { jpegBytes, pngBytes, webpBytes } from '../helpers/images';
+import { jpegBytes, pngBytes, webpBytes } from '../../dev/mock/images';
 import { binaryItem } from '../helpers/runNode';
 import { FAST_WAIT, URL_IMAGE, useMock } from '../helpers/setup';
 

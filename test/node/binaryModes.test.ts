@@ -1,4 +1,4 @@
-import { pngBytes, webpBytes } from '../helpers/images';
+import { pngBytes, webpBytes } from '../../dev/mock/images';
 import { binaryItem, readBinary, useBinaryMode } from '../helpers/runNode';
 import { FAST_WAIT, sentParams, useMock } from '../helpers/setup';
 

@@ -1,6 +1,6 @@
 import { binaryItem, readBinary } from '../helpers/runNode';
 import { FAST_WAIT, sentParams, useMock } from '../helpers/setup';
-import { jpegBytes, pngBytes, webpBytes } from '../helpers/images';
+import { jpegBytes, pngBytes, webpBytes } from '../../dev/mock/images';
 
 const { mock: currentMock, run } = useMock();
 

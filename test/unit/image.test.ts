@@ -1,6 +1,6 @@
 import { sniffImage } from '../../nodes/Vidu/helpers/image';
 import { imageSize } from '../../nodes/Vidu/helpers/imageSize';
-import { gifBytes, jpegBytes, pngBytes, webpBytes } from '../helpers/images';
+import { gifBytes, jpegBytes, pngBytes, webpBytes } from '../../dev/mock/images';
 
 describe('sniffImage', () => {
 	it.each([

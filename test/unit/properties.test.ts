@@ -7,7 +7,7 @@ import { imageSize } from '../../nodes/Vidu/helpers/imageSize';
 import { backoffMs, parseRetryAfter } from '../../nodes/Vidu/helpers/retry';
 import { parseTask } from '../../nodes/Vidu/helpers/task';
 import { checkImage } from '../../nodes/Vidu/helpers/validate';
-import { jpegBytes, pngBytes, webpBytes } from '../helpers/images';
+import { jpegBytes, pngBytes, webpBytes } from '../../dev/mock/images';
 
 const MIMES = ['image/png', 'image/jpeg', 'image/webp'];
 const bytes = fc.uint8Array({ maxLength: 512 });

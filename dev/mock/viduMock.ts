@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { pngBytes } from '../helpers/images';
+import { pngBytes } from './images';
 
 export interface RecordedRequest {
 	method: string;
@@ -123,14 +123,15 @@ export class ViduMock {
 	/** Kept after stop(), so a request still in flight when a test ends cannot crash the mock. */
 	url = '';
 
-	async start(): Promise<this> {
+	/** Listens on 127.0.0.1, on `port` when given (the playground keeps one address across restarts). */
+	async start(port = 0): Promise<this> {
 		this.server = http.createServer((req, res) => {
 			this.handle(req, res).catch((error: unknown) => {
 				if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
 				res.end(JSON.stringify({ message: `mock failure: ${String(error)}` }));
 			});
 		});
-		this.server.listen(0, '127.0.0.1');
+		this.server.listen(port, '127.0.0.1');
 		await once(this.server, 'listening');
 		this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
 		return this;

@@ -3,14 +3,25 @@
  * this package: the packed tarball installed into the community-nodes folder of a fresh user folder.
  */
 import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { createServer } from 'node:net';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, openSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
-const REPO = resolve(__dirname, '..', '..');
+
+/** The checkout: the nearest folder with a package.json (this file also runs compiled, from .bench/build). */
+function repoRoot(): string {
+	let dir = __dirname;
+	while (!existsSync(join(dir, 'package.json'))) {
+		if (dirname(dir) === dir) throw new Error(`no package.json above ${__dirname}`);
+		dir = dirname(dir);
+	}
+	return dir;
+}
+export const REPO = repoRoot();
 
 const log = (message: string) => process.stderr.write(`[e2e] ${message}\n`);
 
@@ -32,12 +43,37 @@ export interface N8nItem {
 	pairedItem?: unknown;
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
 	const server = createServer().listen(0, '127.0.0.1');
 	await new Promise((resolve) => server.once('listening', resolve));
 	const { port } = server.address() as { port: number };
 	await new Promise((resolve) => server.close(resolve));
 	return port;
+}
+
+/** Runs install-n8n.sh with its progress shown (a first install takes minutes); resolves with the install folder. */
+async function install(version: string): Promise<string> {
+	const child = spawn('bash', [join(REPO, 'dev', 'n8n', 'install-n8n.sh')], {
+		env: { ...process.env, N8N_VERSION: version },
+		stdio: ['ignore', 'pipe', 'inherit'],
+	});
+	let stdout = '';
+	child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+	const [code] = (await once(child, 'exit')) as [number | null];
+	if (code !== 0) throw new Error(`installing n8n ${version} failed (exit code ${code}): see the output above`);
+	return stdout.trim().split('\n').pop()!;
+}
+
+/**
+ * /healthz answers before the REST API is mounted, and its controllers come up one after another:
+ * ready once the public settings answer and the sign-in routes exist (an empty POST is refused, not 404).
+ */
+async function restIsMounted(baseUrl: string): Promise<boolean> {
+	const status = async (path: string, init?: RequestInit) => await fetch(`${baseUrl}${path}`, init).then((r) => r.status, () => 0);
+	const post = { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' };
+	if ((await status('/rest/settings')) !== 200) return false;
+	for (const path of ['/rest/login', '/rest/owner/setup']) if ([0, 404].includes(await status(path, post))) return false;
+	return true;
 }
 
 export class RealN8n {
@@ -50,22 +86,20 @@ export class RealN8n {
 		readonly userFolder: string,
 	) {}
 
-	/** Installs (or reuses) n8n, packs this repository's build and installs it as a community package. */
-	static async start(version: string): Promise<RealN8n> {
+	/**
+	 * Installs (or reuses) n8n, packs this repository's build and installs it as a community package.
+	 * `userFolder` keeps n8n's home between runs (the playground); by default a fresh temporary one.
+	 */
+	static async start(version: string, options: { userFolder?: string } = {}): Promise<RealN8n> {
 		const started = Date.now();
 		log(`n8n ${version}: preparing (cached install reused when complete)`);
-		const { stdout } = await run('bash', [join(__dirname, 'install-n8n.sh')], {
-			env: { ...process.env, N8N_VERSION: version },
-			maxBuffer: 64 * 1024 * 1024,
-			timeout: 30 * 60_000,
-		});
-		const installDir = stdout.trim().split('\n').pop()!;
+		const installDir = await install(version);
 		const work = mkdtempSync(join(tmpdir(), `vidu-e2e-${version}-`));
 		const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', work], { cwd: REPO, encoding: 'utf8' })
 			.trim()
 			.split('\n')
 			.pop()!;
-		const userFolder = join(work, 'home');
+		const userFolder = options.userFolder ?? join(work, 'home');
 		const nodesDir = join(userFolder, '.n8n', 'nodes');
 		mkdirSync(nodesDir, { recursive: true });
 		writeFileSync(join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true }));
@@ -116,18 +150,29 @@ export class RealN8n {
 		await this.cli(['publish:workflow', `--id=${workflowId}`]);
 	}
 
-	/** `n8n start` on free loopback ports, its webhook URL pointing at itself; resolves with the base URL. */
-	async startServer(): Promise<string> {
-		const [port, brokerPort] = [await freePort(), await freePort()];
+	/**
+	 * `n8n start` on loopback (free ports unless `port` is given), its webhook URL pointing at itself;
+	 * resolves with the base URL. With `logFile`, n8n's output goes there instead of nowhere.
+	 */
+	async startServer(options: { port?: number; logFile?: string } = {}): Promise<string> {
+		const [port, brokerPort] = [options.port ?? (await freePort()), await freePort()];
 		const baseUrl = `http://127.0.0.1:${port}`;
-		this.serverEnv = { N8N_PORT: String(port), N8N_RUNNERS_BROKER_PORT: String(brokerPort), WEBHOOK_URL: `${baseUrl}/` };
+		this.serverEnv = {
+			N8N_HOST: '127.0.0.1',
+			N8N_LISTEN_ADDRESS: '127.0.0.1',
+			N8N_PORT: String(port),
+			N8N_RUNNERS_BROKER_PORT: String(brokerPort),
+			WEBHOOK_URL: `${baseUrl}/`,
+			// The editor is served over plain http on loopback: a secure-only cookie would never be sent.
+			N8N_SECURE_COOKIE: 'false',
+		};
 		const n8n = join(this.installDir, 'node_modules', '.bin', 'n8n');
-		this.server = spawn(n8n, ['start'], { env: this.env, stdio: ['ignore', 'ignore', 'pipe'] });
-		this.server.stderr?.on('data', () => undefined);
+		const output = options.logFile ? openSync(options.logFile, 'a') : 'ignore';
+		this.server = spawn(n8n, ['start'], { env: this.env, stdio: ['ignore', output, output] });
 		const started = Date.now();
 		while (Date.now() - started < 120_000) {
-			const ok = await fetch(`${baseUrl}/healthz`).then((r) => r.ok, () => false);
-			if (ok) {
+			if (this.server.exitCode !== null) throw new Error(`n8n start exited with code ${this.server.exitCode}`);
+			if (await restIsMounted(baseUrl)) {
 				log(`n8n ${this.version}: server up at ${baseUrl} in ${Math.round((Date.now() - started) / 1000)} s`);
 				return baseUrl;
 			}
