@@ -32,7 +32,8 @@ export class ViduApi implements ICredentialType {
 	authenticate: IAuthenticateGeneric = {
 		type: 'generic',
 		properties: {
-			headers: { Authorization: '=Bearer {{$credentials.apiKey}}' },
+			// Trimmed: a key pasted with a stray space or tab around it would otherwise be rejected.
+			headers: { Authorization: '=Bearer {{$credentials.apiKey.trim()}}' },
 		},
 	};
 

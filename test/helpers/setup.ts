@@ -6,13 +6,27 @@ import { runNode, type RunOptions } from './runNode';
  * The node's clock made virtual: its sleeps return at once and move its time forward, so polling
  * intervals, backoff and maximum waits play out in full without the test sleeping. HTTP stays real.
  */
+/** No test needs more virtual time or sleeps than this; past it, a loop is stuck. */
+const TIME_CEILING_MS = 48 * 3_600_000;
+const SLEEP_CEILING = 200_000;
+const READ_CEILING = 2_000_000;
+
 export function useVirtualClock(): { sleptMs: () => number; sleeps: number[] } {
 	const state = { offset: 0, sleeps: [] as number[] };
 	beforeEach(() => {
 		state.offset = 0;
 		state.sleeps.length = 0;
-		jest.spyOn(systemClock, 'now').mockImplementation(() => Date.now() + state.offset);
+		let reads = 0;
+		jest.spyOn(systemClock, 'now').mockImplementation(() => {
+			if (++reads > READ_CEILING) throw new Error(`virtual clock ceiling: read ${reads} times, a loop that never sleeps`);
+			return Date.now() + state.offset;
+		});
 		jest.spyOn(systemClock, 'sleep').mockImplementation(async (ms) => {
+			// A wait loop that never ends would spin on this instant sleep and starve jest's own
+			// timeout: fail fast instead, past anything a test legitimately waits.
+			if (!Number.isFinite(ms) || state.sleeps.length >= SLEEP_CEILING || state.offset > TIME_CEILING_MS) {
+				throw new Error(`virtual clock ceiling: sleep(${ms}) after ${state.sleeps.length} sleeps, ${state.offset} ms`);
+			}
 			state.offset += ms;
 			state.sleeps.push(ms);
 		});

@@ -48,7 +48,8 @@ describe('HTTP errors', () => {
 		[500, { status: { code: 500, message: 'boom' } }, /internal problem \(HTTP 500\)/, /boom.*may have been created/],
 		[400, { error: { code: 8008003002, error_message: 'bad seed' } }, /refused the request \(HTTP 400\)/, /bad seed/],
 	])('maps HTTP %i on submission to its own message', async (status, body, message, description) => {
-		mock().fault({ route: 'create', status, body, times: 3 });
+		// A 429 is retried until Max Wait: refuse for longer than that.
+		mock().fault({ route: 'create', status, body, times: status === 429 ? 1000 : 3 });
 		const failure = (await run({ parameters: generate() }).catch((e: unknown) => e)) as NodeApiError;
 		expect(failure).toBeInstanceOf(NodeApiError);
 		expect(failure.message).toMatch(message);
@@ -136,10 +137,10 @@ describe('giving up waiting', () => {
 	it('reports the task id when the maximum wait runs out, without submitting again', async () => {
 		mock().scriptTasks({ pollsBeforeDone: 1_000_000, runningStates: ['processing'] });
 		const failure = (await run({
-			parameters: generate({ waitOptions: { pollIntervalSeconds: 0.01, maxWaitMinutes: 0.003 } }),
+			parameters: generate({ waitOptions: { pollIntervalSeconds: 1, maxWaitMinutes: 0.1 } }),
 		}).catch((e: unknown) => e)) as NodeOperationError;
 		expect(failure).toBeInstanceOf(NodeOperationError);
-		expect(failure.message).toMatch(/^Vidu task task_1 did not finish within 0.003 minutes \(last status: processing, \d+% done\)$/);
+		expect(failure.message).toMatch(/^Vidu task task_1 did not finish within 0.1 minutes \(last status: processing, \d+% done\)$/);
 		expect(failure.description).toMatch(/Get Task .*task_1/);
 		expect(mock().creates).toHaveLength(1);
 	});
@@ -147,7 +148,7 @@ describe('giving up waiting', () => {
 	it('puts the task id of a timed-out task into its Continue On Fail item', async () => {
 		mock().scriptTasks({ pollsBeforeDone: 1_000_000 });
 		const [item] = await run({
-			parameters: generate({ waitOptions: { pollIntervalSeconds: 0.01, maxWaitMinutes: 0.002 } }),
+			parameters: generate({ waitOptions: { pollIntervalSeconds: 1, maxWaitMinutes: 0.1 } }),
 			continueOnFail: true,
 		});
 		expect(item.json).toMatchObject({ taskId: 'task_1', error: expect.stringContaining('did not finish') });
@@ -160,7 +161,7 @@ describe('giving up waiting', () => {
 			if (request.method === 'GET') controller.abort();
 		};
 		const failure = (await run({
-			parameters: generate({ waitOptions: { pollIntervalSeconds: 0.01, maxWaitMinutes: 10 } }),
+			parameters: generate({ waitOptions: { pollIntervalSeconds: 1, maxWaitMinutes: 10 } }),
 			abortSignal: controller.signal,
 		}).catch((e: unknown) => e)) as NodeOperationError;
 		expect(failure.message).toMatch(/^Stopped waiting for Vidu task task_1: the execution was cancelled/);

@@ -133,11 +133,13 @@ describe('fault matrix: a submission is never sent twice once it may have arrive
 		expect(submittedAt[1] - submittedAt[0]).toBeGreaterThanOrEqual(30_000);
 	});
 
-	it('stops after three refused (429) submissions', async () => {
-		mock().fault({ route: 'create', status: 429, body: { message: 'too many' }, times: 10 });
-		const failure = await fail(run({ parameters: generate() }));
+	it('keeps refused (429) submissions for later until Max Wait runs out, then gives the API\'s refusal', async () => {
+		mock().fault({ route: 'create', status: 429, body: { message: 'too many' }, times: 1000 });
+		const failure = await fail(run({ parameters: generate({ maxWaitMinutes: 2 }) }));
 		expect(failure.message).toBe('The Vidu API is rate limiting requests (HTTP 429)');
-		expect(mock().creates).toHaveLength(3);
+		expect(mock().creates.length).toBeGreaterThan(3);
+		expect(mock().creates.length).toBeLessThan(40);
+		expect(clock.sleptMs()).toBeLessThanOrEqual(2 * 60_000);
 	});
 
 	it('retries a refused connection, which cannot have created anything, and says so plainly', async () => {

@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { createClient, type ViduClient } from '../transport/client';
+import { redactDeep, redactError } from '../helpers/redact';
 import { asNodeError, errorItem } from './errorItem';
 import * as video from './video';
 
@@ -20,7 +21,15 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const handler = operations[operation];
 	if (!handler) throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported`);
 	const client = await createClient(this);
-	if ('allItems' in handler) return [await handler.allItems.call(this, client)];
+	// The one place where what leaves the node is redacted: output items and errors alike.
+	const redacted = (items: INodeExecutionData[]) => [items.map((item) => ({ ...item, json: redactDeep(item.json, client.redact) }))];
+	if ('allItems' in handler) {
+		try {
+			return redacted(await handler.allItems.call(this, client));
+		} catch (error) {
+			throw redactError(asNodeError(this.getNode(), error, 0), client.redact);
+		}
+	}
 
 	const returnData: INodeExecutionData[] = [];
 	const items = this.getInputData();
@@ -28,9 +37,9 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		try {
 			returnData.push(await handler.perItem.call(this, client, itemIndex));
 		} catch (error) {
-			if (!this.continueOnFail()) throw asNodeError(this.getNode(), error, itemIndex);
+			if (!this.continueOnFail()) throw redactError(asNodeError(this.getNode(), error, itemIndex), client.redact);
 			returnData.push(errorItem(error, itemIndex, client.redact));
 		}
 	}
-	return [returnData];
+	return redacted(returnData);
 }

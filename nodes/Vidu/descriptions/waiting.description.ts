@@ -1,4 +1,7 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INode, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { readNumber } from '../helpers/validate';
 
 /** How Generate From Image waits: asking the API, or pausing until the API calls back. */
 export const waitModeProperties: INodeProperties[] = [
@@ -71,7 +74,7 @@ export const waitOptions: INodeProperties = {
 			displayName: 'Request Timeout (Seconds)',
 			name: 'requestTimeoutSeconds',
 			type: 'number',
-			typeOptions: { minValue: 1 },
+			typeOptions: { minValue: 0.1 },
 			default: 60,
 			description:
 				'How long one request to the API may take. A status check that times out is retried; a submission is not, because the task may already exist.',
@@ -86,24 +89,37 @@ export interface WaitSettings {
 	requestTimeoutMs: number;
 }
 
-interface WaitOptionValues {
-	maxConcurrent: number;
-	maxWaitMinutes: number;
-	pollIntervalSeconds: number;
-	requestTimeoutSeconds: number;
+type WaitOptionName = 'maxConcurrent' | 'maxWaitMinutes' | 'pollIntervalSeconds' | 'requestTimeoutSeconds';
+
+const described = Object.fromEntries((waitOptions.options as INodeProperties[]).map((option) => [option.name, option])) as Record<
+	WaitOptionName,
+	INodeProperties
+>;
+
+/**
+ * One wait option, typed: the UI keeps it in range, but an expression can give text, null or NaN, and
+ * a NaN in the wait loop would spin n8n's event loop. The default and the limits are the UI's own.
+ */
+function readWaitOption(node: INode, itemIndex: number, values: IDataObject, name: WaitOptionName): number {
+	const option = described[name];
+	// An option not added takes its default; one added but set by an expression that gives nothing is an error.
+	if (!Object.prototype.hasOwnProperty.call(values, name)) return option.default as number;
+	const read = readNumber(values[name], option.displayName, {
+		min: option.typeOptions?.minValue,
+		max: option.typeOptions?.maxValue,
+		integer: option.typeOptions?.numberPrecision === 0,
+	});
+	if (read.problem) throw new NodeOperationError(node, read.problem.message, { description: read.problem.description, itemIndex });
+	return read.value;
 }
 
-/** The defaults shown in the UI are the ones applied: read them from the descriptions above. */
-const DEFAULTS = Object.fromEntries(
-	(waitOptions.options as INodeProperties[]).map((option) => [option.name, option.default]),
-) as unknown as WaitOptionValues;
-
 export function readWaitOptions(this: IExecuteFunctions, itemIndex: number): WaitSettings {
-	const set = { ...DEFAULTS, ...(this.getNodeParameter('waitOptions', itemIndex, {}) as Partial<WaitOptionValues>) };
+	const values = this.getNodeParameter('waitOptions', itemIndex, {}) as IDataObject;
+	const node = this.getNode();
 	return {
-		maxConcurrent: Math.min(50, Math.max(1, Math.floor(set.maxConcurrent))),
-		maxWaitMinutes: set.maxWaitMinutes,
-		pollIntervalMs: set.pollIntervalSeconds * 1000,
-		requestTimeoutMs: set.requestTimeoutSeconds * 1000,
+		maxConcurrent: readWaitOption(node, itemIndex, values, 'maxConcurrent'),
+		maxWaitMinutes: readWaitOption(node, itemIndex, values, 'maxWaitMinutes'),
+		pollIntervalMs: readWaitOption(node, itemIndex, values, 'pollIntervalSeconds') * 1000,
+		requestTimeoutMs: readWaitOption(node, itemIndex, values, 'requestTimeoutSeconds') * 1000,
 	};
 }

@@ -17,8 +17,11 @@ export interface BatchHooks<R> {
 	finish(task: Task, index: number, stats: { statusChecks: number; elapsedMs: number }): Promise<R>;
 	/** A timeout or cancellation, as the error the user should see; `lastFault` is a failed last status call. */
 	stopped(reason: 'timeout' | 'cancelled', task: Task, index: number, lastFault?: unknown): unknown;
-	/** Whether a failed status call may be retried, and after how long the server asked. */
-	retryAdvice(error: unknown): { retry: boolean; retryAfterMs?: number };
+	/**
+	 * Whether a failed call may be retried, and after how long the server asked. `refused`: the API
+	 * turned a submission away (rate limit) and created nothing, so it may be sent again later.
+	 */
+	retryAdvice(error: unknown): { retry: boolean; retryAfterMs?: number; refused?: boolean };
 }
 
 export interface BatchSettings {
@@ -75,12 +78,30 @@ async function inPool<T>(entries: T[], size: number, work: (entry: T) => Promise
 }
 
 export async function runBatch<R>(count: number, hooks: BatchHooks<R>, settings: BatchSettings, clock: Clock): Promise<BatchResult<R>> {
+	// A NaN or zero here would make the loop below spin without ever sleeping.
+	if (!(settings.maxConcurrent >= 1) || !Number.isFinite(settings.maxWaitMs) || !(settings.schedule.maxGapMs > 0)) {
+		throw new Error(`invalid batch settings: ${JSON.stringify({ ...settings, signal: undefined })}`);
+	}
 	const result: BatchResult<R> = { outcomes: new Array(count).fill(undefined), submitted: [] };
 	const random = settings.random ?? Math.random;
 	const active = new Map<number, Watched>();
 	let nextIndex = 0;
 	/** A 429's Retry-After holds every check: the limit is per API key, not per task. */
 	let holdUntil = 0;
+	/** Submissions the API refused (429), in the order they may be tried again. */
+	const refusedQueue: Array<{ index: number; firstTriedAt: number; notBefore: number; refusals: number }> = [];
+	let submitHoldUntil = 0;
+	/** Tasks allowed in flight: the user's cap, lowered while the API refuses submissions. */
+	let limit = settings.maxConcurrent;
+	const unsubmitted = () => nextIndex < count || refusedQueue.length > 0;
+	const candidateReady = () => nextIndex < count || refusedQueue[0].notBefore <= clock.now();
+	const maySubmit = () =>
+		!stopNow() &&
+		!settings.signal?.aborted &&
+		active.size < limit &&
+		unsubmitted() &&
+		clock.now() >= submitHoldUntil &&
+		candidateReady();
 
 	const record = (index: number, state: SubmittedTask['state']) => {
 		const entry = result.submitted.find((s) => s.index === index);
@@ -106,14 +127,28 @@ export async function runBatch<R>(count: number, hooks: BatchHooks<R>, settings:
 	};
 
 	const submitNext = async () => {
-		const index = nextIndex++;
+		const retry = refusedQueue[0] && refusedQueue[0].notBefore <= clock.now() ? refusedQueue.shift() : undefined;
+		const index = retry?.index ?? nextIndex++;
+		const firstTriedAt = retry?.firstTriedAt ?? clock.now();
 		let task: Task;
 		try {
 			task = await hooks.submit(index);
 		} catch (error) {
+			const advice = hooks.retryAdvice(error);
+			const answeredAt = clock.now();
+			const delay = Math.max(advice.retryAfterMs ?? 0, backoffMs(retry?.refusals ?? 0, 1000, 30_000, random));
+			if (advice.refused && answeredAt + delay - firstTriedAt <= settings.maxWaitMs) {
+				// Refused, nothing created: slow down to what the API has accepted so far, try again later.
+				limit = Math.max(1, active.size);
+				submitHoldUntil = Math.max(submitHoldUntil, answeredAt + delay);
+				refusedQueue.push({ index, firstTriedAt, notBefore: answeredAt + delay, refusals: (retry?.refusals ?? 0) + 1 });
+				return;
+			}
 			fail(index, error, (error as { context?: { taskId?: string } })?.context?.taskId);
 			return;
 		}
+		// Accepted: the allowed concurrency grows back, one task at a time, to the user's cap.
+		limit = Math.min(settings.maxConcurrent, limit + 1);
 		result.submitted.push({ index, taskId: task.id, state: 'running' });
 		const now = clock.now();
 		const deadline = now + settings.maxWaitMs;
@@ -148,7 +183,8 @@ export async function runBatch<R>(count: number, hooks: BatchHooks<R>, settings:
 			}
 			// Retry-After counts from the answer, not from when the request left.
 			const answeredAt = clock.now();
-			if (advice.retryAfterMs) holdUntil = Math.max(holdUntil, answeredAt + advice.retryAfterMs);
+			// Never past this task's Max Wait: a server asking for a day is not waited for.
+			if (advice.retryAfterMs) holdUntil = Math.max(holdUntil, Math.min(watched.deadline, answeredAt + advice.retryAfterMs));
 			const delay = Math.max(advice.retryAfterMs ?? 0, backoffMs(watched.faults++, 1000, 30_000, random));
 			watched.lastFault = error;
 			watched.dueAt = Math.min(watched.deadline, answeredAt + delay);
@@ -173,16 +209,16 @@ export async function runBatch<R>(count: number, hooks: BatchHooks<R>, settings:
 		}
 	};
 
-	while (!stopNow() && (nextIndex < count || active.size > 0) && !settings.signal?.aborted) {
-		while (!stopNow() && active.size < settings.maxConcurrent && nextIndex < count && !settings.signal?.aborted) {
-			await submitNext();
-		}
+	while (!stopNow() && (unsubmitted() || active.size > 0) && !settings.signal?.aborted) {
+		while (maySubmit()) await submitNext();
 		stopExpired();
-		if (stopNow() || active.size === 0) continue;
+		if (stopNow()) continue;
 
-		// One timer for everything in flight: sleep until the earliest check is due.
-		const earliest = Math.min(...[...active.values()].map((w) => w.dueAt));
-		await pause(clock, Math.max(0, Math.max(earliest, holdUntil) - clock.now()), settings.signal);
+		// One timer for everything: sleep until the earliest check is due, or until refused
+		// submissions may go again when there is room for them.
+		const wakeups = [...active.values()].map((w) => Math.max(w.dueAt, holdUntil));
+		if (unsubmitted() && active.size < limit) wakeups.push(Math.max(submitHoldUntil, refusedQueue[0]?.notBefore ?? 0));
+		await pause(clock, Math.max(0, Math.min(...wakeups) - clock.now()), settings.signal);
 		if (settings.signal?.aborted) break;
 		const now = clock.now();
 		if (now < holdUntil) continue;

@@ -17,6 +17,8 @@ const SLICE_MS = 250;
 
 /** Sleeps `ms`, returning early (within a quarter second) once the signal fires. */
 export async function pause(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
+	// A NaN would return at once, and a caller's loop would spin the event loop instead of waiting.
+	if (Number.isNaN(ms)) throw new Error('pause: the wait time is not a number');
 	let left = ms;
 	while (left > 0 && !signal?.aborted) {
 		const step = Math.min(SLICE_MS, left);

@@ -45,3 +45,14 @@ export const copyBase64Text =
 	async (target, offset) => {
 		target.write(base64, offset, 'latin1');
 	};
+
+/**
+ * Standard, padded base64 from text that may be base64url, unpadded or wrapped in whitespace; undefined
+ * when it is not base64 at all. Only then may the text be written into the JSON body as it is.
+ */
+export function standardBase64(text: string): string | undefined {
+	const payload = text.replace(/\s+/g, '');
+	if (payload.length % 4 === 1 || !/^[A-Za-z0-9+/_-]*={0,2}$/.test(payload)) return undefined;
+	const unpadded = payload.replace(/=+$/, '').replace(/-/g, '+').replace(/_/g, '/');
+	return unpadded.padEnd(Math.ceil(unpadded.length / 4) * 4, '=');
+}

@@ -6,6 +6,11 @@ export const LIMITS = {
 	payloadChars: 1_048_576,
 	/** Width:height must stay within 1:4 … 4:1. */
 	maxAspect: 4,
+	/**
+	 * Not documented by the API: the node's own bound on either side, the largest a WebP can be.
+	 * A header that claims more is a damaged or hostile file, not a photo to animate.
+	 */
+	maxSidePixels: 16_383,
 	models: ['viduq1_img2video'],
 	durations: [5],
 	resolutions: ['1080p'],

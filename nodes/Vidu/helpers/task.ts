@@ -42,14 +42,19 @@ const isObject = (value: unknown): value is IDataObject =>
 const textOf = (value: unknown): string | undefined =>
 	typeof value === 'string' && value.trim() !== '' ? value : undefined;
 
+/** Longest API text kept: enough to read, never megabytes into the saved execution. */
+const MAX_API_TEXT = 500;
+
+export const clip = (text: string, max = MAX_API_TEXT): string => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
 /** `error` arrives as a string, `{code, message}` or `{code, error_message}`. */
 export function parseTaskError(value: unknown): TaskError | null {
 	if (value === undefined || value === null || value === '') return null;
-	if (typeof value === 'string') return { message: value };
-	if (!isObject(value)) return { message: String(value) };
-	const code = typeof value.code === 'number' || typeof value.code === 'string' ? value.code : undefined;
+	if (typeof value === 'string') return { message: clip(value) };
+	if (!isObject(value)) return { message: clip(String(value)) };
+	const code = typeof value.code === 'number' || typeof value.code === 'string' ? clip(String(value.code), 40) : undefined;
 	const message = textOf(value.error_message) ?? textOf(value.message) ?? textOf(value.msg) ?? '';
-	return { code, message };
+	return { code: typeof value.code === 'number' ? value.code : code, message: clip(message) };
 }
 
 function parseVideos(output: unknown): VideoEntry[] {

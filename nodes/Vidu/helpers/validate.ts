@@ -14,7 +14,7 @@ const problem = (message: string, description: string): InputProblem => ({ messa
 const isHttpUrl = (value: string) => /^https?:\/\/[^\s/?#]+[^\s]*$/i.test(value.trim());
 
 const shown = (value: unknown): string => {
-	const text = typeof value === 'string' ? `"${value}"` : JSON.stringify(value) ?? String(value);
+	const text = typeof value === 'string' ? `"${value}"` : (JSON.stringify(value) ?? String(value));
 	return text.length > 80 ? `${text.slice(0, 77)}…` : text;
 };
 
@@ -56,6 +56,22 @@ export function checkImage(
 			),
 		};
 	}
+	if (sniffed.mime === 'image/png' && !pngHasImageData(head, byteLength)) {
+		return {
+			problem: problem(
+				`${field}: the PNG image is cut short: it has a header but no image data`,
+				'Check that the whole file arrived (a download may have been interrupted) and that it opens in an image viewer.',
+			),
+		};
+	}
+	if (Math.max(size.width, size.height) > LIMITS.maxSidePixels) {
+		return {
+			problem: problem(
+				`${field}: the image claims ${size.width}×${size.height} pixels, over the node's limit of ${LIMITS.maxSidePixels} pixels per side`,
+				'Resize the image (for example with the Edit Image node); a 1080p video needs no more than about 2000 pixels per side.',
+			),
+		};
+	}
 	const ratio = size.width / size.height;
 	if (ratio > LIMITS.maxAspect || ratio < 1 / LIMITS.maxAspect) {
 		return {
@@ -66,6 +82,68 @@ export function checkImage(
 		};
 	}
 	return { mime: sniffed.mime };
+}
+
+/** A number from the UI or from an expression (which may give text, null or anything): typed, then ranged. */
+export function readNumber(
+	value: unknown,
+	field: string,
+	limits: { min?: number; max?: number; integer?: boolean },
+): { value: number; problem?: undefined } | { problem: InputProblem } {
+	const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+	const range = [limits.min === undefined ? '' : `at least ${limits.min}`, limits.max === undefined ? '' : `at most ${limits.max}`]
+		.filter(Boolean)
+		.join(' and ');
+	const todo = `Use ${limits.integer ? 'a whole number' : 'a number'}${range ? ` ${range}` : ''}, or check the expression that sets ${field}.`;
+	if (typeof number !== 'number' || !Number.isFinite(number)) {
+		return { problem: problem(`${field}: ${shown(value)} is not a number`, todo) };
+	}
+	if (limits.integer && !Number.isInteger(number)) {
+		return { problem: problem(`${field}: ${shown(value)} is not a whole number`, todo) };
+	}
+	if (limits.min !== undefined && number < limits.min) {
+		return { problem: problem(`${field}: ${shown(value)} is below the minimum of ${limits.min}`, todo) };
+	}
+	if (limits.max !== undefined && number > limits.max) {
+		return { problem: problem(`${field}: ${shown(value)} is over the maximum of ${limits.max}`, todo) };
+	}
+	return { value: number };
+}
+
+/** The property of the node description a value belongs to: its label, its type and its choices. */
+export interface DescribedField {
+	displayName: string;
+	type: string;
+	options?: Array<{ value?: unknown }> | unknown[];
+}
+
+/**
+ * A value typed as its field's UI type says. Expressions can give any type: numbers written as
+ * text and "true"/"false" are taken; anything else that does not fit is a problem naming the field.
+ */
+export function coerce(value: unknown, field: DescribedField): { value: unknown; problem?: undefined } | { problem: InputProblem } {
+	const label = field.displayName;
+	if (value === undefined || value === null) return { value: undefined };
+	if (field.type === 'boolean') {
+		if (typeof value === 'boolean') return { value };
+		if (value === 'true' || value === 'false') return { value: value === 'true' };
+		return { problem: problem(`${label}: ${shown(value)} is not true or false`, `Set ${label} to true or false, or check the expression that sets it.`) };
+	}
+	if (field.type === 'number') return readNumber(value, label, {});
+	const choices = (field.options ?? []).map((option) => (option as { value?: unknown }).value);
+	if (field.type === 'options' && choices.every((choice) => typeof choice === 'number') && typeof value === 'string' && value.trim() !== '') {
+		const number = Number(value);
+		return { value: Number.isFinite(number) ? number : value };
+	}
+	if (typeof value === 'string' || (field.type === 'options' && typeof value === 'number')) return { value };
+	if (typeof value === 'number' || typeof value === 'boolean') return { value: String(value) };
+	return { problem: problem(`${label}: ${shown(value)} is not text`, `${label} takes text. Check the expression that sets it: it gives ${Array.isArray(value) ? 'a list' : 'an object'}.`) };
+}
+
+/** A PNG's pixels are in IDAT chunks after the header; a file that is all in `head` must have one. */
+function pngHasImageData(head: Uint8Array, byteLength: number): boolean {
+	if (byteLength > head.length) return true;
+	return Buffer.from(head.buffer, head.byteOffset, head.byteLength).indexOf('IDAT', 33, 'latin1') >= 0;
 }
 
 function checkChoice<T>(value: unknown, allowed: readonly T[], field: string): InputProblem | undefined {

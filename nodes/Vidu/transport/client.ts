@@ -1,8 +1,9 @@
 import type { IBinaryData, IDataObject, IExecuteFunctions, IHttpRequestMethods, IN8nHttpFullResponse, INode } from 'n8n-workflow';
 
 import { type Clock, systemClock } from '../helpers/clock';
+import { redactorFor } from '../helpers/redact';
 import { parseRetryAfter, withRetries } from '../helpers/retry';
-import { parseTask, type Task } from '../helpers/task';
+import { clip, parseTask, type Task } from '../helpers/task';
 import {
 	cancelledDuringRequestError,
 	downloadError,
@@ -11,7 +12,9 @@ import {
 	malformedResponseError,
 	networkError,
 	type Phase,
+	redirectError,
 	retryHintsOf,
+	videoUrlError,
 } from './errors';
 
 export const CREDENTIAL_TYPE = 'viduApi';
@@ -22,6 +25,8 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
 const SUBMIT_ATTEMPTS = 3;
 /** A single status query (Get Task) has no wait budget of its own: a few tries. */
 const STATUS_ATTEMPTS = 4;
+/** Without a Max Wait to respect, retries (and the Retry-After they honour) stop after this long. */
+const DEFAULT_RETRY_BUDGET_MS = 2 * 60_000;
 
 interface ViduCredential extends IDataObject {
 	apiKey: string;
@@ -33,6 +38,8 @@ export interface CallSettings {
 	timeoutMs?: number;
 	/** For status queries: how many calls in all when transient faults occur (default 4). */
 	attempts?: number;
+	/** Clock time after which no retry starts, whatever Retry-After asks (the user's Max Wait). */
+	deadline?: number;
 }
 
 /** Everything that talks to the Vidu API. Built once per execution; the only place HTTP happens. */
@@ -54,14 +61,80 @@ const errorCodeOf = (error: unknown): string | undefined => {
 	return undefined;
 };
 
-function parseJsonBody(body: unknown): unknown {
-	if (Buffer.isBuffer(body)) body = body.toString('utf8');
-	if (typeof body !== 'string') return body;
+function parseJsonBody(body: Buffer): unknown {
+	if (body.length === 0) return undefined;
 	try {
-		return JSON.parse(body);
+		return JSON.parse(body.toString('utf8'));
 	} catch {
 		return undefined;
 	}
+}
+
+/** No answer of the task API is anywhere near this; a bigger one is cut off, not kept. */
+const MAX_ANSWER_BYTES = 1_000_000;
+
+type Body = AsyncIterable<Uint8Array> & { destroy?: (error?: Error) => void };
+
+const destroyBody = (body: unknown) => (body as Body | undefined)?.destroy?.();
+
+/** Settles with `work`, or rejects when the deadline passes first; a late result is handed to `late`. */
+async function beforeDeadline<T>(work: Promise<T>, deadline: AbortSignal, late: (value: T) => void): Promise<T> {
+	let onAbort = () => undefined as void;
+	let lost = false;
+	const expired = new Promise<never>((_, reject) => {
+		onAbort = () => {
+			lost = true;
+			reject(new Error('deadline'));
+		};
+		if (deadline.aborted) onAbort();
+		deadline.addEventListener('abort', onAbort, { once: true });
+	});
+	try {
+		return await Promise.race([work, expired]);
+	} finally {
+		deadline.removeEventListener('abort', onAbort);
+		if (lost) work.then(late, () => undefined);
+	}
+}
+
+/** Reads a streamed answer up to `maxBytes` (the rest is dropped), stopping at the deadline. */
+async function readCapped(body: unknown, maxBytes: number, deadline: AbortSignal): Promise<Buffer> {
+	if (Buffer.isBuffer(body)) return body.subarray(0, maxBytes);
+	if (typeof body === 'string') return Buffer.from(body).subarray(0, maxBytes);
+	const stream = body as Body;
+	const stop = () => stream.destroy?.(new Error('deadline'));
+	if (deadline.aborted) stop();
+	deadline.addEventListener('abort', stop, { once: true });
+	const parts: Buffer[] = [];
+	let length = 0;
+	try {
+		for await (const chunk of stream) {
+			parts.push(Buffer.from(chunk));
+			length += chunk.length;
+			if (length >= maxBytes) break;
+		}
+	} finally {
+		deadline.removeEventListener('abort', stop);
+		stream.destroy?.();
+	}
+	return Buffer.concat(parts).subarray(0, maxBytes);
+}
+
+/**
+ * Why a result URL is not fetched, if it is not: only http(s), and never the link-local range where
+ * cloud metadata services answer (a video URL comes from the far side and is not trusted).
+ */
+export function unsafeVideoUrl(url: string): string | undefined {
+	let parsed: URL;
+	try {
+		parsed = new URL(url);
+	} catch {
+		return 'it is not a valid URL';
+	}
+	if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return `it is a ${parsed.protocol} URL, not http(s)`;
+	const host = parsed.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+	if (/^169\.254\./.test(host) || /^fe[89ab][0-9a-f]:/.test(host)) return 'it points at a link-local address';
+	return undefined;
 }
 
 const safeFileName = (taskId: string) => `${taskId.replace(/[^\w.-]+/g, '_')}.mp4`;
@@ -77,8 +150,7 @@ export interface ApiContext {
 export async function createClient(ctx: ApiContext, clock: Clock = systemClock): Promise<ViduClient> {
 	const credential = (await ctx.getCredentials(CREDENTIAL_TYPE)) as ViduCredential;
 	const baseUrl = (credential.baseUrl || 'https://cloud.vtrix.ai').trim().replace(/\/+$/, '');
-	const secret = String(credential.apiKey ?? '');
-	const redact = (text: string) => (secret.length >= 4 ? text.split(secret).join('***') : text);
+	const redact = redactorFor(String(credential.apiKey ?? ''));
 	const node = ctx.getNode();
 	const signal = ctx.getExecutionCancelSignal?.();
 
@@ -102,29 +174,42 @@ export async function createClient(ctx: ApiContext, clock: Clock = systemClock):
 		body?: Buffer,
 	): Promise<unknown> {
 		const url = baseUrl + path;
+		const timeoutMs = call.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+		// One deadline for the whole exchange: the socket timeout alone lets a server that sends a
+		// byte now and then hold the node forever.
+		const deadline = AbortSignal.timeout(timeoutMs);
 		let response: IN8nHttpFullResponse;
+		let answer: Buffer;
 		try {
 			// n8n's helper reads the credential through its `this`: the node context, execute() or webhook() alike.
-			response = (await ctx.helpers.httpRequestWithAuthentication.call(ctx as IExecuteFunctions, CREDENTIAL_TYPE, {
+			const sent = ctx.helpers.httpRequestWithAuthentication.call(ctx as IExecuteFunctions, CREDENTIAL_TYPE, {
 				method,
 				url,
 				// The body arrives serialised (the image is written into it in place): send it as is.
-				...(body ? { body, headers: { 'content-type': 'application/json' } } : {}),
-				json: true,
-				timeout: call.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+				headers: { accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}) },
+				...(body ? { body } : {}),
+				encoding: 'stream',
+				timeout: timeoutMs,
 				returnFullResponse: true,
 				ignoreHttpStatusErrors: true,
-			})) as IN8nHttpFullResponse;
+				// Never follow: a redirect would carry the key (and a paid POST) to wherever it points.
+				disableFollowRedirect: true,
+			}) as Promise<IN8nHttpFullResponse>;
+			response = await beforeDeadline(sent, deadline, (late) => destroyBody(late.body));
+			answer = await readCapped(response.body, MAX_ANSWER_BYTES, deadline);
 		} catch (error) {
-			throw unanswered(errorContext, url, error);
+			throw unanswered(errorContext, url, deadline.aborted && !signal?.aborted ? { code: 'ETIMEDOUT' } : error);
 		}
-		const parsed = parseJsonBody(response.body);
+		if (response.statusCode >= 300 && response.statusCode < 400) {
+			throw redirectError(errorContext, response.statusCode, String(response.headers?.location ?? ''));
+		}
+		const parsed = parseJsonBody(answer);
 		if (response.statusCode >= 400) {
 			const retryAfter = parseRetryAfter(response.headers?.['retry-after'], clock.now());
-			throw httpStatusError(errorContext, response.statusCode, parsed ?? response.body, retryAfter);
+			throw httpStatusError(errorContext, response.statusCode, parsed ?? answer.toString('utf8'), retryAfter);
 		}
 		if (parsed === undefined) {
-			throw malformedResponseError(errorContext, `HTTP ${response.statusCode} with a body that is not JSON`, response.body);
+			throw malformedResponseError(errorContext, `HTTP ${response.statusCode} with a body that is not JSON`, answer.toString('utf8'));
 		}
 		return parsed;
 	}
@@ -141,6 +226,7 @@ export async function createClient(ctx: ApiContext, clock: Clock = systemClock):
 						return { retry: hints.notSent, retryAfterMs: hints.retryAfterMs };
 					},
 					maxAttempts: SUBMIT_ATTEMPTS,
+					deadline: call.deadline ?? clock.now() + DEFAULT_RETRY_BUDGET_MS,
 					signal,
 				},
 				clock,
@@ -159,16 +245,22 @@ export async function createClient(ctx: ApiContext, clock: Clock = systemClock):
 						return { retry: hints.transient, retryAfterMs: hints.retryAfterMs };
 					},
 					maxAttempts: call.attempts ?? STATUS_ATTEMPTS,
+					deadline: call.deadline ?? clock.now() + DEFAULT_RETRY_BUDGET_MS,
 					signal,
 				},
 				clock,
 			);
 			const task = parseTask(answer);
 			if (!task) throw malformedResponseError(errorContext, 'the status response has no task id', answer);
+			if (task.id !== taskId) {
+				throw malformedResponseError(errorContext, `the status answer is about another task (${clip(task.id, 80)})`, answer);
+			}
 			return task;
 		},
 		async download(url, call, taskId) {
 			const errorContext = context(call, 'status', taskId);
+			const refused = unsafeVideoUrl(url);
+			if (refused) throw videoUrlError(errorContext, url, refused);
 			let response: IN8nHttpFullResponse;
 			try {
 				// Plain httpRequest on purpose: the Bearer token must never reach the video CDN.

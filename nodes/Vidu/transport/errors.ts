@@ -2,7 +2,7 @@ import type { IDataObject, INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { describeModelErrorCode } from '../helpers/errorCodes';
-import type { Task } from '../helpers/task';
+import { clip, type Task } from '../helpers/task';
 
 /** What the caller was doing: the advice differs for a paid submission and a free status check. */
 export type Phase = 'submit' | 'status';
@@ -12,7 +12,12 @@ const isObject = (value: unknown): value is IDataObject =>
 
 /** The API's own words from any of the body shapes CONTRACT.md lists. */
 export function apiMessageOf(body: unknown): string | undefined {
-	if (typeof body === 'string') return body.trim() === '' ? undefined : body.trim().slice(0, 500);
+	const text = apiTextOf(body);
+	return text === undefined ? undefined : clip(text);
+}
+
+function apiTextOf(body: unknown): string | undefined {
+	if (typeof body === 'string') return body.trim() === '' ? undefined : body.trim();
 	if (!isObject(body)) return undefined;
 	if (typeof body.error === 'string' && body.error.trim() !== '') return body.error;
 	for (const nested of [body.error, body.status]) {
@@ -84,6 +89,8 @@ function tagged<T extends NodeApiError | NodeOperationError>(error: T, taskId: s
 export interface RetryHints {
 	transient: boolean;
 	notSent: boolean;
+	/** HTTP 429: the API refused for now; nothing was created. */
+	rateLimited?: boolean;
 	retryAfterMs?: number;
 }
 
@@ -123,8 +130,26 @@ export function httpStatusError(
 	return hinted(tagged(error, ctx.taskId), {
 		transient: statusCode === 429 || statusCode >= 500,
 		notSent: statusCode === 429,
+		rateLimited: statusCode === 429,
 		retryAfterMs,
 	});
+}
+
+/**
+ * The API answered with a redirect. Never followed: the key (and, for a submission, the paid request
+ * with the image) would go to wherever it points. Nothing was created by this answer.
+ */
+export function redirectError(ctx: ErrorContext, statusCode: number, location: string): NodeApiError {
+	const target = location ? ` to ${clip(location, 200)}` : '';
+	const error = new NodeApiError(ctx.node, { message: `HTTP ${statusCode}` } as JsonObject, {
+		message: withTask(`The Vidu API answered with a redirect (HTTP ${statusCode}), which the node does not follow`, ctx.taskId),
+		description: ctx.redact(
+			`Redirects are not followed, so the API key and the image never go to another address. The answer pointed${target || ' elsewhere'}. If the API has moved, set the Base URL in the Vidu credential to its new address.${stillRunning(ctx)}`,
+		),
+		httpCode: String(statusCode),
+		itemIndex: ctx.itemIndex,
+	});
+	return tagged(error, ctx.taskId);
 }
 
 // Plain words, because n8n replaces any message containing a raw code such as ECONNREFUSED
@@ -181,7 +206,8 @@ export function taskFailedError(ctx: ErrorContext, task: Task): NodeApiError {
 	const meaning = known?.meaning ?? (task.error?.message || 'no reason given');
 	const codeText = code !== undefined ? ` (code ${code})` : '';
 	const detail = task.error?.message && task.error.message !== meaning ? `API message: ${task.error.message}. ` : '';
-	const error = new NodeApiError(ctx.node, { message: meaning, code: code === undefined ? null : String(code) } as JsonObject, {
+	// The model's error code is not an HTTP status: kept under a name n8n does not read as one.
+	const error = new NodeApiError(ctx.node, { message: meaning, modelErrorCode: code === undefined ? null : String(code) } as JsonObject, {
 		message: ctx.redact(`Vidu task ${task.id} failed: ${meaning}${codeText}`),
 		description: ctx.redact(detail + (known?.hint ?? 'Check the input and try again.')),
 		itemIndex: ctx.itemIndex,
@@ -195,6 +221,17 @@ export function downloadError(ctx: ErrorContext, statusCode: number): NodeApiErr
 		description:
 			'Result URLs expire (the provider keeps them about 24 hours). Run Get Task with this task ID for a fresh URL, or turn off Download Video to get only the URL.',
 		httpCode: String(statusCode),
+		itemIndex: ctx.itemIndex,
+	});
+	return tagged(error, ctx.taskId);
+}
+
+export function videoUrlError(ctx: ErrorContext, url: string, why: string): NodeApiError {
+	const error = new NodeApiError(ctx.node, { message: why } as JsonObject, {
+		message: withTask(`The video URL the API returned was not downloaded: ${why}`, ctx.taskId),
+		description: ctx.redact(
+			`URL: ${clip(url, 120)}. Only http(s) links to the provider's storage are fetched. Turn off Download Video to get the URL only, or fetch the task again later with Get Task.`,
+		),
 		itemIndex: ctx.itemIndex,
 	});
 	return tagged(error, ctx.taskId);

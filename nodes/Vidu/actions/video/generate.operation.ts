@@ -37,12 +37,15 @@ export async function execute(this: IExecuteFunctions, client: ViduClient): Prom
 	// Run-wide settings come from the first item: one schedule serves every task of the run.
 	const wait = readWaitOptions.call(this, 0);
 	const call = (itemIndex: number) => ({ itemIndex, timeoutMs: wait.requestTimeoutMs });
+	const startedAt = systemClock.now();
+	const maxWaitMs = wait.maxWaitMinutes * 60_000;
 	const node = this.getNode();
 
 	const result = await runBatch<INodeExecutionData>(
 		items.length,
 		{
-			submit: async (index) => await client.submit(await readCreateBody.call(this, index), call(index)),
+			submit: async (index) =>
+				await client.submit(await readCreateBody.call(this, index), { ...call(index), deadline: startedAt + maxWaitMs }),
 			check: async (task, index) => await client.getTask(task.id, { ...call(index), attempts: 1 }),
 			finish: async (task, index, stats) =>
 				await taskToItem(
@@ -63,12 +66,12 @@ export async function execute(this: IExecuteFunctions, client: ViduClient): Prom
 				),
 			retryAdvice: (error) => {
 				const hints = retryHintsOf(error);
-				return { retry: hints.transient, retryAfterMs: hints.retryAfterMs };
+				return { retry: hints.transient, retryAfterMs: hints.retryAfterMs, refused: hints.rateLimited };
 			},
 		},
 		{
 			maxConcurrent: wait.maxConcurrent,
-			maxWaitMs: wait.maxWaitMinutes * 60_000,
+			maxWaitMs,
 			schedule: { ...DEFAULT_SCHEDULE, maxGapMs: wait.pollIntervalMs },
 			continueOnFail: this.continueOnFail(),
 			signal: this.getExecutionCancelSignal(),

@@ -1,7 +1,7 @@
 import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 import { BINARY_ENCODING, NodeOperationError } from 'n8n-workflow';
 
-import { copyBase64Text, decodedLength, type EncodedImage, writeStreamAsBase64 } from '../../helpers/encode';
+import { copyBase64Text, decodedLength, type EncodedImage, standardBase64, writeStreamAsBase64 } from '../../helpers/encode';
 import { checkImage, checkImageUrl, type InputProblem } from '../../helpers/validate';
 
 type ImageSource = 'binary' | 'url' | 'base64';
@@ -60,7 +60,16 @@ async function fromBinary(this: IExecuteFunctions, itemIndex: number): Promise<E
 	const label = `Input Data Field Name ("${field}")`;
 	const { id } = binary;
 	if (!id) {
-		const base64 = binary.data.replace(/\s+/g, '');
+		// In-memory binary data can come from a Code node: any text. It goes into the body as is, so
+		// it must be base64; base64url or missing padding is repaired, anything else refused.
+		const base64 = standardBase64(String(binary.data ?? ''));
+		if (base64 === undefined) {
+			throw new NodeOperationError(this.getNode(), `${label}: the binary data is not valid base64`, {
+				description:
+					'The previous node put something other than base64 into the binary field. In a Code node, store files with this.helpers.prepareBinaryData(buffer) instead of writing the data field by hand.',
+				itemIndex,
+			});
+		}
 		const head = Buffer.from(base64.slice(0, (HEAD_BYTES / 3) * 4), BINARY_ENCODING);
 		return checked.call(this, head, decodedLength(base64), label, itemIndex, copyBase64Text(base64));
 	}
@@ -87,15 +96,14 @@ function fromBase64(this: IExecuteFunctions, itemIndex: number): EncodedImage {
 			itemIndex,
 		});
 	}
-	if (payload.length % 4 === 1 || !/^[A-Za-z0-9+/_-]+={0,2}$/.test(payload)) {
+	// The API wants standard, padded base64: the URL-safe alphabet is converted, the padding restored.
+	const standard = standardBase64(payload);
+	if (standard === undefined) {
 		throw new NodeOperationError(this.getNode(), 'Image Data: the text is not valid base64', {
 			description: `Expected base64 text or a data URI such as data:image/png;base64,iVBOR…; got "${text.slice(0, 40)}${text.length > 40 ? '…' : ''}".`,
 			itemIndex,
 		});
 	}
-	// The API wants standard, padded base64: convert the URL-safe alphabet and restore the padding.
-	const unpadded = payload.replace(/=+$/, '').replace(/-/g, '+').replace(/_/g, '/');
-	const standard = unpadded.padEnd(Math.ceil(unpadded.length / 4) * 4, '=');
 	const head = Buffer.from(standard.slice(0, (HEAD_BYTES / 3) * 4), 'base64');
 	return checked.call(this, head, decodedLength(standard), 'Image Data', itemIndex, copyBase64Text(standard));
 }

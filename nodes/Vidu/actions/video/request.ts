@@ -1,8 +1,9 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { type GenerationOptions, planCreateBody } from '../../helpers/body';
+import { generationOptions, promptProperty } from '../../descriptions/generation.description';
+import { type GenerationOptions, type GenerationRequest, planCreateBody } from '../../helpers/body';
 import { base64Length } from '../../helpers/encode';
-import { checkBodySize, checkParameters } from '../../helpers/validate';
+import { checkBodySize, checkParameters, coerce, type InputProblem } from '../../helpers/validate';
 import { inputError, readImage } from './image';
 
 const IMAGE_FIELD: Record<string, string> = {
@@ -10,6 +11,27 @@ const IMAGE_FIELD: Record<string, string> = {
 	url: 'Image URL',
 	base64: 'Image Data',
 };
+
+const OPTION_FIELDS = generationOptions.options as INodeProperties[];
+
+/** Model, Prompt and Options as the API takes them, each typed as its UI field says. */
+function readTypedParameters(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): { parameters: Omit<GenerationRequest, 'image'>; problem?: undefined } | { problem: InputProblem } {
+	const prompt = coerce(this.getNodeParameter('prompt', itemIndex, ''), promptProperty);
+	if (prompt.problem) return prompt;
+	const raw = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const options: Record<string, unknown> = {};
+	for (const field of OPTION_FIELDS) {
+		if (!(field.name in raw)) continue;
+		const typed = coerce(raw[field.name], field);
+		if (typed.problem) return typed;
+		options[field.name] = typed.value;
+	}
+	const model = String(this.getNodeParameter('model', itemIndex));
+	return { parameters: { model, prompt: prompt.value as string | undefined, options: options as GenerationOptions } };
+}
 
 /**
  * Reads one item's parameters and returns the serialised create body, after every check that can
@@ -22,11 +44,9 @@ export async function readCreateBody(
 	/** Options the node sets itself (the callback URL in callback wait mode). */
 	overrides: Partial<GenerationOptions> = {},
 ): Promise<Buffer> {
-	const parameters = {
-		model: this.getNodeParameter('model', itemIndex) as string,
-		prompt: this.getNodeParameter('prompt', itemIndex, '') as string,
-		options: { ...(this.getNodeParameter('options', itemIndex, {}) as GenerationOptions), ...overrides },
-	};
+	const typed = readTypedParameters.call(this, itemIndex);
+	if (typed.problem) throw inputError.call(this, typed.problem, itemIndex);
+	const parameters = { ...typed.parameters, options: { ...typed.parameters.options, ...overrides } };
 	const problem = checkParameters(parameters);
 	if (problem) throw inputError.call(this, problem, itemIndex);
 	const image = await readImage.call(this, itemIndex);

@@ -1,0 +1,292 @@
+import type { NodeApiError } from 'n8n-workflow';
+
+import { pngBytes, jpegBytes } from '../../dev/mock/images';
+import { HostileServer } from '../helpers/hostile';
+import { runNode } from '../helpers/runNode';
+import { URL_IMAGE, useMock } from '../helpers/setup';
+
+/** Issue 10: inputs and servers that misbehave on purpose. Each case failed before its fix. */
+const { mock, run, clock } = useMock();
+const generate = (extra: Record<string, unknown> = {}, wait: Record<string, unknown> = {}) => ({
+	operation: 'generate',
+	...URL_IMAGE,
+	waitOptions: { pollIntervalSeconds: 5, maxWaitMinutes: 2, ...wait },
+	...extra,
+});
+const fail = async (promise: Promise<unknown>) => (await promise.catch((e: unknown) => e)) as NodeApiError;
+/** Everything n8n would store of an error: its own fields, nested responses, the stack. */
+const stored = (error: unknown) =>
+	JSON.stringify(error, Object.getOwnPropertyNames(error)) + String((error as Error).stack);
+
+const servers: HostileServer[] = [];
+const hostile = async (handler: ConstructorParameters<typeof HostileServer>[0]) => {
+	const server = await new HostileServer(handler).start();
+	servers.push(server);
+	return server;
+};
+afterEach(async () => {
+	await Promise.all(servers.map(async (server) => await server.stop()));
+	servers.length = 0;
+});
+
+describe('wait options that are not numbers are refused before anything is paid', () => {
+	it.each([
+		['maxConcurrent', 'Max Concurrent Tasks'],
+		['maxWaitMinutes', 'Max Wait (Minutes)'],
+		['pollIntervalSeconds', 'Polling Interval (Seconds)'],
+		['requestTimeoutSeconds', 'Request Timeout (Seconds)'],
+	])('%s from an expression that yields nothing', async (name, label) => {
+		const failure = await fail(run({ parameters: generate({}, { [name]: '={{ $json.nope }}' }) }));
+		expect(failure.message).toContain(label);
+		expect(failure.message).toMatch(/not a number/);
+		expect(failure.description).toMatch(/\d/);
+		expect(mock().creates).toHaveLength(0);
+	});
+
+	it('a text that is not a number, named with its value', async () => {
+		const failure = await fail(run({ parameters: generate({}, { maxWaitMinutes: '={{ "soon" }}' }) }));
+		expect(failure.message).toBe('Max Wait (Minutes): "soon" is not a number');
+		expect(mock().creates).toHaveLength(0);
+	});
+
+	it('a number written as text is taken', async () => {
+		mock().scriptTasks({ pollsBeforeDone: 0 });
+		const [item] = await run({ parameters: generate({}, { pollIntervalSeconds: '={{ "3" }}', maxConcurrent: '={{ "2" }}' }) });
+		expect(item.json.status).toBe('completed');
+	});
+
+	it('a value out of range names the limit', async () => {
+		const failure = await fail(run({ parameters: generate({}, { maxWaitMinutes: -1 }) }));
+		expect(failure.message).toBe('Max Wait (Minutes): -1 is below the minimum of 0.1');
+		expect(mock().creates).toHaveLength(0);
+	});
+});
+
+describe('redirects: the key and the image never go to another host', () => {
+	it.each([307, 308, 301, 302, 303])('HTTP %i from the create endpoint is refused, not followed', async (status) => {
+		const elsewhere = await hostile((_req, res) => res.end('{"id":"stolen","status":"processing"}'));
+		mock().fault({ route: 'create', status, headers: { location: `${elsewhere.url}/model/v1/generation` } });
+		const failure = await fail(run({ parameters: generate() }));
+		expect(failure.message).toMatch(new RegExp(`redirect \\(HTTP ${status}\\)`));
+		expect(failure.description).toContain(elsewhere.url);
+		expect(elsewhere.requests).toHaveLength(0);
+		expect(mock().creates).toHaveLength(1);
+	});
+
+	it('a redirect on a status check is not followed either', async () => {
+		const elsewhere = await hostile((_req, res) => res.end('{"id":"task_1","status":"success"}'));
+		mock().fault({ route: 'poll', status: 302, headers: { location: `${elsewhere.url}/x` }, times: 50 });
+		const failure = await fail(run({ parameters: generate() }));
+		expect(failure.message).toMatch(/redirect \(HTTP 302\)/);
+		expect(failure.context.taskId).toBe('task_1');
+		expect(elsewhere.requests).toHaveLength(0);
+	});
+});
+
+describe('the key never reaches what n8n stores', () => {
+	it('a failed task that echoes the key, with an unknown code', async () => {
+		mock().scriptTasks({ pollsBeforeDone: 0, finalStatus: 'failed', error: { code: 'X1', message: `bad key ${mock().apiKey} here` } });
+		const failure = await fail(run({ parameters: generate() }));
+		expect(stored(failure)).not.toContain(mock().apiKey);
+		expect(failure.message).toContain('***');
+	});
+
+	it('a key saved with spaces or a tab around it still works and is still redacted', async () => {
+		mock().scriptTasks({ pollsBeforeDone: 0, finalStatus: 'failed', error: { message: `echo ${mock().apiKey}` } });
+		const failure = await fail(
+			runNode({ parameters: generate(), credential: { apiKey: ` ${mock().apiKey}\t`, baseUrl: mock().url } }),
+		);
+		expect(failure.message).toMatch(/^Vidu task task_1 failed/);
+		expect(stored(failure)).not.toContain(mock().apiKey);
+	});
+
+	it('metadata, usage, model and video URLs are redacted in output items', async () => {
+		const key = mock().apiKey;
+		mock().fault({
+			route: 'poll',
+			body: {
+				id: 'task_1',
+				status: 'success',
+				model: `m-${key}`,
+				usage: { cost: key },
+				metadata: { note: `k=${key}` },
+				output: [{ content: [{ type: 'video', url: `https://cdn.example.com/v.mp4?k=${key}` }] }],
+			},
+		});
+		const [item] = await run({ parameters: generate() });
+		expect(JSON.stringify(item.json)).not.toContain(key);
+		expect(item.json.videoUrl).toBe('https://cdn.example.com/v.mp4?k=***');
+	});
+});
+
+describe('a hostile server is bounded by the timeouts', () => {
+	it('an answer trickled one byte at a time ends at the request timeout on create', async () => {
+		const slow = await hostile((_req, res, self) => self.trickle(res, `{"id":"t1","pad":"${'x'.repeat(10_000)}"}`, 100));
+		const failure = await fail(
+			runNode({ parameters: generate({}, { requestTimeoutSeconds: 1 }), credential: { apiKey: 'key-123456', baseUrl: slow.url } }),
+		);
+		expect(failure.message).toMatch(/timed out\): the task may have been created$/);
+		expect(slow.requests).toHaveLength(1);
+	}, 15_000);
+
+	it('an answer trickled on a status check counts against Max Wait', async () => {
+		let creates = 0;
+		const slow = await hostile((req, res, self) => {
+			if (req.method === 'POST') {
+				creates++;
+				res.end('{"id":"t1","status":"processing"}');
+			} else self.trickle(res, `{"id":"t1","pad":"${'x'.repeat(10_000)}"}`, 100);
+		});
+		const failure = await fail(
+			runNode({
+				parameters: generate({}, { requestTimeoutSeconds: 1, maxWaitMinutes: 0.1 }),
+				credential: { apiKey: 'key-123456', baseUrl: slow.url },
+			}),
+		);
+		expect(failure.message).toMatch(/^Vidu task t1 did not finish within 0.1 minutes/);
+		expect(creates).toBe(1);
+	}, 20_000);
+
+	it('Retry-After of a day on a status check waits no longer than Max Wait', async () => {
+		mock().fault({ route: 'poll', status: 429, headers: { 'retry-after': '86400' }, times: 100 });
+		const failure = await fail(run({ parameters: generate() }));
+		expect(failure.message).toMatch(/did not finish within 2 minutes/);
+		expect(clock.sleptMs()).toBeLessThanOrEqual(2 * 60_000 + 1000);
+	});
+
+	it('an HTTP date three days ahead on a status check likewise', async () => {
+		const later = new Date(Date.now() + 3 * 86_400_000).toUTCString();
+		mock().fault({ route: 'poll', status: 503, headers: { 'retry-after': later }, times: 100 });
+		await fail(run({ parameters: generate() }));
+		expect(clock.sleptMs()).toBeLessThanOrEqual(2 * 60_000 + 1000);
+	});
+
+	it('Retry-After of a day on create is not slept: the item fails within Max Wait, nothing re-posted late', async () => {
+		mock().fault({ route: 'create', status: 429, headers: { 'retry-after': '86400' }, times: 100 });
+		const failure = await fail(run({ parameters: generate() }));
+		expect(failure.message).toMatch(/rate limiting/);
+		expect(clock.sleptMs()).toBeLessThanOrEqual(2 * 60_000 + 1000);
+	});
+});
+
+describe('refused submissions slow the batch down instead of abandoning it', () => {
+	it('30 items with 429s sprinkled in: every item is submitted once and finishes, no error', async () => {
+		mock().setDefaultScript({ pollsBeforeDone: 1 });
+		for (let n = 0; n < 10; n++) {
+			mock().fault({ route: 'create', status: 429, body: { message: 'slow down' }, times: 3 });
+		}
+		const items = Array.from({ length: 30 }, () => ({ json: {} }));
+		const output = await run({ parameters: generate({}, { maxConcurrent: 50, maxWaitMinutes: 10 }), items });
+		expect(output.map((item) => item.json.status)).toEqual(Array(30).fill('completed'));
+		const accepted = mock().creates.length - 30;
+		expect(accepted).toBe(30);
+	});
+});
+
+describe('huge texts from the API are cut', () => {
+	it('a 500 with a 2 MB message', async () => {
+		mock().fault({ route: 'create', status: 500, body: { message: 'x'.repeat(2_000_000) } });
+		const failure = await fail(run({ parameters: generate() }));
+		expect(stored(failure).length).toBeLessThan(20_000);
+	});
+
+	it('a failed task with a 2 MB message', async () => {
+		mock().scriptTasks({ pollsBeforeDone: 0, finalStatus: 'failed', error: { code: 'X', message: 'y'.repeat(2_000_000) } });
+		const failure = await fail(run({ parameters: generate() }));
+		expect(stored(failure).length).toBeLessThan(20_000);
+		expect(failure.context.taskId).toBe('task_1');
+	});
+});
+
+describe('answers are checked', () => {
+	it('a status answer for another task is not taken for this one', async () => {
+		mock().fault({
+			route: 'poll',
+			body: { id: 'someone_else', status: 'success', output: [{ content: [{ type: 'video', url: 'https://cdn.example.com/x.mp4' }] }] },
+			times: 50,
+		});
+		const failure = await fail(run({ parameters: generate() }));
+		expect(failure.message).toMatch(/someone_else/);
+		expect(failure.context.taskId).toBe('task_1');
+	});
+
+	it.each([
+		['data:video/mp4;base64,AAAA'],
+		['file:///etc/passwd'],
+		['ftp://example.com/v.mp4'],
+		['http://169.254.169.254/latest/meta-data'],
+	])('a video URL %s is not downloaded', async (url) => {
+		mock().fault({ route: 'poll', body: { id: 'task_1', status: 'success', output: [{ content: [{ type: 'video', url }] }] } });
+		const failure = await fail(run({ parameters: generate({ downloadVideo: true }) }));
+		expect(failure.message).toMatch(/video URL/);
+		expect(failure.context.taskId).toBe('task_1');
+	});
+});
+
+describe('parameters of the wrong type from expressions', () => {
+	it('a Prompt that is a number is sent as text', async () => {
+		mock().scriptTasks({ pollsBeforeDone: 0 });
+		await run({ parameters: generate({ prompt: '={{ 42 }}' }) });
+		expect((mock().creates[0].body as { input: Array<{ params: { prompt: unknown } }> }).input[0].params.prompt).toBe('42');
+	});
+
+	it('a Prompt that is an object is refused', async () => {
+		const failure = await fail(run({ parameters: generate({ prompt: '={{ { a: 1 } }}' }) }));
+		expect(failure.message).toMatch(/^Prompt: .* is not text/);
+		expect(mock().creates).toHaveLength(0);
+	});
+
+	it('a Payload that is an object is refused', async () => {
+		const failure = await fail(run({ parameters: generate({ options: { payload: '={{ [1, 2] }}' } }) }));
+		expect(failure.message).toMatch(/^Payload: .* is not text/);
+	});
+
+	it('Seed "5" is taken as 5', async () => {
+		mock().scriptTasks({ pollsBeforeDone: 0 });
+		await run({ parameters: generate({ options: { seed: '={{ "5" }}' } }) });
+		expect((mock().creates[0].body as { input: Array<{ params: { seed: unknown } }> }).input[0].params.seed).toBe(5);
+	});
+
+	it('Audio "yes" is refused', async () => {
+		const failure = await fail(run({ parameters: generate({ options: { audio: '={{ "yes" }}' } }) }));
+		expect(failure.message).toBe('Audio: "yes" is not true or false');
+		expect(mock().creates).toHaveLength(0);
+	});
+});
+
+describe('image bytes that cannot be what they claim', () => {
+	const base64Item = (data: string) => ({ json: {}, binary: { data: { data, mimeType: 'image/png', fileName: 'a.png' } } });
+	const binaryParams = generate({ imageSource: 'binary', binaryPropertyName: 'data' });
+
+	it('in-memory binary data with a quote in it is refused, nothing sent', async () => {
+		const text = pngBytes(640, 480).toString('base64');
+		const failure = await fail(run({ parameters: binaryParams, items: [base64Item(`${text.slice(0, 20)}"${text.slice(20)}`)] }));
+		expect(failure.message).toMatch(/not valid base64/);
+		expect(mock().creates).toHaveLength(0);
+	});
+
+	it('unpadded base64url binary data is sent as standard, valid JSON', async () => {
+		mock().scriptTasks({ pollsBeforeDone: 0 });
+		const bytes = Buffer.concat([pngBytes(640, 480), Buffer.from([0xfb, 0xff])]);
+		const url = bytes.toString('base64url');
+		await run({ parameters: binaryParams, items: [base64Item(url)] });
+		const images = (mock().creates[0].body as { input: Array<{ params: { images: string[] } }> }).input[0].params.images;
+		expect(images[0]).toBe(`data:image/png;base64,${bytes.toString('base64')}`);
+	});
+
+	it('a PNG header with nothing after it', async () => {
+		const header = pngBytes(640, 480).subarray(0, 33);
+		const failure = await fail(run({ parameters: generate({ imageSource: 'base64', imageData: header.toString('base64') }) }));
+		expect(failure.message).toMatch(/cut short|no image data/);
+		expect(mock().creates).toHaveLength(0);
+	});
+
+	it.each([
+		['PNG 100000×100000', pngBytes(100_000, 100_000)],
+		['JPEG 65535×65535', jpegBytes(65_535, 65_535)],
+	])('%s is refused', async (_label, bytes) => {
+		const failure = await fail(run({ parameters: generate({ imageSource: 'base64', imageData: bytes.toString('base64') }) }));
+		expect(failure.message).toMatch(/pixels, over/);
+		expect(mock().creates).toHaveLength(0);
+	});
+});
