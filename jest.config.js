@@ -8,5 +8,6 @@ module.exports = {
 	testPathIgnorePatterns: ['/node_modules/', '/test/e2e/'],
 	// Some tests move 15–50 MB images through n8n's binary helpers: allow for a busy CI machine.
 	testTimeout: 30_000,
+	setupFiles: ['<rootDir>/test/helpers/quietLogs.ts'],
 	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
 };

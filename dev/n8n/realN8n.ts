@@ -181,6 +181,17 @@ export class RealN8n {
 		throw new Error('n8n start did not become healthy within 2 minutes');
 	}
 
+	/** Signs in to the running server as its owner (set up on first use); resolves with the session cookie. */
+	async signIn(baseUrl: string): Promise<string> {
+		const owner = { email: 'owner@example.com', firstName: 'Test', lastName: 'Owner', password: 'Vidu-e2e-1234' };
+		const post = async (path: string, body: object) =>
+			await fetch(`${baseUrl}/rest/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+		await post('owner/setup', owner);
+		const login = await post('login', { emailOrLdapLoginId: owner.email, password: owner.password });
+		if (!login.ok) throw new Error(`n8n login failed: HTTP ${login.status} ${await login.text()}`);
+		return (login.headers.get('set-cookie') ?? '').split(';')[0];
+	}
+
 	async stopServer(): Promise<void> {
 		const server = this.server;
 		if (!server || server.exitCode !== null) return;

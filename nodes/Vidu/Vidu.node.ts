@@ -9,6 +9,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { router } from './actions/router';
+import { CALLBACK_PATH } from './helpers/callback';
 import * as video from './actions/video';
 import { webhook as callbackWebhook } from './actions/video/callback';
 
@@ -27,7 +28,8 @@ export class Vidu implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'viduApi', required: true }],
 		// Resumes a paused execution when a task calls back (Wait Mode "Callback"); n8n serves it at $execution.resumeUrl.
-		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: '', restartWebhook: true }],
+		// At the resume URL plus its own path, so that no later Wait or Form node can be resumed by a late callback.
+		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: CALLBACK_PATH, restartWebhook: true }],
 		properties: [
 			{
 				displayName: 'Resource',

@@ -54,15 +54,49 @@ describe(`wait by callback in real n8n ${VERSION}`, () => {
 	const resumeUrlOf = (createIndex: number) =>
 		(mock.creates[createIndex].body as { input: Array<{ params: { callback_url: string } }> }).input[0].params.callback_url;
 
+	/** The example with a Wait node ("On Webhook Call") after Vidu: what a late callback must not resume. */
+	function workflowWithWaitAfter(): Workflow {
+		const wf = workflow({ id: 'viduCallbackThenWait', path: 'vidu-then-wait', maxWaitMinutes: 5 });
+		const connections = (wf as unknown as { connections: Record<string, unknown> }).connections;
+		wf.nodes.push({
+			name: 'Approval',
+			webhookId: '3f1b6c2e-1111-4aaa-8bbb-00000000aaaa',
+			parameters: { resume: 'webhook', httpMethod: 'POST', options: {} },
+			...({ type: 'n8n-nodes-base.wait', typeVersion: 1.1, position: [600, 200], id: '3f1b6c2e-1111-4aaa-8bbb-00000000bbbb' } as object),
+		} as Workflow['nodes'][number]);
+		connections.Vidu = { main: [[{ node: 'Approval', type: 'main', index: 0 }]] };
+		connections.Approval = { main: [[{ node: 'Collect Results', type: 'main', index: 0 }]] };
+		return wf;
+	}
+
+	/** The URL example behind a Webhook trigger, polling a slow task: a production run that can be stopped. */
+	function pollingWorkflow(): Workflow {
+		const text = readFileSync(join(__dirname, '..', '..', 'examples', 'vidu-generate-from-url.json'), 'utf8').replace(
+			/https:\/\/example\.com\//g,
+			`${mock.url}/images/`,
+		);
+		const wf = JSON.parse(text) as Workflow & { connections: Record<string, unknown> };
+		wf.id = 'viduPollStopped01';
+		wf.name = 'Vidu: polling run to stop';
+		const trigger = wf.nodes[0] as Workflow['nodes'][number] & { type: string; typeVersion: number };
+		Object.assign(trigger, { name: 'Start', type: 'n8n-nodes-base.webhook', typeVersion: 2, webhookId: '7d0c2a51-2222-4ccc-9ddd-00000000cccc' });
+		trigger.parameters = { httpMethod: 'POST', path: 'vidu-poll-stop', options: {} };
+		wf.connections = { Start: { main: [[{ node: 'Vidu', type: 'main', index: 0 }]] } };
+		return wf;
+	}
+
 	beforeAll(async () => {
 		mock = await new ViduMock('e2e-key-0123456789abcdef').start();
 		mock.sendCallbacks = true;
 		n8n = await RealN8n.start(VERSION);
 		await n8n.importCredential({ id: 'viduCredential01', name: 'Vidu account', type: 'viduApi', data: { apiKey: mock.apiKey, baseUrl: mock.url } });
 		await n8n.importWorkflow(workflow());
-		await n8n.importWorkflow(workflow({ id: 'viduCallbackExpiry1', path: 'vidu-animate-expiry', maxWaitMinutes: 0.05 }));
-		await n8n.publishWorkflow('viduExampleCallback01');
-		await n8n.publishWorkflow('viduCallbackExpiry1');
+		await n8n.importWorkflow(workflow({ id: 'viduCallbackExpiry1', path: 'vidu-animate-expiry', maxWaitMinutes: 0.1 }));
+		await n8n.importWorkflow(workflowWithWaitAfter());
+		await n8n.importWorkflow(pollingWorkflow());
+		for (const id of ['viduExampleCallback01', 'viduCallbackExpiry1', 'viduCallbackThenWait', 'viduPollStopped01']) {
+			await n8n.publishWorkflow(id);
+		}
 		base = await n8n.startServer();
 		// The trigger listens once activation has finished. A GET is refused either way, but once the
 		// POST trigger is registered n8n says so ("…not registered for GET requests…").
@@ -97,7 +131,7 @@ describe(`wait by callback in real n8n ${VERSION}`, () => {
 			['completed', 200],
 		]);
 		expect(mock.creates).toHaveLength(1);
-		expect(resumeUrlOf(0)).toMatch(/\/webhook-waiting\/\d+\?signature=[^&]+&vidu_item=0$/);
+		expect(resumeUrlOf(0)).toMatch(/\/webhook-waiting\/\d+\/vidu\?signature=[^&]+&vidu_item=0&vidu_run=[a-z0-9]{16}$/);
 		expect(mock.polls.length).toBeLessThanOrEqual(2);
 	});
 
@@ -126,10 +160,47 @@ describe(`wait by callback in real n8n ${VERSION}`, () => {
 		const post = async (url: string, body: object = {}) =>
 			(await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).status;
 		expect(await post(resumeUrl.replace(/signature=[^&]+/, 'signature=forged'))).toBe(401);
-		expect(await post(resumeUrl.replace(/vidu_item=0$/, 'vidu_item=7'))).toBe(404);
+		expect(await post(resumeUrl.replace(/vidu_item=0&/, 'vidu_item=7&'))).toBe(404);
+		expect(await post(resumeUrl.replace(/vidu_run=\w+$/, 'vidu_run=an0earlier0run00'))).toBe(404);
 		expect(await post(resumeUrl, { id: 'task_somebody_else' })).toBe(404);
 		const [{ results }] = (await until('the results', () => (mock.sink.length ? mock.sink : undefined), 60_000)) as Results[];
 		expect(results).toEqual([expect.objectContaining({ status: 'completed' })]);
+	});
+
+	it('late and repeated callbacks do not resume the Wait node after Vidu', async () => {
+		mock.scriptTasks({ generationMs: 2000 }, { generationMs: 4000 });
+		await start('vidu-then-wait', ['https://example.com/0.png', 'https://example.com/1.png']);
+		// Vidu resumes on the last final callback; the execution then waits in "Approval".
+		await until('both final callbacks', () => (mock.callbacks.filter((c) => c.status === 'completed').length === 2 ? true : undefined), 60_000);
+		await new Promise((resolve) => setTimeout(resolve, 1500));
+		const repeat = async (n: number) =>
+			(await fetch(resumeUrlOf(n), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status: 'completed' }) }))
+				.status;
+		// The provider repeats final callbacks; both items' URLs are tried again.
+		expect([await repeat(0), await repeat(1), await repeat(0)]).toEqual([404, 404, 404]);
+		await new Promise((resolve) => setTimeout(resolve, 1500));
+		expect(mock.sink).toHaveLength(0);
+	});
+
+	it('a stopped polling run keeps its paid task ids in the saved execution', async () => {
+		mock.sendCallbacks = false;
+		mock.setDefaultScript({ generationMs: 600_000 });
+		const cookie = await n8n.signIn(base);
+		const response = await fetch(`${base}/webhook/vidu-poll-stop`, { method: 'POST' });
+		expect(response.status).toBe(200);
+		const poll = await until('a status check', () => mock.polls[0], 30_000);
+		const taskId = poll.path.split('/').pop()!;
+		const rest = async (path: string, init: RequestInit = {}) =>
+			(await (await fetch(`${base}/rest/${path}`, { ...init, headers: { cookie, 'content-type': 'application/json' } })).json()) as {
+				data: unknown;
+			};
+		const filter = encodeURIComponent(JSON.stringify({ status: ['running'], workflowId: 'viduPollStopped01' }));
+		const list = (await rest(`executions?filter=${filter}`)).data as { results: Array<{ id: string }> };
+		const running = list.results[0].id;
+		await rest(`executions/${running}/stop`, { method: 'POST', body: '{}' });
+		const saved = JSON.stringify((await rest(`executions/${running}`)).data);
+		expect(saved).toMatch(/cancel/i);
+		expect(saved).toContain(`item 1: ${taskId}`);
 	});
 
 	it('a wait that runs out flows on visibly: the items say the video did not arrive and carry the task ids', async () => {

@@ -1,7 +1,14 @@
+import type { INodeExecutionData } from 'n8n-workflow';
+
 import { newExecutionId, runWebhook } from '../helpers/runNode';
 import { FAST_WAIT, sentParams, useMock } from '../helpers/setup';
 
 const { mock, run } = useMock();
+/** The query n8n passes on for a callback of `item` in the paused run: its item and its run token. */
+const doorbell = (paused: INodeExecutionData[], item: number) => ({
+	vidu_item: String(item),
+	vidu_run: String((paused[0].json.vidu as { run: string }).run),
+});
 const callbackParameters = (extra: Record<string, unknown> = {}) => ({
 	operation: 'generate',
 	imageSource: 'url',
@@ -18,7 +25,9 @@ describe('Wait Mode: Callback (the submitting half; the resume runs in real n8n,
 		expect(mock().creates).toHaveLength(2);
 		expect(mock().polls).toHaveLength(0);
 		for (const n of [0, 1]) {
-			expect(sentParams(mock(), n).callback_url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:5678/webhook-waiting/exec-\\d+.*[?&]vidu_item=${n}$`));
+			expect(sentParams(mock(), n).callback_url).toMatch(
+				new RegExp(`^http://127\\.0\\.0\\.1:5678/webhook-waiting/exec-\\d+/vidu\\?.*vidu_item=${n}&vidu_run=[a-z0-9]{16}$`),
+			);
 		}
 		// While the execution waits, each item carries its task id: what flows on if the wait runs out.
 		expect(output.map((item) => item.json.vidu)).toEqual([
@@ -65,7 +74,7 @@ describe('Wait Mode: Callback, the doorbell (webhook() in n8n-core\'s WebhookCon
 		const executionId = newExecutionId();
 		const paused = await run({ parameters, items, executionId });
 		const ring = async (item: number, body: Record<string, unknown> = {}) =>
-			await runWebhook({ parameters, items: paused, credential, executionId }, { query: { vidu_item: String(item) }, body });
+			await runWebhook({ parameters, items: paused, credential, executionId }, { query: doorbell(paused, item), body });
 
 		// "processing" costs nothing; a bare doorbell asks the API, starting after the ringing task.
 		expect((await ring(1, { status: 'processing' })).response).toEqual({ webhookResponse: { received: true } });
@@ -88,7 +97,7 @@ describe('Wait Mode: Callback, the doorbell (webhook() in n8n-core\'s WebhookCon
 		const parameters = callbackParameters();
 		const paused = await run({ parameters, items: [{ json: { url: 'https://example.com/1.png' } }] });
 		const credential = { apiKey: mock().apiKey, baseUrl: mock().url };
-		const refused = await runWebhook({ parameters, items: paused, credential }, { query: { vidu_item: '0' }, body: { id: 'task_99' } });
+		const refused = await runWebhook({ parameters, items: paused, credential }, { query: doorbell(paused, 0), body: { id: 'task_99' } });
 		expect(refused).toEqual({ response: { noWebhookResponse: true }, httpStatus: 404 });
 		expect(mock().polls).toHaveLength(0);
 	});
@@ -102,10 +111,33 @@ describe('Wait Mode: Callback, the doorbell (webhook() in n8n-core\'s WebhookCon
 		const paused = await run({ parameters, items, executionId });
 		const answers = await Promise.all(
 			[0, 1, 2, 3, 4].map(
-				async (n) => await runWebhook({ parameters, items: paused, credential, executionId }, { query: { vidu_item: String(n) }, body: {} }),
+				async (n) => await runWebhook({ parameters, items: paused, credential, executionId }, { query: doorbell(paused, n), body: {} }),
 			),
 		);
 		expect(answers.filter((a) => a.response.workflowData)).toHaveLength(1);
 		expect(mock().polls.length).toBeLessThanOrEqual(2 * 5);
+	});
+
+	it('a burst of 300 bare doorbells while a task runs costs a few status calls, not 300', async () => {
+		mock().scriptTasks({ pollsBeforeDone: 1_000_000 }, { pollsBeforeDone: 0 });
+		const parameters = callbackParameters();
+		const credential = { apiKey: mock().apiKey, baseUrl: mock().url };
+		const executionId = newExecutionId();
+		const items = [0, 1].map((n) => ({ json: { url: `https://example.com/${n}.png` } }));
+		const paused = await run({ parameters, items, executionId });
+		const answers = await Promise.all(
+			Array.from({ length: 300 }, async () => await runWebhook({ parameters, items: paused, credential, executionId }, { query: doorbell(paused, 1), body: {} })),
+		);
+		expect(answers.every((a) => a.response.webhookResponse && !a.response.workflowData)).toBe(true);
+		expect(mock().polls.length).toBeLessThanOrEqual(6);
+	});
+
+	it('refuses a callback of an earlier run of the same node with HTTP 404, asking the API nothing', async () => {
+		const parameters = callbackParameters();
+		const credential = { apiKey: mock().apiKey, baseUrl: mock().url };
+		const paused = await run({ parameters, items: [{ json: { url: 'https://example.com/1.png' } }] });
+		const late = await runWebhook({ parameters, items: paused, credential }, { query: { vidu_item: '0', vidu_run: 'an0earlier0run00' }, body: {} });
+		expect(late).toEqual({ response: { noWebhookResponse: true }, httpStatus: 404 });
+		expect(mock().polls).toHaveLength(0);
 	});
 });

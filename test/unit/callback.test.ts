@@ -11,8 +11,9 @@ import {
 import { stateOf, type Task } from '../../nodes/Vidu/helpers/task';
 
 const RESUME = 'https://n8n.example.com/webhook-waiting/42?signature=abc';
+const RUN = 'run0token';
 const states = (...ids: Array<string | null>): Array<CallbackState | undefined> =>
-	ids.map((id) => (id ? waitingState(id) : failedSubmissionState('bad image')));
+	ids.map((id) => (id ? waitingState(id, RUN) : failedSubmissionState('bad image')));
 const task = (id: string, state: Task['state']): Task => ({
 	id,
 	state,
@@ -26,13 +27,15 @@ const task = (id: string, state: Task['state']): Task => ({
 });
 
 describe('callback URLs', () => {
-	it('adds the item to n8n resume URL, keeping its signature', () => {
-		expect(callbackUrlFor(RESUME, 3)).toBe(`${RESUME}&vidu_item=3`);
-		expect(callbackUrlFor('https://n8n.example.com/webhook-waiting/42', 0)).toBe('https://n8n.example.com/webhook-waiting/42?vidu_item=0');
+	it("adds the node's own path, the item and the run to n8n's resume URL, keeping its signature", () => {
+		expect(callbackUrlFor(RESUME, 3, RUN)).toBe('https://n8n.example.com/webhook-waiting/42/vidu?signature=abc&vidu_item=3&vidu_run=run0token');
+		expect(callbackUrlFor('https://n8n.example.com/webhook-waiting/42', 0, RUN)).toBe(
+			'https://n8n.example.com/webhook-waiting/42/vidu?vidu_item=0&vidu_run=run0token',
+		);
 	});
 
 	it('leaves a state on the item that says the video has not arrived and how to fetch it', () => {
-		expect(waitingState('task_9')).toMatchObject({ videoArrived: false, taskId: 'task_9', message: expect.stringContaining('Get Task') });
+		expect(waitingState('task_9', RUN)).toMatchObject({ videoArrived: false, taskId: 'task_9', message: expect.stringContaining('Get Task') });
 	});
 });
 
@@ -40,9 +43,9 @@ describe('readDoorbell', () => {
 	const run = states('task_1', 'task_2', null);
 
 	it('accepts a known item, with or without a body naming its task', () => {
-		expect(readDoorbell({ vidu_item: '1' }, {}, run)).toEqual({ ok: true, index: 1 });
-		expect(readDoorbell({ vidu_item: '1' }, { id: 'task_2', status: 'completed' }, run)).toEqual({ ok: true, index: 1 });
-		expect(readDoorbell({ vidu_item: '0' }, { task_id: 'task_1' }, run)).toEqual({ ok: true, index: 0 });
+		expect(readDoorbell({ vidu_item: '1', vidu_run: RUN }, {}, run)).toEqual({ ok: true, index: 1 });
+		expect(readDoorbell({ vidu_item: '1', vidu_run: RUN }, { id: 'task_2', status: 'completed' }, run)).toEqual({ ok: true, index: 1 });
+		expect(readDoorbell({ vidu_item: '0', vidu_run: RUN }, { task_id: 'task_1' }, run)).toEqual({ ok: true, index: 0 });
 	});
 
 	it.each([
@@ -50,7 +53,9 @@ describe('readDoorbell', () => {
 		['an item outside the run', { vidu_item: '7' }, {}],
 		['an item that was never submitted', { vidu_item: '2' }, {}],
 		['a malformed item', { vidu_item: '1abc' }, {}],
-		['a body naming another task', { vidu_item: '1' }, { id: 'task_666' }],
+		['a body naming another task', { vidu_item: '1', vidu_run: RUN }, { id: 'task_666' }],
+		['a callback of an earlier run', { vidu_item: '1', vidu_run: 'earlier0run' }, {}],
+		['a callback without its run', { vidu_item: '1' }, {}],
 	])('refuses %s', (_label, query, body) => {
 		expect(readDoorbell(query, body, run)).toEqual({ ok: false, reason: 'not a task of this run' });
 	});

@@ -4,6 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { createClient, type ViduClient } from '../transport/client';
 import { redactDeep, redactError } from '../helpers/redact';
 import { asNodeError, errorItem } from './errorItem';
+import { ledgerFor } from './ledger';
 import * as video from './video';
 
 type PerItem = (this: IExecuteFunctions, client: ViduClient, itemIndex: number) => Promise<INodeExecutionData>;
@@ -20,7 +21,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const operation = this.getNodeParameter('operation', 0) as string;
 	const handler = operations[operation];
 	if (!handler) throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported`);
-	const client = await createClient(this);
+	const client = await createClient(this, { onSubmitted: ledgerFor(this).paid });
 	// The one place where what leaves the node is redacted: output items and errors alike.
 	const redacted = (items: INodeExecutionData[]) => [items.map((item) => ({ ...item, json: redactDeep(item.json, client.redact) }))];
 	if ('allItems' in handler) {

@@ -7,25 +7,42 @@ import type { Task } from './task';
  * to it is only a doorbell: which tasks exist, and whether they are done, is never taken from it.
  */
 export const ITEM_QUERY = 'vidu_item';
+/** Names the run a callback belongs to: a late callback of an earlier run rings no bell. */
+export const RUN_QUERY = 'vidu_run';
+/**
+ * The node's waiting webhook listens at the resume URL plus this path. n8n matches the path against
+ * the node the execution waits in, so once this node has resumed, a late or repeated callback can
+ * no longer resume a Wait or Form node further on (n8n answers it 404 without touching the run).
+ */
+export const CALLBACK_PATH = 'vidu';
 
 /** Kept on each input item while the execution waits: the only state that survives the pause. */
 export interface CallbackState extends IDataObject {
 	videoArrived: false;
 	taskId: string | null;
 	message: string;
+	/** The run's token, also in each callback URL. */
+	run?: string;
 }
 
 export const STATE_FIELD = 'vidu';
 
-export function callbackUrlFor(resumeUrl: string, itemIndex: number): string {
-	const separator = resumeUrl.includes('?') ? '&' : '?';
-	return `${resumeUrl}${separator}${ITEM_QUERY}=${itemIndex}`;
+/** A run token: not a secret (the resume URL's signature is), only different for every run. */
+export const newRunToken = (random: () => number = Math.random): string =>
+	Array.from({ length: 16 }, () => Math.floor(random() * 36).toString(36)).join('');
+
+export function callbackUrlFor(resumeUrl: string, itemIndex: number, run: string): string {
+	const queryAt = resumeUrl.indexOf('?');
+	const [path, query] = queryAt < 0 ? [resumeUrl, ''] : [resumeUrl.slice(0, queryAt), resumeUrl.slice(queryAt + 1)];
+	const ours = `${ITEM_QUERY}=${itemIndex}&${RUN_QUERY}=${run}`;
+	return `${path.replace(/\/+$/, '')}/${CALLBACK_PATH}?${query ? `${query}&` : ''}${ours}`;
 }
 
-export function waitingState(taskId: string): CallbackState {
+export function waitingState(taskId: string, run: string): CallbackState {
 	return {
 		videoArrived: false,
 		taskId,
+		run,
 		message: `No video yet. If this item has left the Vidu node, the wait ran out before the provider called back: fetch the result with Get Task and task ID ${taskId}.`,
 	};
 }
@@ -50,6 +67,7 @@ export function readDoorbell(query: IDataObject, body: IDataObject, states: Arra
 	const index = typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : NaN;
 	const taskId = states[index]?.taskId;
 	if (!Number.isInteger(index) || !taskId) return { ok: false, reason: 'not a task of this run' };
+	if (query[RUN_QUERY] !== states[index]?.run) return { ok: false, reason: 'not a task of this run' };
 	const claimed = body.id ?? body.task_id;
 	if (claimed !== undefined && String(claimed) !== taskId) return { ok: false, reason: 'not a task of this run' };
 	return { ok: true, index };
@@ -103,6 +121,7 @@ export async function sweep(
 export class DoorbellMemory {
 	private finished = new Map<string, Task>();
 	private resumed = new Set<string>();
+	private sweeping = new Map<string, { again: boolean; done: Promise<unknown> }>();
 
 	constructor(private readonly capacity = 5000) {}
 
@@ -114,6 +133,33 @@ export class DoorbellMemory {
 		if (task.state === 'running') return;
 		if (this.finished.size >= this.capacity) this.finished.delete(this.finished.keys().next().value as string);
 		this.finished.set(`${executionId}/${task.id}`, task);
+	}
+
+	/**
+	 * Callbacks that arrive while a sweep of the same run is under way share it: they only ask for one
+	 * more sweep after it (their task may have finished meanwhile), so a burst costs two sweeps, not one each.
+	 */
+	async coalesced<T>(executionId: string, work: () => Promise<T>): Promise<T> {
+		const running = this.sweeping.get(executionId) as { again: boolean; done: Promise<T> } | undefined;
+		if (running) {
+			running.again = true;
+			return await running.done;
+		}
+		const entry: { again: boolean; done: Promise<T> } = { again: false, done: Promise.resolve(undefined as T) };
+		entry.done = (async (): Promise<T> => {
+			try {
+				let result = await work();
+				while (entry.again) {
+					entry.again = false;
+					result = await work();
+				}
+				return result;
+			} finally {
+				this.sweeping.delete(executionId);
+			}
+		})();
+		this.sweeping.set(executionId, entry);
+		return await entry.done;
 	}
 
 	/** True for the first caller only. */

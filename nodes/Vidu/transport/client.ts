@@ -147,7 +147,12 @@ export interface ApiContext {
 	getExecutionCancelSignal?(): AbortSignal | undefined;
 }
 
-export async function createClient(ctx: ApiContext, clock: Clock = systemClock): Promise<ViduClient> {
+export interface ClientOptions {
+	/** Told of every task the API accepted, the moment it exists: from then on it is paid for. */
+	onSubmitted?: (itemIndex: number, taskId: string) => void;
+}
+
+export async function createClient(ctx: ApiContext, options: ClientOptions = {}, clock: Clock = systemClock): Promise<ViduClient> {
 	const credential = (await ctx.getCredentials(CREDENTIAL_TYPE)) as ViduCredential;
 	const baseUrl = (credential.baseUrl || 'https://cloud.vtrix.ai').trim().replace(/\/+$/, '');
 	const redact = redactorFor(String(credential.apiKey ?? ''));
@@ -233,6 +238,7 @@ export async function createClient(ctx: ApiContext, clock: Clock = systemClock):
 			);
 			const task = parseTask(answer);
 			if (!task) throw malformedResponseError(errorContext, 'the create response has no task id', answer);
+			options.onSubmitted?.(call.itemIndex, task.id);
 			return task;
 		},
 		async getTask(taskId, call) {

@@ -18,6 +18,7 @@ import {
 	callbackStateOf,
 	claimsStillRunning,
 	DoorbellMemory,
+	newRunToken,
 	readDoorbell,
 	STATE_FIELD,
 	sweep,
@@ -25,6 +26,7 @@ import {
 } from '../../helpers/callback';
 import type { GenerationOptions } from '../../helpers/body';
 import { stateOf, type Task } from '../../helpers/task';
+import { redactDeep } from '../../helpers/redact';
 import { createClient, type ViduClient } from '../../transport/client';
 import { errorItem, withSubmittedTasks } from '../errorItem';
 import { readCreateBody } from './request';
@@ -71,6 +73,7 @@ export async function executeByCallback(this: IExecuteFunctions, client: ViduCli
 	const node = this.getNode();
 	const wait = readWaitOptions.call(this, 0);
 	const resumeUrl = String(this.evaluateExpression('{{ $execution.resumeUrl }}', 0));
+	const run = newRunToken();
 	const submitted: SubmittedTask[] = [];
 	const tasks: Array<Task | undefined> = [];
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
@@ -83,11 +86,11 @@ export async function executeByCallback(this: IExecuteFunctions, client: ViduCli
 					itemIndex,
 				});
 			}
-			const body = await readCreateBody.call(this, itemIndex, { callbackUrl: callbackUrlFor(resumeUrl, itemIndex) });
+			const body = await readCreateBody.call(this, itemIndex, { callbackUrl: callbackUrlFor(resumeUrl, itemIndex, run) });
 			const task = await client.submit(body, { itemIndex, timeoutMs: wait.requestTimeoutMs });
 			tasks[itemIndex] = task;
 			submitted.push({ index: itemIndex, taskId: task.id, state: task.state });
-			items[itemIndex].json[STATE_FIELD] = waitingState(task.id);
+			items[itemIndex].json[STATE_FIELD] = waitingState(task.id, run);
 		} catch (error) {
 			if (!this.continueOnFail()) throw withSubmittedTasks(error, submitted, itemIndex, node);
 			items[itemIndex].json[STATE_FIELD] = failedSubmissionState((error as Error).message);
@@ -122,19 +125,28 @@ export async function webhook(this: IWebhookFunctions): Promise<IWebhookResponse
 	}
 	const client = await createClient(this);
 	const executionId = this.getExecutionId();
-	const outcome = await sweep(checkOrder(doorbell.index, states), states, async (taskId, itemIndex) => {
-		const known = memory.finishedTask(executionId, taskId);
-		if (known) return known;
-		const task = await client.getTask(taskId, { itemIndex, attempts: 2 });
-		memory.rememberFinished(executionId, task);
-		return task;
-	});
+	const outcome = await memory.coalesced(
+		executionId,
+		async () =>
+			await sweep(checkOrder(doorbell.index, states), states, async (taskId, itemIndex) => {
+				const known = memory.finishedTask(executionId, taskId);
+				if (known) return known;
+				const task = await client.getTask(taskId, { itemIndex, attempts: 2 });
+				memory.rememberFinished(executionId, task);
+				return task;
+			}),
+	);
 	if (!outcome.allFinished) return { webhookResponse: { received: true, waitingFor: outcome.waitingFor } };
 	if (!memory.claimResume(executionId)) return { webhookResponse: { received: true, resumed: true } };
 	const download = this.getNodeParameter('downloadVideo', false) as boolean;
 	const field = download ? (this.getNodeParameter('outputBinaryPropertyName', 'data') as string) : undefined;
 	return {
 		webhookResponse: { received: true, resumed: true },
-		workflowData: [await finishRun(this.getNode(), client, states, outcome.tasks, field)],
+		workflowData: [
+			(await finishRun(this.getNode(), client, states, outcome.tasks, field)).map((item) => ({
+				...item,
+				json: redactDeep(item.json, client.redact),
+			})),
+		],
 	};
 }
