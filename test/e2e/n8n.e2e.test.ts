@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { ViduMock } from '../../dev/mock/viduMock';
+import { HostileServer } from '../helpers/hostile';
 import { outputOf, RealN8n } from '../../dev/n8n/realN8n';
 
 /** n8n versions to prove the package in; see README "Compatibility". */
@@ -115,5 +116,18 @@ describe.each(VERSIONS)('in real n8n %s', (version) => {
 			'Product B-200 turns slowly on a white table',
 			'Product C-300 turns slowly on a white table',
 		]);
+	});
+
+	it('a redirect from the API is not followed: the key and the image stay with the API host', async () => {
+		const elsewhere = await new HostileServer((_req, res) => res.end('{"id":"stolen","status":"processing"}')).start();
+		try {
+			mock.fault({ route: 'create', status: 307, headers: { location: `${elsewhere.url}/model/v1/generation` } });
+			const execution = await n8n.execute('viduExampleUrl01');
+			expect(execution.data.resultData.error?.message).toMatch(/redirect \(HTTP 307\)/);
+			expect(elsewhere.requests).toHaveLength(0);
+			expect(mock.creates).toHaveLength(1);
+		} finally {
+			await elsewhere.stop();
+		}
 	});
 });

@@ -290,3 +290,26 @@ describe('image bytes that cannot be what they claim', () => {
 		expect(mock().creates).toHaveLength(0);
 	});
 });
+
+describe('cancelling says what happened in plain words', () => {
+	it('tasks still running when the execution is cancelled are listed as still running, not failed', async () => {
+		mock().setDefaultScript({ pollsBeforeDone: 1_000_000 });
+		const controller = new AbortController();
+		mock().onRequest = (request) => {
+			if (request.method === 'GET') controller.abort();
+		};
+		const items = [{ json: {} }, { json: {} }];
+		const failure = await fail(run({ parameters: generate(), items, abortSignal: controller.signal }));
+		expect(failure.message).toMatch(/^Stopped waiting for Vidu task task_\d: the execution was cancelled/);
+		expect(failure.description).toMatch(/task_\d \(item \d, still running\)/);
+		expect(failure.description).not.toMatch(/failed\)/);
+	});
+
+	it('a submission cancelled before it was sent is not called possibly created', async () => {
+		const controller = new AbortController();
+		controller.abort();
+		const failure = await fail(run({ parameters: generate(), abortSignal: controller.signal }));
+		expect(`${failure.message} ${failure.description}`).not.toMatch(/may have been created/);
+		expect(mock().creates).toHaveLength(0);
+	});
+});

@@ -107,9 +107,10 @@ export async function runBatch<R>(count: number, hooks: BatchHooks<R>, settings:
 		const entry = result.submitted.find((s) => s.index === index);
 		if (entry) entry.state = state;
 	};
-	const fail = (index: number, error: unknown, taskId?: string) => {
+	/** `stillRunning`: the node stopped waiting, but the task goes on at the provider (paid, not failed). */
+	const fail = (index: number, error: unknown, taskId?: string, stillRunning = false) => {
 		result.outcomes[index] = { ok: false, error, taskId };
-		if (taskId) record(index, 'failed');
+		if (taskId) record(index, stillRunning ? 'running' : 'failed');
 		if (!settings.continueOnFail && !result.firstFailure) result.firstFailure = { index, error };
 	};
 	const stopNow = () => result.firstFailure !== undefined;
@@ -205,7 +206,7 @@ export async function runBatch<R>(count: number, hooks: BatchHooks<R>, settings:
 			const reason = settings.signal?.aborted ? 'cancelled' : watched.lastCheckAt >= watched.deadline ? 'timeout' : undefined;
 			if (!reason) continue;
 			active.delete(watched.index);
-			fail(watched.index, hooks.stopped(reason, watched.task, watched.index, watched.lastFault), watched.task.id);
+			fail(watched.index, hooks.stopped(reason, watched.task, watched.index, watched.lastFault), watched.task.id, true);
 		}
 	};
 

@@ -5,6 +5,7 @@ import { redactorFor } from '../helpers/redact';
 import { parseRetryAfter, withRetries } from '../helpers/retry';
 import { clip, parseTask, type Task } from '../helpers/task';
 import {
+	cancelledBeforeSendingError,
 	cancelledDuringRequestError,
 	downloadError,
 	type ErrorContext,
@@ -179,6 +180,8 @@ export async function createClient(ctx: ApiContext, options: ClientOptions = {},
 		body?: Buffer,
 	): Promise<unknown> {
 		const url = baseUrl + path;
+		// Cancelled while waiting to retry: this request never leaves, so nothing can have been created.
+		if (signal?.aborted) throw cancelledBeforeSendingError(errorContext);
 		const timeoutMs = call.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
 		// One deadline for the whole exchange: the socket timeout alone lets a server that sends a
 		// byte now and then hold the node forever.
@@ -286,7 +289,11 @@ export async function createClient(ctx: ApiContext, options: ClientOptions = {},
 				(response.body as { destroy?: () => void }).destroy?.();
 				throw downloadError(errorContext, response.statusCode);
 			}
-			return await ctx.helpers.prepareBinaryData(response.body as Buffer, safeFileName(taskId), 'video/mp4');
+			try {
+				return await ctx.helpers.prepareBinaryData(response.body as Buffer, safeFileName(taskId), 'video/mp4');
+			} catch (error) {
+				throw unanswered(errorContext, url, error);
+			}
 		},
 	};
 }

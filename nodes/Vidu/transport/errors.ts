@@ -280,3 +280,14 @@ export function cancelledDuringRequestError(ctx: ErrorContext): NodeOperationErr
 		itemIndex: ctx.itemIndex,
 	});
 }
+
+/** Cancelled before a request was sent (while waiting to retry it). */
+export function cancelledBeforeSendingError(ctx: ErrorContext): NodeOperationError {
+	if (ctx.phase === 'status' && ctx.taskId) {
+		return waitStoppedError(ctx, 'cancelled', { id: ctx.taskId, apiStatus: 'unknown', progress: null });
+	}
+	return new NodeOperationError(ctx.node, 'Not submitted: the execution was cancelled before this item\'s task was sent', {
+		description: 'Nothing was paid for this item. Run it again.',
+		itemIndex: ctx.itemIndex,
+	});
+}
