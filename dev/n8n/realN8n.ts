@@ -147,7 +147,9 @@ export class RealN8n {
 
 	/** Activates (publishes) a workflow so that its Webhook trigger listens once the server runs. */
 	async publishWorkflow(workflowId: string): Promise<void> {
-		await this.cli(['publish:workflow', `--id=${workflowId}`]);
+		// 2.x publishes; 1.x activates.
+		const command = this.version.startsWith('1.') ? ['update:workflow', `--id=${workflowId}`, '--active=true'] : ['publish:workflow', `--id=${workflowId}`];
+		await this.cli(command);
 	}
 
 	/**
@@ -204,11 +206,23 @@ export class RealN8n {
 	/** Runs a workflow by id and returns n8n's own execution record. */
 	async execute(workflowId: string): Promise<N8nExecution> {
 		const started = Date.now();
-		const stdout = await this.cli(['execute', `--id=${workflowId}`, '--rawOutput']);
+		// A workflow that fails makes `n8n execute` exit non-zero; its execution JSON is printed all the same.
+		const stdout = await this.cli(['execute', `--id=${workflowId}`, '--rawOutput']).catch((error: { stdout?: string }) => {
+			if (!error.stdout?.includes('{')) throw error;
+			return error.stdout;
+		});
 		log(`n8n ${this.version}: executed ${workflowId} in ${Math.round((Date.now() - started) / 1000)} s`);
 		const start = stdout.indexOf('{');
 		if (start < 0) throw new Error(`n8n execute printed no execution JSON:\n${stdout.slice(0, 2000)}`);
-		return JSON.parse(stdout.slice(start)) as N8nExecution;
+		// After a failed run n8n prints more text after the JSON: take the longest prefix that parses.
+		for (let end = stdout.lastIndexOf('}'); end > start; end = stdout.lastIndexOf('}', end - 1)) {
+			try {
+				return JSON.parse(stdout.slice(start, end + 1)) as N8nExecution;
+			} catch {
+				// not the end of the execution JSON yet
+			}
+		}
+		throw new Error(`n8n execute printed no complete execution JSON:\n${stdout.slice(0, 2000)}`);
 	}
 }
 
