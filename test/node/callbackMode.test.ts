@@ -42,17 +42,12 @@ describe('Wait Mode: Callback (the submitting half; the resume runs in real n8n,
 		expect(item.json).toMatchObject({ status: 'completed', taskId: 'task_1' });
 	});
 
-	it('refuses a Callback URL of the user’s own, before submitting anything', async () => {
-		await expect(
-			run({
-				parameters: callbackParameters({ options: { callbackUrl: 'https://example.com/mine' } }),
-				items: [{ json: { url: 'https://example.com/1.png' } }],
-			}),
-		).rejects.toMatchObject({
-			message: 'Callback URL cannot be combined with Wait Mode "Callback (Pause Execution)"',
-			description: expect.stringContaining('Remove the Callback URL option'),
+	it('a Callback URL saved before switching to Callback mode is not sent: the resume URL is', async () => {
+		await run({
+			parameters: callbackParameters({ options: { callbackUrl: 'https://example.com/mine' } }),
+			items: [{ json: { url: 'https://example.com/1.png' } }],
 		});
-		expect(mock().creates).toHaveLength(0);
+		expect(sentParams(mock(), 0).callback_url).toMatch(/^http:\/\/127\.0\.0\.1:5678\/webhook-waiting\/.*\/vidu\?/);
 	});
 
 	it('names the tasks already submitted when a later item fails without Continue On Fail', async () => {

@@ -198,3 +198,18 @@ describe('the API key', () => {
 		expect(JSON.stringify(output)).not.toContain(key);
 	});
 });
+
+describe('what a failure carries', () => {
+	it("a failed task's model error code is not passed off as an HTTP status", async () => {
+		mock().scriptTasks({ pollsBeforeDone: 0, finalStatus: 'failed', error: { code: '8008003004', message: 'bad image' } });
+		const failure = (await run({ parameters: generate() }).catch((e: unknown) => e)) as NodeApiError;
+		expect(failure.message).toMatch(/code 8008003004/);
+		expect(failure.httpCode).toBeNull();
+	});
+
+	it('a bad Image URL is not told to leave the required field empty', async () => {
+		const failure = (await run({ parameters: { ...generate(), imageUrl: 'ftp://example.com/a.png' } }).catch((e: unknown) => e)) as NodeApiError;
+		expect(failure.message).toBe('Image URL: "ftp://example.com/a.png" is not an http(s) URL');
+		expect(failure.description).not.toMatch(/empty/);
+	});
+});

@@ -125,3 +125,17 @@ describe('Generate From Image', () => {
 		expect([0, 1, 2].map((n) => sentParams(mock, n).images)).toEqual(items.map((i) => [i.json.url]));
 	});
 });
+
+describe('output details', () => {
+	it('model comes from the create answer when the status answers do not repeat it', async () => {
+		const mock = currentMock();
+		mock.fault({
+			route: 'poll',
+			body: { id: 'task_1', status: 'success', output: [{ content: [{ type: 'video', url: 'https://cdn.example.com/v.mp4' }] }] },
+		});
+		const [item] = await run({
+			parameters: { operation: 'generate', imageSource: 'url', imageUrl: 'https://example.com/a.png', waitOptions: FAST_WAIT },
+		});
+		expect(item.json.model).toBe('viduq1_img2video');
+	});
+});

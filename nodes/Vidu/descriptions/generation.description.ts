@@ -36,14 +36,14 @@ export const generationOptions: INodeProperties = {
 			type: 'boolean',
 			default: false,
 			description:
-				'Whether to output the video with dialogue and background sound (API: audio). Off gives a silent video. Voice ID only takes effect when this is on.',
+				'Whether to output the video with dialogue and background sound. Off gives a silent video. Voice ID only takes effect when this is on.',
 		},
 		{
 			displayName: 'Background Music',
 			name: 'bgm',
 			type: 'boolean',
 			default: false,
-			description: 'Whether to add background music picked by the provider from its library (API: bgm)',
+			description: 'Whether to add background music picked by the provider from its library',
 		},
 		{
 			displayName: 'Callback URL',
@@ -51,8 +51,10 @@ export const generationOptions: INodeProperties = {
 			type: 'string',
 			default: '',
 			placeholder: 'e.g. https://example.com/webhook/vidu',
+			// In Wait Mode "Callback" the node's own resume URL is the callback: one of the two only.
+			displayOptions: { hide: { '/waitMode': ['callback'] } },
 			description:
-				'An http(s) URL the provider calls when the task status changes (API: callback_url). Left empty, nothing is sent.',
+				'An http(s) URL the provider calls when the task status changes. Left empty, nothing is sent.',
 		},
 		{
 			displayName: 'Duration (Seconds)',
@@ -60,7 +62,7 @@ export const generationOptions: INodeProperties = {
 			type: 'options',
 			options: [{ name: '5', value: 5 }],
 			default: 5,
-			description: 'Video length in seconds (API: duration). Vidu Q1 offers 5 only.',
+			description: 'Video length in seconds. Vidu Q1 offers 5 only.',
 		},
 		{
 			displayName: 'Movement Amplitude',
@@ -73,15 +75,17 @@ export const generationOptions: INodeProperties = {
 				{ name: 'Small', value: 'small' },
 			],
 			default: 'auto',
-			description: 'How much things move in the video (API: movement_amplitude, default auto)',
+			description: 'How much things move in the video (default Auto)',
 		},
 		{
 			displayName: 'Off-Peak Mode',
 			name: 'offPeak',
 			type: 'boolean',
+			// Off-peak tasks finish within 48 hours, far beyond any wait: offered where the node does not wait.
+			displayOptions: { show: { '/operation': ['submit'] } },
 			default: false,
 			description:
-				'Whether to generate during off-peak hours for fewer points (API: off_peak). The provider lists it as temporarily unavailable. Off-peak tasks finish within 48 hours, longer than this node waits: use Submit Only, then Get Task later. Unfinished tasks are cancelled and refunded.',
+				'Whether to generate during off-peak hours for fewer points. The provider lists it as temporarily unavailable. Off-peak tasks finish within 48 hours, longer than this node waits: use Submit Only, then Get Task later. Unfinished tasks are cancelled and refunded.',
 		},
 		{
 			displayName: 'Payload',
@@ -90,7 +94,7 @@ export const generationOptions: INodeProperties = {
 			typeOptions: { rows: 2 },
 			default: '',
 			description:
-				'Any text passed through unchanged with the task, e.g. your own order ID (API: payload). At most 1,048,576 characters.',
+				'Any text passed through unchanged with the task, e.g. your own order ID. At most 1,048,576 characters.',
 		},
 		{
 			displayName: 'Recommended Prompt',
@@ -98,7 +102,7 @@ export const generationOptions: INodeProperties = {
 			type: 'boolean',
 			default: false,
 			description:
-				'Whether the provider writes the prompt for you (API: is_rec). Costs extra points per task, and the Prompt field is then ignored.',
+				'Whether the provider writes the prompt for you. Costs extra points per task, and the Prompt field is then ignored.',
 		},
 		{
 			displayName: 'Resolution',
@@ -106,7 +110,7 @@ export const generationOptions: INodeProperties = {
 			type: 'options',
 			options: [{ name: '1080p', value: '1080p' }],
 			default: '1080p',
-			description: 'Output resolution (API: resolution). Vidu Q1 offers 1080p only.',
+			description: 'Output resolution. Vidu Q1 offers 1080p only.',
 		},
 		{
 			displayName: 'Seed',
@@ -114,7 +118,7 @@ export const generationOptions: INodeProperties = {
 			type: 'number',
 			typeOptions: { minValue: 0, numberPrecision: 0 },
 			default: 0,
-			description: 'Random seed for repeatable results (API: seed). 0 picks a random seed; any whole number ≥ 0.',
+			description: 'Random seed for repeatable results. 0 picks a random seed; any whole number ≥ 0.',
 		},
 		{
 			displayName: 'Voice ID',
@@ -122,16 +126,15 @@ export const generationOptions: INodeProperties = {
 			type: 'string',
 			default: '',
 			placeholder: 'e.g. professional_host',
-			displayOptions: { show: { audio: [true] } },
 			description:
-				'Voice timbre of the dialogue (API: voice_id), from the provider\'s voice list. Left empty, the provider picks one.',
+				'Voice timbre of the dialogue, from the provider\'s voice list; used only with Audio on. Left empty, the provider picks one.',
 		},
 		{
 			displayName: 'Watermark',
 			name: 'watermark',
 			type: 'boolean',
 			default: false,
-			description: 'Whether to add a watermark to the video (API: watermark). By default none is added.',
+			description: 'Whether to add a watermark to the video. By default none is added.',
 		},
 		{
 			displayName: 'Watermark Position',
@@ -144,8 +147,7 @@ export const generationOptions: INodeProperties = {
 				{ name: 'Bottom Left', value: 4 },
 			],
 			default: 3,
-			displayOptions: { show: { watermark: [true] } },
-			description: 'Where the watermark appears (API: wm_position, 1–4, default 3 = bottom right)',
+			description: 'Where the watermark appears (default Bottom Right); used only with Watermark on',
 		},
 		{
 			displayName: 'Watermark URL',
@@ -153,9 +155,8 @@ export const generationOptions: INodeProperties = {
 			type: 'string',
 			default: '',
 			placeholder: 'e.g. https://example.com/logo.png',
-			displayOptions: { show: { watermark: [true] } },
 			description:
-				'An http(s) URL of the watermark image (API: wm_url). Left empty, the default "AI-generated" mark is used.',
+				'An http(s) URL of the watermark image; used only with Watermark on. Left empty, the default "AI-generated" mark is used.',
 		},
 	],
 };

@@ -11,7 +11,7 @@ export const imageProperties: INodeProperties[] = [
 			{
 				name: 'Binary File',
 				value: 'binary',
-				description: 'An image file from a previous node (Read Binary File, HTTP Request, Google Drive, …)',
+				description: 'An image file from a previous node (Read/Write Files from Disk, HTTP Request, Google Drive, …)',
 			},
 			{
 				name: 'URL',

@@ -24,6 +24,8 @@ export const waitModeProperties: INodeProperties[] = [
 			},
 		],
 		default: 'poll',
+		// A tool call must return its answer: it cannot pause the execution and resume later.
+		displayOptions: { hide: { '@tool': [true] } },
 	},
 	{
 		displayName:
@@ -47,6 +49,7 @@ export const waitOptions: INodeProperties = {
 			displayName: 'Max Concurrent Tasks',
 			name: 'maxConcurrent',
 			type: 'number',
+			displayOptions: { hide: { '/waitMode': ['callback'] } },
 			typeOptions: { minValue: 1, maxValue: 50, numberPrecision: 0 },
 			default: 5,
 			description:
@@ -65,6 +68,7 @@ export const waitOptions: INodeProperties = {
 			displayName: 'Polling Interval (Seconds)',
 			name: 'pollIntervalSeconds',
 			type: 'number',
+			displayOptions: { hide: { '/waitMode': ['callback'] } },
 			typeOptions: { minValue: 1 },
 			default: 5,
 			description:

@@ -172,7 +172,9 @@ export async function runBatch<R>(count: number, hooks: BatchHooks<R>, settings:
 		watched.lastCheckAt = now;
 		watched.checks++;
 		try {
-			watched.task = await hooks.check(watched.task, watched.index);
+			const checked = await hooks.check(watched.task, watched.index);
+			// Status answers need not repeat what the create answer said (the model): keep it.
+			watched.task = { ...checked, model: checked.model ?? watched.task.model };
 			watched.faults = 0;
 			watched.lastFault = undefined;
 		} catch (error) {

@@ -154,9 +154,10 @@ function checkChoice<T>(value: unknown, allowed: readonly T[], field: string): I
 	);
 }
 
-function checkUrl(value: string | undefined, field: string): InputProblem | undefined {
+function checkUrl(value: string | undefined, field: string, required = false): InputProblem | undefined {
 	if (value === undefined || value.trim() === '' || isHttpUrl(value)) return undefined;
-	return problem(`${field}: ${shown(value)} is not an http(s) URL`, `Give a full URL starting with http:// or https://, or leave ${field} empty.`);
+	const orEmpty = required ? '' : `, or leave ${field} empty`;
+	return problem(`${field}: ${shown(value)} is not an http(s) URL`, `Give a full URL starting with http:// or https://${orEmpty}.`);
 }
 
 function checkLength(value: string | undefined, max: number, field: string): InputProblem | undefined {
@@ -191,7 +192,7 @@ export function checkParameters(request: Omit<GenerationRequest, 'image'>): Inpu
 
 export function checkImageUrl(url: string): InputProblem | undefined {
 	if (url.trim() === '') return problem('Image URL is empty', 'Give a public http(s) link to the image, or map one from the previous node.');
-	return checkUrl(url, 'Image URL');
+	return checkUrl(url, 'Image URL', true);
 }
 
 /** The create body must stay under the API's request limit; checked before the image is read in full. */

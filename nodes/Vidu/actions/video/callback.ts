@@ -24,7 +24,6 @@ import {
 	sweep,
 	waitingState,
 } from '../../helpers/callback';
-import type { GenerationOptions } from '../../helpers/body';
 import { stateOf, type Task } from '../../helpers/task';
 import { redactDeep } from '../../helpers/redact';
 import { createClient, type ViduClient } from '../../transport/client';
@@ -44,6 +43,8 @@ async function finishRun(
 	states: Array<CallbackState | undefined>,
 	tasks: Array<Task | undefined>,
 	downloadField: string | undefined,
+	/** The Model parameter, for status answers that do not repeat it. */
+	model: string,
 ): Promise<INodeExecutionData[]> {
 	return await Promise.all(
 		states.map(async (state, itemIndex) => {
@@ -55,7 +56,7 @@ async function finishRun(
 			try {
 				// Calls happen per callback, not per task, and are not counted across the pause.
 				const stats = { elapsedSeconds: null, statusChecks: null };
-				return await taskToItem(node, client, task, { itemIndex }, stats, downloadField);
+				return await taskToItem(node, client, { ...task, model: task.model ?? model }, { itemIndex }, stats, downloadField);
 			} catch (error) {
 				return errorItem(error, itemIndex, client.redact);
 			}
@@ -78,14 +79,7 @@ export async function executeByCallback(this: IExecuteFunctions, client: ViduCli
 	const tasks: Array<Task | undefined> = [];
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
-			const own = (this.getNodeParameter('options', itemIndex, {}) as GenerationOptions).callbackUrl;
-			if (own?.trim()) {
-				throw new NodeOperationError(node, 'Callback URL cannot be combined with Wait Mode "Callback (Pause Execution)"', {
-					description:
-						'In this wait mode the node uses the task callback itself to resume the execution. Remove the Callback URL option, or set Wait Mode to Poll.',
-					itemIndex,
-				});
-			}
+			// Callback URL is not offered in this mode (n8n drops a value saved before): the node's own resume URL is the callback.
 			const body = await readCreateBody.call(this, itemIndex, { callbackUrl: callbackUrlFor(resumeUrl, itemIndex, run) });
 			const task = await client.submit(body, { itemIndex, timeoutMs: wait.requestTimeoutMs });
 			tasks[itemIndex] = task;
@@ -99,7 +93,7 @@ export async function executeByCallback(this: IExecuteFunctions, client: ViduCli
 	const states = items.map((item) => callbackStateOf(item.json));
 	// Nothing left to wait for (every task finished on creation, or nothing was submitted): no pause.
 	if (tasks.every((task) => !task || task.state !== 'running')) {
-		return await finishRun(node, client, states, tasks, downloadFieldOf.call(this, 0));
+		return await finishRun(node, client, states, tasks, downloadFieldOf.call(this, 0), String(this.getNodeParameter('model', 0)));
 	}
 	await this.putExecutionToWait(new Date(Date.now() + wait.maxWaitMinutes * 60_000));
 	return items;
@@ -143,7 +137,7 @@ export async function webhook(this: IWebhookFunctions): Promise<IWebhookResponse
 	return {
 		webhookResponse: { received: true, resumed: true },
 		workflowData: [
-			(await finishRun(this.getNode(), client, states, outcome.tasks, field)).map((item) => ({
+			(await finishRun(this.getNode(), client, states, outcome.tasks, field, String(this.getNodeParameter('model', '')))).map((item) => ({
 				...item,
 				json: redactDeep(item.json, client.redact),
 			})),

@@ -1,0 +1,72 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import type { INodeParameters, INodeProperties, INodeTypeDescription } from 'n8n-workflow';
+import { NodeHelpers } from 'n8n-workflow';
+
+import { Vidu } from '../../nodes/Vidu/Vidu.node';
+
+/** Issue 13: what the editor offers fits what the node does, judged by n8n's own display rules. */
+const description = new Vidu().description;
+const toolDescription: INodeTypeDescription = { ...description, name: 'viduTool' };
+
+const top = (name: string, operation: string): INodeProperties =>
+	description.properties.find((p) => p.name === name && (p.displayOptions?.show?.operation as string[] | undefined)?.includes(operation))!;
+const optionOf = (collection: string, name: string, operation = 'generate'): INodeProperties =>
+	(top(collection, operation).options as INodeProperties[]).find((option) => option.name === name)!;
+
+/** Whether n8n shows `property` inside the collection, given the node's root parameters. */
+const shownInCollection = (property: INodeProperties, root: INodeParameters, type = description) =>
+	NodeHelpers.displayParameter({}, property, null, type, root);
+const shownAtTop = (property: INodeProperties, root: INodeParameters, type = description) =>
+	NodeHelpers.displayParameter(root, property, null, type, root);
+
+const generate = (waitMode: string) => ({ resource: 'video', operation: 'generate', waitMode });
+
+describe('options offered only where they fit', () => {
+	it('Callback URL is not offered in Wait Mode Callback, but is in Poll and in Submit Only', () => {
+		expect(shownInCollection(optionOf('options', 'callbackUrl'), generate('callback'))).toBe(false);
+		expect(shownInCollection(optionOf('options', 'callbackUrl'), generate('poll'))).toBe(true);
+		expect(shownInCollection(optionOf('options', 'callbackUrl', 'submit'), { resource: 'video', operation: 'submit' })).toBe(true);
+	});
+
+	it('Max Concurrent Tasks and Polling Interval are not offered in Callback mode', () => {
+		for (const name of ['maxConcurrent', 'pollIntervalSeconds']) {
+			expect(shownInCollection(optionOf('waitOptions', name), generate('callback'))).toBe(false);
+			expect(shownInCollection(optionOf('waitOptions', name), generate('poll'))).toBe(true);
+		}
+		expect(shownInCollection(optionOf('waitOptions', 'maxWaitMinutes'), generate('callback'))).toBe(true);
+	});
+
+	it('Off-Peak Mode is offered in Submit Only, not in Generate From Image', () => {
+		expect(shownInCollection(optionOf('options', 'offPeak'), generate('poll'))).toBe(false);
+		expect(shownInCollection(optionOf('options', 'offPeak', 'submit'), { resource: 'video', operation: 'submit' })).toBe(true);
+	});
+
+	it('the AI-tool variant offers no Wait Mode (a tool call cannot pause the execution)', () => {
+		const waitMode = top('waitMode', 'generate');
+		expect(shownAtTop(waitMode, generate('poll'), toolDescription)).toBe(false);
+		expect(shownAtTop(waitMode, generate('poll'))).toBe(true);
+	});
+
+	it('Voice ID and the watermark fields are offered at once, not only after a second "Add Option"', () => {
+		for (const name of ['voiceId', 'wmPosition', 'wmUrl']) expect(optionOf('options', name).displayOptions).toBeUndefined();
+	});
+
+	it('tooltips speak the user’s language, not the API’s field names', () => {
+		const texts = JSON.stringify(description.properties);
+		expect(texts).not.toMatch(/\(API: /);
+		expect(texts).not.toMatch(/Read Binary File/);
+	});
+});
+
+describe('found by search in the node panel', () => {
+	it('declares the AI subcategories n8n’s own AI action nodes declare, so search does not hide it', () => {
+		const codex = JSON.parse(readFileSync(join(__dirname, '../../nodes/Vidu/Vidu.node.json'), 'utf8')) as {
+			categories: string[];
+			subcategories?: Record<string, string[]>;
+		};
+		expect(codex.categories).toContain('AI');
+		expect(codex.subcategories?.AI).toEqual(['Agents', 'Miscellaneous', 'Root Nodes']);
+	});
+});
