@@ -10,8 +10,6 @@ const isGlobalIgnore = (block) => Object.keys(block).every((key) => key === 'ign
 
 export default [
 	{ ignores: ['coverage/**', '.bench/**', 'jest.config.js', 'gulpfile.js'] },
-	...n8nCommunityConfig.map((block) =>
-		isGlobalIgnore(block) ? block : { ...block, ignores: [...(block.ignores ?? []), ...notShipped] },
-	),
+	...n8nCommunityConfig.map((block) => (isGlobalIgnore(block) ? block : { ...block, ignores: [...(block.ignores ?? []), ...notShipped] })),
 	...tseslint.config({ files: notShipped.map((glob) => `${glob.slice(0, -3)}/**/*.ts`), extends: [tseslint.configs.recommended] }),
 ];

@@ -50,7 +50,7 @@ export class ViduApi implements ICredentialType {
 				type: 'responseCode',
 				properties: {
 					value: 401,
-					message: 'The API key was rejected (HTTP 401). Copy the key again from your account\'s API key page.',
+					message: "The API key was rejected (HTTP 401). Copy the key again from your account's API key page.",
 				},
 			},
 			{

@@ -76,7 +76,9 @@ async function throughput(items: number, concurrency: number, progress = true): 
  * ("processing", then the end); a stand-in for n8n's resume endpoint runs the node's webhook()
  * in n8n-core's WebhookContext for every call, until one of them resumes the run.
  */
-async function callbackRun(items: number): Promise<{ wallSeconds: number; ratioToL: number; statusCallsPerTask: number; callbacks: number }> {
+async function callbackRun(
+	items: number,
+): Promise<{ wallSeconds: number; ratioToL: number; statusCallsPerTask: number; callbacks: number }> {
 	const mock = await new ViduMock().start();
 	mock.setDefaultScript({ generationMs: L });
 	mock.sendCallbacks = true;
@@ -139,8 +141,7 @@ async function startMockProcess(args: string[]): Promise<{ url: string; requestB
 	child.stdout.setEncoding('utf8');
 	child.stdout.on('data', (text: string) => lines.push(...text.split('\n').filter(Boolean)));
 	while (lines.length === 0) await new Promise((resolve) => child.stdout.once('data', resolve));
-	const requestBytes = () =>
-		Number(lines.find((line) => line.startsWith('POST /model/v1/generation '))?.split(' ')[2] ?? NaN);
+	const requestBytes = () => Number(lines.find((line) => line.startsWith('POST /model/v1/generation '))?.split(' ')[2] ?? NaN);
 	return { url: lines[0], requestBytes, stop: () => child.kill() };
 }
 
@@ -175,14 +176,26 @@ async function memoryCase(name: string): Promise<void> {
 	peak = Math.max(peak, process.memoryUsage().rss);
 	mock.stop();
 	process.stdout.write(
-		JSON.stringify({ name, sizeMB: round(size / MB, 1), peakGrowthMB: round((peak - baseline) / MB, 1), ratio: round((peak - baseline) / size), outcome }) + '\n',
+		JSON.stringify({
+			name,
+			sizeMB: round(size / MB, 1),
+			peakGrowthMB: round((peak - baseline) / MB, 1),
+			ratio: round((peak - baseline) / size),
+			outcome,
+		}) + '\n',
 	);
 }
 
 function measureInChild(name: string) {
 	const child = spawnSync(process.execPath, ['--expose-gc', __filename, `--memory=${name}`], { encoding: 'utf8' });
 	if (child.status !== 0) throw new Error(`memory case ${name} failed: ${child.stderr}`);
-	return JSON.parse(child.stdout.trim().split('\n').pop()!) as { name: string; sizeMB: number; peakGrowthMB: number; ratio: number; outcome: string };
+	return JSON.parse(child.stdout.trim().split('\n').pop()!) as {
+		name: string;
+		sizeMB: number;
+		peakGrowthMB: number;
+		ratio: number;
+		outcome: string;
+	};
 }
 
 async function main() {
@@ -192,10 +205,15 @@ async function main() {
 	console.log(`Vidu node benchmark: generation time L = ${L / 1000} s, polling interval 5 s (the default)\n`);
 	const rows: ThroughputRow[] = [];
 	const plan: Array<[number, number, boolean?]> = [
-		[1, 50], [10, 50], [50, 50],
+		[1, 50],
+		[10, 50],
+		[50, 50],
 		[10, 50, false],
-		[1, 5], [10, 5], [50, 5],
-		[1, 1], [10, 1],
+		[1, 5],
+		[10, 5],
+		[50, 5],
+		[1, 1],
+		[10, 1],
 	];
 	if (arg('full')) plan.push([50, 1]);
 	for (const [items, concurrency, progress] of plan) {
@@ -221,11 +239,17 @@ async function main() {
 	console.log('\nPeak RSS growth (binary data in filesystem mode, n8n 2.x default):');
 	const memoryRows = ['image45', 'image15', 'video200'].map(measureInChild);
 	for (const m of memoryRows) {
-		const target = m.name === 'video200' ? `target ≤ 64 MB ${m.peakGrowthMB <= 64 ? 'met' : 'MISSED'}` : `target ≤ 2.5× ${m.ratio <= 2.5 ? 'met' : 'MISSED'}`;
+		const target =
+			m.name === 'video200'
+				? `target ≤ 64 MB ${m.peakGrowthMB <= 64 ? 'met' : 'MISSED'}`
+				: `target ≤ 2.5× ${m.ratio <= 2.5 ? 'met' : 'MISSED'}`;
 		console.log(`${m.name}: ${m.sizeMB} MB -> +${m.peakGrowthMB} MB (${m.ratio}×; ${target}); ${m.outcome}`);
 	}
 	mkdirSync('.bench', { recursive: true });
-	writeFileSync(join('.bench', 'results.json'), JSON.stringify({ latencySeconds: L / 1000, rows, callbackRows, memory: memoryRows }, null, 2));
+	writeFileSync(
+		join('.bench', 'results.json'),
+		JSON.stringify({ latencySeconds: L / 1000, rows, callbackRows, memory: memoryRows }, null, 2),
+	);
 	console.log('\nWritten to .bench/results.json');
 }
 

@@ -15,7 +15,12 @@ export function jpegBytes(width = 640, height = 480): Buffer {
 	const sof = Buffer.from([0xff, 0xc0, 0x00, 0x11, 0x08, 0, 0, 0, 0, 0x03]);
 	sof.writeUInt16BE(height, 5);
 	sof.writeUInt16BE(width, 7);
-	return Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]), Buffer.from('JFIF\0\x01\x01\0\0\x01\0\x01\0\0', 'latin1'), sof, Buffer.alloc(12)]);
+	return Buffer.concat([
+		Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]),
+		Buffer.from('JFIF\0\x01\x01\0\0\x01\0\x01\0\0', 'latin1'),
+		sof,
+		Buffer.alloc(12),
+	]);
 }
 
 export function webpBytes(width = 640, height = 480): Buffer {

@@ -69,7 +69,11 @@ async function install(version: string): Promise<string> {
  * ready once the public settings answer and the sign-in routes exist (an empty POST is refused, not 404).
  */
 async function restIsMounted(baseUrl: string): Promise<boolean> {
-	const status = async (path: string, init?: RequestInit) => await fetch(`${baseUrl}${path}`, init).then((r) => r.status, () => 0);
+	const status = async (path: string, init?: RequestInit) =>
+		await fetch(`${baseUrl}${path}`, init).then(
+			(r) => r.status,
+			() => 0,
+		);
 	const post = { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' };
 	if ((await status('/rest/settings')) !== 200) return false;
 	for (const path of ['/rest/login', '/rest/owner/setup']) if ([0, 404].includes(await status(path, post))) return false;
@@ -148,7 +152,9 @@ export class RealN8n {
 	/** Activates (publishes) a workflow so that its Webhook trigger listens once the server runs. */
 	async publishWorkflow(workflowId: string): Promise<void> {
 		// 2.x publishes; 1.x activates.
-		const command = this.version.startsWith('1.') ? ['update:workflow', `--id=${workflowId}`, '--active=true'] : ['publish:workflow', `--id=${workflowId}`];
+		const command = this.version.startsWith('1.')
+			? ['update:workflow', `--id=${workflowId}`, '--active=true']
+			: ['publish:workflow', `--id=${workflowId}`];
 		await this.cli(command);
 	}
 
@@ -187,7 +193,11 @@ export class RealN8n {
 	async signIn(baseUrl: string): Promise<string> {
 		const owner = { email: 'owner@example.com', firstName: 'Test', lastName: 'Owner', password: 'Vidu-e2e-1234' };
 		const post = async (path: string, body: object) =>
-			await fetch(`${baseUrl}/rest/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+			await fetch(`${baseUrl}/rest/${path}`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify(body),
+			});
 		await post('owner/setup', owner);
 		const login = await post('login', { emailOrLdapLoginId: owner.email, password: owner.password });
 		if (!login.ok) throw new Error(`n8n login failed: HTTP ${login.status} ${await login.text()}`);

@@ -82,7 +82,12 @@ describe.each(VERSIONS)('wait by callback in real n8n %s', (VERSION) => {
 		wf.id = 'viduPollStopped01';
 		wf.name = 'Vidu: polling run to stop';
 		const trigger = wf.nodes[0] as Workflow['nodes'][number] & { type: string; typeVersion: number };
-		Object.assign(trigger, { name: 'Start', type: 'n8n-nodes-base.webhook', typeVersion: 2, webhookId: '7d0c2a51-2222-4ccc-9ddd-00000000cccc' });
+		Object.assign(trigger, {
+			name: 'Start',
+			type: 'n8n-nodes-base.webhook',
+			typeVersion: 2,
+			webhookId: '7d0c2a51-2222-4ccc-9ddd-00000000cccc',
+		});
 		trigger.parameters = { httpMethod: 'POST', path: 'vidu-poll-stop', options: {} };
 		wf.connections = { Start: { main: [[{ node: 'Vidu', type: 'main', index: 0 }]] } };
 		return wf;
@@ -92,7 +97,12 @@ describe.each(VERSIONS)('wait by callback in real n8n %s', (VERSION) => {
 		mock = await new ViduMock('e2e-key-0123456789abcdef').start();
 		mock.sendCallbacks = true;
 		n8n = await RealN8n.start(VERSION);
-		await n8n.importCredential({ id: 'viduCredential01', name: 'Vidu account', type: 'viduApi', data: { apiKey: mock.apiKey, baseUrl: mock.url } });
+		await n8n.importCredential({
+			id: 'viduCredential01',
+			name: 'Vidu account',
+			type: 'viduApi',
+			data: { apiKey: mock.apiKey, baseUrl: mock.url },
+		});
 		await n8n.importWorkflow(workflow());
 		await n8n.importWorkflow(workflow({ id: 'viduCallbackExpiry1', path: 'vidu-animate-expiry', maxWaitMinutes: 0.1 }));
 		await n8n.importWorkflow(workflowWithWaitAfter());
@@ -105,7 +115,10 @@ describe.each(VERSIONS)('wait by callback in real n8n %s', (VERSION) => {
 		// The trigger listens once activation has finished. A GET is refused either way, but once the
 		// POST trigger is registered n8n says so ("…not registered for GET requests…").
 		for (let tries = 0; ; tries++) {
-			const text = await fetch(`${base}/webhook/vidu-animate`).then((r) => r.text(), () => '');
+			const text = await fetch(`${base}/webhook/vidu-animate`).then(
+				(r) => r.text(),
+				() => '',
+			);
 			if (/not registered for GET/i.test(text)) break;
 			if (tries > 120) throw new Error(`the webhook trigger never registered: ${text.slice(0, 200)}`);
 			await new Promise((resolve) => setTimeout(resolve, 500));
@@ -179,11 +192,20 @@ describe.each(VERSIONS)('wait by callback in real n8n %s', (VERSION) => {
 		mock.scriptTasks({ generationMs: 2000 }, { generationMs: 4000 });
 		await start('vidu-then-wait', ['https://example.com/0.png', 'https://example.com/1.png']);
 		// Vidu resumes on the last final callback; the execution then waits in "Approval".
-		await until('both final callbacks', () => (mock.callbacks.filter((c) => c.status === 'completed').length === 2 ? true : undefined), 60_000);
+		await until(
+			'both final callbacks',
+			() => (mock.callbacks.filter((c) => c.status === 'completed').length === 2 ? true : undefined),
+			60_000,
+		);
 		await new Promise((resolve) => setTimeout(resolve, 1500));
 		const repeat = async (n: number) =>
-			(await fetch(resumeUrlOf(n), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status: 'completed' }) }))
-				.status;
+			(
+				await fetch(resumeUrlOf(n), {
+					method: 'POST',
+					headers: { 'content-type': 'application/json' },
+					body: JSON.stringify({ status: 'completed' }),
+				})
+			).status;
 		// The provider repeats final callbacks; both items' URLs are tried again.
 		expect([await repeat(0), await repeat(1), await repeat(0)]).toEqual([404, 404, 404]);
 		await new Promise((resolve) => setTimeout(resolve, 1500));

@@ -10,8 +10,7 @@ const VERSIONS = (process.env.VIDU_E2E_N8N_VERSIONS ?? '2.40.7,1.123.81').split(
 
 type Workflow = { id: string; nodes: Array<{ name: string; type: string; parameters: Record<string, unknown> }> };
 
-const example = (file: string): Workflow =>
-	JSON.parse(readFileSync(join(__dirname, '..', '..', 'examples', file), 'utf8')) as Workflow;
+const example = (file: string): Workflow => JSON.parse(readFileSync(join(__dirname, '..', '..', 'examples', file), 'utf8')) as Workflow;
 
 /** The shipped example, with its outside URLs and long waits pointed at the mock and shortened. */
 function localised(file: string, mock: ViduMock): Workflow {

@@ -50,14 +50,22 @@ describe('npm start: n8n with the node, the mock, a credential and the examples'
 	let cookie = '';
 	const base = () => `http://127.0.0.1:${port}`;
 	const rest = async <T>(path: string, init: RequestInit = {}): Promise<T> => {
-		const response = await fetch(`${base()}/rest/${path}`, { ...init, headers: { 'content-type': 'application/json', cookie, ...init.headers } });
+		const response = await fetch(`${base()}/rest/${path}`, {
+			...init,
+			headers: { 'content-type': 'application/json', cookie, ...init.headers },
+		});
 		expect(response.status).toBe(200);
 		return ((await response.json()) as { data: T }).data;
 	};
 
 	beforeAll(async () => {
 		[port, mockPort] = [await freePort(), await freePort()];
-		const env: NodeJS.ProcessEnv = { ...process.env, N8N_PORT: String(port), VIDU_MOCK_PORT: String(mockPort), VIDU_PLAYGROUND: mkdtempSync(join(tmpdir(), 'vidu-playground-')) };
+		const env: NodeJS.ProcessEnv = {
+			...process.env,
+			N8N_PORT: String(port),
+			VIDU_MOCK_PORT: String(mockPort),
+			VIDU_PLAYGROUND: mkdtempSync(join(tmpdir(), 'vidu-playground-')),
+		};
 		delete env.VIDU_API_KEY;
 		playground = new Playground(env);
 		await playground.start();
@@ -75,7 +83,11 @@ describe('npm start: n8n with the node, the mock, a credential and the examples'
 
 	it('after the owner sign-up, the Vidu node type, the "Vidu (mock)" credential and every example are there', async () => {
 		const owner = { email: 'owner@example.com', firstName: 'Ada', lastName: 'Owner', password: 'Playground123' };
-		const setup = await fetch(`${base()}/rest/owner/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(owner) });
+		const setup = await fetch(`${base()}/rest/owner/setup`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify(owner),
+		});
 		expect(setup.status).toBe(200);
 		cookie = (setup.headers.get('set-cookie') ?? '').split(';')[0];
 
@@ -89,7 +101,9 @@ describe('npm start: n8n with the node, the mock, a credential and the examples'
 		expect(credentials).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'Vidu (mock)', type: 'viduApi' })]));
 
 		const workflows = await rest<Array<{ id: string }>>('workflows');
-		const exampleIds = readdirSync(join(REPO, 'examples')).map((file) => (JSON.parse(readFileSync(join(REPO, 'examples', file), 'utf8')) as { id: string }).id);
+		const exampleIds = readdirSync(join(REPO, 'examples')).map(
+			(file) => (JSON.parse(readFileSync(join(REPO, 'examples', file), 'utf8')) as { id: string }).id,
+		);
 		expect(workflows.map((workflow) => workflow.id).sort()).toEqual(exampleIds.sort());
 	});
 

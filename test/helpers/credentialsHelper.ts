@@ -43,9 +43,7 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		if (typeof authenticate !== 'object' || authenticate.type !== 'generic') return options;
 		const resolve = (value: unknown) =>
 			typeof value === 'string' && value.startsWith('=')
-				? String(
-						workflow.expression.getSimpleParameterValue(node, value, 'internal', { $credentials: credentials }, undefined, ''),
-					)
+				? String(workflow.expression.getSimpleParameterValue(node, value, 'internal', { $credentials: credentials }, undefined, ''))
 				: value;
 		for (const [where, entries] of Object.entries(authenticate.properties)) {
 			const target = ((options as unknown as Record<string, Record<string, unknown>>)[where] ??= {});

@@ -49,7 +49,6 @@ export async function useBinaryMode(mode: BinaryMode): Promise<void> {
 	binaryMode = mode;
 }
 
-
 export const NODE_NAME = 'Vidu';
 
 export interface RunOptions {
@@ -166,7 +165,13 @@ export async function runWebhook(
 			nodeExecutionStack: [{ node, data: { main: [options.items] }, source: { main: [{ previousNode: 'Start' }] } }],
 		},
 	});
-	const webhookData = { httpMethod: 'POST', node: node.name, path: '', webhookDescription: {}, workflowId: 'wf-test' } as unknown as IWebhookData;
+	const webhookData = {
+		httpMethod: 'POST',
+		node: node.name,
+		path: '',
+		webhookDescription: {},
+		workflowId: 'wf-test',
+	} as unknown as IWebhookData;
 	const context = new WebhookContext(workflow, node, additionalData, 'webhook', webhookData, [], runExecutionData);
 	return { response: await nodeType.webhook!.call(context), httpStatus };
 }

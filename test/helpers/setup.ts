@@ -69,5 +69,4 @@ export const FAST_WAIT = { pollIntervalSeconds: 5, maxWaitMinutes: 10 };
 
 type CreateBody = { model: string; input: Array<{ params: Record<string, unknown> }> };
 
-export const sentParams = (mock: ViduMock, index = 0): Record<string, unknown> =>
-	(mock.creates[index].body as CreateBody).input[0].params;
+export const sentParams = (mock: ViduMock, index = 0): Record<string, unknown> => (mock.creates[index].body as CreateBody).input[0].params;

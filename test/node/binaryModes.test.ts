@@ -25,7 +25,13 @@ describe('binary data stored on disk (filesystem mode)', () => {
 	it('streams the downloaded video into binary storage', async () => {
 		mock().videoBytes = Buffer.alloc(3_000_000, 9);
 		const [item] = await run({
-			parameters: { operation: 'generate', imageSource: 'url', imageUrl: 'https://example.com/a.png', downloadVideo: true, waitOptions: FAST_WAIT },
+			parameters: {
+				operation: 'generate',
+				imageSource: 'url',
+				imageUrl: 'https://example.com/a.png',
+				downloadVideo: true,
+				waitOptions: FAST_WAIT,
+			},
 		});
 		const video = item.binary!.data;
 		expect(video.id).toMatch(/^filesystem/);

@@ -60,7 +60,7 @@ describe('Wait Mode: Callback (the submitting half; the resume runs in real n8n,
 	});
 });
 
-describe('Wait Mode: Callback, the doorbell (webhook() in n8n-core\'s WebhookContext)', () => {
+describe("Wait Mode: Callback, the doorbell (webhook() in n8n-core's WebhookContext)", () => {
 	it('keeps waiting while a task runs, then resumes with Poll-mode items once all are finished', async () => {
 		mock().scriptTasks({ pollsBeforeDone: 1 }, { pollsBeforeDone: 0 });
 		const items = [{ json: { url: 'https://example.com/1.png' } }, { json: { url: 'https://example.com/2.png' } }];
@@ -84,7 +84,19 @@ describe('Wait Mode: Callback, the doorbell (webhook() in n8n-core\'s WebhookCon
 		]);
 		expect(output[0].binary?.data.mimeType).toBe('video/mp4');
 		expect(Object.keys(output[0].json).sort()).toEqual(
-			['apiStatus', 'elapsedSeconds', 'metadata', 'model', 'progress', 'status', 'statusChecks', 'taskId', 'usage', 'videoUrl', 'videos'].sort(),
+			[
+				'apiStatus',
+				'elapsedSeconds',
+				'metadata',
+				'model',
+				'progress',
+				'status',
+				'statusChecks',
+				'taskId',
+				'usage',
+				'videoUrl',
+				'videos',
+			].sort(),
 		);
 	});
 
@@ -121,7 +133,10 @@ describe('Wait Mode: Callback, the doorbell (webhook() in n8n-core\'s WebhookCon
 		const items = [0, 1].map((n) => ({ json: { url: `https://example.com/${n}.png` } }));
 		const paused = await run({ parameters, items, executionId });
 		const answers = await Promise.all(
-			Array.from({ length: 300 }, async () => await runWebhook({ parameters, items: paused, credential, executionId }, { query: doorbell(paused, 1), body: {} })),
+			Array.from(
+				{ length: 300 },
+				async () => await runWebhook({ parameters, items: paused, credential, executionId }, { query: doorbell(paused, 1), body: {} }),
+			),
 		);
 		expect(answers.every((a) => a.response.webhookResponse && !a.response.workflowData)).toBe(true);
 		expect(mock().polls.length).toBeLessThanOrEqual(6);
@@ -131,7 +146,10 @@ describe('Wait Mode: Callback, the doorbell (webhook() in n8n-core\'s WebhookCon
 		const parameters = callbackParameters();
 		const credential = { apiKey: mock().apiKey, baseUrl: mock().url };
 		const paused = await run({ parameters, items: [{ json: { url: 'https://example.com/1.png' } }] });
-		const late = await runWebhook({ parameters, items: paused, credential }, { query: { vidu_item: '0', vidu_run: 'an0earlier0run00' }, body: {} });
+		const late = await runWebhook(
+			{ parameters, items: paused, credential },
+			{ query: { vidu_item: '0', vidu_run: 'an0earlier0run00' }, body: {} },
+		);
 		expect(late).toEqual({ response: { noWebhookResponse: true }, httpStatus: 404 });
 		expect(mock().polls).toHaveLength(0);
 	});

@@ -58,7 +58,9 @@ describe('HTTP errors', () => {
 	});
 
 	it('names the task when a status check fails', async () => {
-		mock().scriptTasks({ pollsBeforeDone: 2 }).fault({ route: 'poll', status: 401, body: { message: 'key revoked' } });
+		mock()
+			.scriptTasks({ pollsBeforeDone: 2 })
+			.fault({ route: 'poll', status: 401, body: { message: 'key revoked' } });
 		await expect(run({ parameters: generate() })).rejects.toThrow(/rejected the API key \(HTTP 401\) \[task task_1\]/);
 	});
 
@@ -208,7 +210,9 @@ describe('what a failure carries', () => {
 	});
 
 	it('a bad Image URL is not told to leave the required field empty', async () => {
-		const failure = (await run({ parameters: { ...generate(), imageUrl: 'ftp://example.com/a.png' } }).catch((e: unknown) => e)) as NodeApiError;
+		const failure = (await run({ parameters: { ...generate(), imageUrl: 'ftp://example.com/a.png' } }).catch(
+			(e: unknown) => e,
+		)) as NodeApiError;
 		expect(failure.message).toBe('Image URL: "ftp://example.com/a.png" is not an http(s) URL');
 		expect(failure.description).not.toMatch(/empty/);
 	});

@@ -24,7 +24,9 @@ function arrivalTimes(method: string): number[] {
 
 describe('fault matrix: status checks are retried until the maximum wait', () => {
 	it('rides out a server that answers 500 three times, then succeeds', async () => {
-		mock().scriptTasks({ pollsBeforeDone: 1 }).fault({ route: 'poll', status: 500, body: { message: 'hiccup' }, times: 3 });
+		mock()
+			.scriptTasks({ pollsBeforeDone: 1 })
+			.fault({ route: 'poll', status: 500, body: { message: 'hiccup' }, times: 3 });
 		const [item] = await run({ parameters: generate() });
 		expect(item.json.status).toBe('completed');
 		expect(mock().creates).toHaveLength(1);
@@ -45,7 +47,9 @@ describe('fault matrix: status checks are retried until the maximum wait', () =>
 	});
 
 	it('honours Retry-After on a 429', async () => {
-		mock().scriptTasks({ pollsBeforeDone: 0 }).fault({ route: 'poll', status: 429, headers: { 'retry-after': '17' } });
+		mock()
+			.scriptTasks({ pollsBeforeDone: 0 })
+			.fault({ route: 'poll', status: 429, headers: { 'retry-after': '17' } });
 		const polledAt = arrivalTimes('GET');
 		await run({ parameters: generate() });
 		expect(polledAt).toHaveLength(2);
@@ -133,7 +137,7 @@ describe('fault matrix: a submission is never sent twice once it may have arrive
 		expect(submittedAt[1] - submittedAt[0]).toBeGreaterThanOrEqual(30_000);
 	});
 
-	it('keeps refused (429) submissions for later until Max Wait runs out, then gives the API\'s refusal', async () => {
+	it("keeps refused (429) submissions for later until Max Wait runs out, then gives the API's refusal", async () => {
 		mock().fault({ route: 'create', status: 429, body: { message: 'too many' }, times: 1000 });
 		const failure = await fail(run({ parameters: generate({ maxWaitMinutes: 2 }) }));
 		expect(failure.message).toBe('The Vidu API is rate limiting requests (HTTP 429)');

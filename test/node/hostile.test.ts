@@ -15,8 +15,7 @@ const generate = (extra: Record<string, unknown> = {}, wait: Record<string, unkn
 });
 const fail = async (promise: Promise<unknown>) => (await promise.catch((e: unknown) => e)) as NodeApiError;
 /** Everything n8n would store of an error: its own fields, nested responses, the stack. */
-const stored = (error: unknown) =>
-	JSON.stringify(error, Object.getOwnPropertyNames(error)) + String((error as Error).stack);
+const stored = (error: unknown) => JSON.stringify(error, Object.getOwnPropertyNames(error)) + String((error as Error).stack);
 
 const servers: HostileServer[] = [];
 const hostile = async (handler: ConstructorParameters<typeof HostileServer>[0]) => {
@@ -93,9 +92,7 @@ describe('the key never reaches what n8n stores', () => {
 
 	it('a key saved with spaces or a tab around it still works and is still redacted', async () => {
 		mock().scriptTasks({ pollsBeforeDone: 0, finalStatus: 'failed', error: { message: `echo ${mock().apiKey}` } });
-		const failure = await fail(
-			runNode({ parameters: generate(), credential: { apiKey: ` ${mock().apiKey}\t`, baseUrl: mock().url } }),
-		);
+		const failure = await fail(runNode({ parameters: generate(), credential: { apiKey: ` ${mock().apiKey}\t`, baseUrl: mock().url } }));
 		expect(failure.message).toMatch(/^Vidu task task_1 failed/);
 		expect(stored(failure)).not.toContain(mock().apiKey);
 	});

@@ -28,14 +28,20 @@ const task = (id: string, state: Task['state']): Task => ({
 
 describe('callback URLs', () => {
 	it("adds the node's own path, the item and the run to n8n's resume URL, keeping its signature", () => {
-		expect(callbackUrlFor(RESUME, 3, RUN)).toBe('https://n8n.example.com/webhook-waiting/42/vidu?signature=abc&vidu_item=3&vidu_run=run0token');
+		expect(callbackUrlFor(RESUME, 3, RUN)).toBe(
+			'https://n8n.example.com/webhook-waiting/42/vidu?signature=abc&vidu_item=3&vidu_run=run0token',
+		);
 		expect(callbackUrlFor('https://n8n.example.com/webhook-waiting/42', 0, RUN)).toBe(
 			'https://n8n.example.com/webhook-waiting/42/vidu?vidu_item=0&vidu_run=run0token',
 		);
 	});
 
 	it('leaves a state on the item that says the video has not arrived and how to fetch it', () => {
-		expect(waitingState('task_9', RUN)).toMatchObject({ videoArrived: false, taskId: 'task_9', message: expect.stringContaining('Get Task') });
+		expect(waitingState('task_9', RUN)).toMatchObject({
+			videoArrived: false,
+			taskId: 'task_9',
+			message: expect.stringContaining('Get Task'),
+		});
 	});
 });
 

@@ -51,9 +51,7 @@ describe('node description', () => {
 	});
 
 	it('offers Vidu Q1 as the model and the three image sources', () => {
-		expect(all.find((p) => p.name === 'model')?.options).toEqual([
-			expect.objectContaining({ name: 'Vidu Q1', value: 'viduq1_img2video' }),
-		]);
+		expect(all.find((p) => p.name === 'model')?.options).toEqual([expect.objectContaining({ name: 'Vidu Q1', value: 'viduq1_img2video' })]);
 		expect((all.find((p) => p.name === 'imageSource')?.options ?? []).map((o) => (o as { value: string }).value)).toEqual([
 			'binary',
 			'url',

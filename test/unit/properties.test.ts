@@ -104,7 +104,10 @@ describe('buildCreateBody, on any options', () => {
 
 describe('task parsing and retry timing, on any input', () => {
 	it('parseTask never throws on any JSON value', () => {
-		fc.assert(fc.property(fc.jsonValue(), (value) => void parseTask(value)), { numRuns: 2000 });
+		fc.assert(
+			fc.property(fc.jsonValue(), (value) => void parseTask(value)),
+			{ numRuns: 2000 },
+		);
 	});
 
 	it('backoff stays within 50–100 % of the capped exponential', () => {

@@ -14,8 +14,14 @@ describe('stateOf', () => {
 describe('parseTaskError', () => {
 	it.each([
 		['the model gave up', { message: 'the model gave up' }],
-		[{ code: 8008003098, message: 'Generation failed' }, { code: 8008003098, message: 'Generation failed' }],
-		[{ code: '8008003004', error_message: 'Invalid image' }, { code: '8008003004', message: 'Invalid image' }],
+		[
+			{ code: 8008003098, message: 'Generation failed' },
+			{ code: 8008003098, message: 'Generation failed' },
+		],
+		[
+			{ code: '8008003004', error_message: 'Invalid image' },
+			{ code: '8008003004', message: 'Invalid image' },
+		],
 		[{ code: 5 }, { code: 5, message: '' }],
 		[null, null],
 		['', null],
@@ -49,10 +55,16 @@ describe('parseTask', () => {
 
 describe('parseUsage', () => {
 	it.each([
-		[{ cost: '0.2000', discount: 1 }, { cost: 0.2, costRaw: '0.2000', discount: 1 }],
+		[
+			{ cost: '0.2000', discount: 1 },
+			{ cost: 0.2, costRaw: '0.2000', discount: 1 },
+		],
 		[{ cost: '' }, { cost: null, costRaw: '', discount: null }],
 		[{ cost: 0.35 }, { cost: 0.35, costRaw: '0.35', discount: null }],
-		[{ cost: 'n/a', discount: 'x' }, { cost: null, costRaw: 'n/a', discount: null }],
+		[
+			{ cost: 'n/a', discount: 'x' },
+			{ cost: null, costRaw: 'n/a', discount: null },
+		],
 		[null, { cost: null, costRaw: null, discount: null }],
 	])('reads %j', (input, expected) => expect(parseUsage(input)).toEqual(expected));
 });

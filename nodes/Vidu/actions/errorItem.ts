@@ -25,7 +25,8 @@ export function withSubmittedTasks(error: unknown, submitted: SubmittedTask[], i
 	const others = submitted.filter((s) => s.taskId !== nodeError.context.taskId);
 	if (others.length) {
 		const list = others.map((s) => `${s.taskId} (item ${s.index + 1}, ${STATE_WORDS[s.state]})`).join(', ');
-		nodeError.description = `${nodeError.description ?? ''} Other tasks submitted in this run, all paid for: ${list}. Fetch them with Get Task instead of running the whole workflow again.`.trim();
+		nodeError.description =
+			`${nodeError.description ?? ''} Other tasks submitted in this run, all paid for: ${list}. Fetch them with Get Task instead of running the whole workflow again.`.trim();
 	}
 	nodeError.context.taskIds = submitted.map((s) => s.taskId);
 	return nodeError;

@@ -18,8 +18,7 @@ export const promptProperty: INodeProperties = {
 	typeOptions: { rows: 4 },
 	default: '',
 	placeholder: 'e.g. The camera slowly orbits the sneaker while the laces sway',
-	description:
-		'What should happen in the video. At most 2000 characters. Ignored when Recommended Prompt is on.',
+	description: 'What should happen in the video. At most 2000 characters. Ignored when Recommended Prompt is on.',
 };
 
 /** Every optional API parameter, alphabetical by display name, each showing the API default. */
@@ -53,8 +52,7 @@ export const generationOptions: INodeProperties = {
 			placeholder: 'e.g. https://example.com/webhook/vidu',
 			// In Wait Mode "Callback" the node's own resume URL is the callback: one of the two only.
 			displayOptions: { hide: { '/waitMode': ['callback'] } },
-			description:
-				'An http(s) URL the provider calls when the task status changes. Left empty, nothing is sent.',
+			description: 'An http(s) URL the provider calls when the task status changes. Left empty, nothing is sent.',
 		},
 		{
 			displayName: 'Duration (Seconds)',
@@ -93,16 +91,14 @@ export const generationOptions: INodeProperties = {
 			type: 'string',
 			typeOptions: { rows: 2 },
 			default: '',
-			description:
-				'Any text passed through unchanged with the task, e.g. your own order ID. At most 1,048,576 characters.',
+			description: 'Any text passed through unchanged with the task, e.g. your own order ID. At most 1,048,576 characters.',
 		},
 		{
 			displayName: 'Recommended Prompt',
 			name: 'isRec',
 			type: 'boolean',
 			default: false,
-			description:
-				'Whether the provider writes the prompt for you. Costs extra points per task, and the Prompt field is then ignored.',
+			description: 'Whether the provider writes the prompt for you. Costs extra points per task, and the Prompt field is then ignored.',
 		},
 		{
 			displayName: 'Resolution',
@@ -127,7 +123,7 @@ export const generationOptions: INodeProperties = {
 			default: '',
 			placeholder: 'e.g. professional_host',
 			description:
-				'Voice timbre of the dialogue, from the provider\'s voice list; used only with Audio on. Left empty, the provider picks one.',
+				"Voice timbre of the dialogue, from the provider's voice list; used only with Audio on. Left empty, the provider picks one.",
 		},
 		{
 			displayName: 'Watermark',

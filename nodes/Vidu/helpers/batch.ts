@@ -96,12 +96,7 @@ export async function runBatch<R>(count: number, hooks: BatchHooks<R>, settings:
 	const unsubmitted = () => nextIndex < count || refusedQueue.length > 0;
 	const candidateReady = () => nextIndex < count || refusedQueue[0].notBefore <= clock.now();
 	const maySubmit = () =>
-		!stopNow() &&
-		!settings.signal?.aborted &&
-		active.size < limit &&
-		unsubmitted() &&
-		clock.now() >= submitHoldUntil &&
-		candidateReady();
+		!stopNow() && !settings.signal?.aborted && active.size < limit && unsubmitted() && clock.now() >= submitHoldUntil && candidateReady();
 
 	const record = (index: number, state: SubmittedTask['state']) => {
 		const entry = result.submitted.find((s) => s.index === index);
@@ -225,7 +220,11 @@ export async function runBatch<R>(count: number, hooks: BatchHooks<R>, settings:
 		if (settings.signal?.aborted) break;
 		const now = clock.now();
 		if (now < holdUntil) continue;
-		await inPool([...active.values()].filter((w) => w.dueAt <= now), PARALLEL_CHECKS, checkOne);
+		await inPool(
+			[...active.values()].filter((w) => w.dueAt <= now),
+			PARALLEL_CHECKS,
+			checkOne,
+		);
 		stopExpired();
 	}
 	stopExpired();

@@ -46,8 +46,7 @@ const API_NAMES: Array<[keyof GenerationOptions, string]> = [
 	['callbackUrl', 'callback_url'],
 ];
 
-const hasValue = (value: unknown): boolean =>
-	value !== undefined && value !== null && !(typeof value === 'string' && value.trim() === '');
+const hasValue = (value: unknown): boolean => value !== undefined && value !== null && !(typeof value === 'string' && value.trim() === '');
 
 /**
  * The wrapped create body of CONTRACT.md. Only parameters with a value are sent: an empty

@@ -1,9 +1,7 @@
 /** What the first bytes of a file say it is. Only PNG, JPEG and WebP are accepted by the API. */
 export type SupportedImageMime = 'image/png' | 'image/jpeg' | 'image/webp';
 
-export type SniffResult =
-	| { supported: true; mime: SupportedImageMime; label: string }
-	| { supported: false; label: string };
+export type SniffResult = { supported: true; mime: SupportedImageMime; label: string } | { supported: false; label: string };
 
 const startsWith = (bytes: Uint8Array, signature: number[], offset = 0): boolean =>
 	bytes.length >= offset + signature.length && signature.every((b, i) => bytes[offset + i] === b);

@@ -8,8 +8,7 @@ export interface ImageSize {
 	height: number;
 }
 
-const valid = (width: number, height: number): ImageSize | undefined =>
-	width > 0 && height > 0 ? { width, height } : undefined;
+const valid = (width: number, height: number): ImageSize | undefined => (width > 0 && height > 0 ? { width, height } : undefined);
 
 function pngSize(b: Uint8Array): ImageSize | undefined {
 	// signature (8) + IHDR length (4) + "IHDR" (4) + width (4) + height (4)
@@ -19,8 +18,7 @@ function pngSize(b: Uint8Array): ImageSize | undefined {
 }
 
 // Start-of-frame markers carry the size; C4 (Huffman), C8 (reserved) and CC (arithmetic) do not.
-const isStartOfFrame = (marker: number) =>
-	marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
+const isStartOfFrame = (marker: number) => marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
 
 function jpegSize(b: Uint8Array): ImageSize | undefined {
 	let offset = 2;

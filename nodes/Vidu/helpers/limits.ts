@@ -21,5 +21,4 @@ export const LIMITS = {
 export const megabytes = (bytes: number): string => `${(bytes / 1_000_000).toFixed(1)} MB`;
 
 /** The largest image whose data URI still fits a request body with `overhead` other bytes. */
-export const largestImageFitting = (overhead: number): number =>
-	Math.floor(((LIMITS.requestBytes - overhead) / 4) * 3);
+export const largestImageFitting = (overhead: number): number => Math.floor(((LIMITS.requestBytes - overhead) / 4) * 3);

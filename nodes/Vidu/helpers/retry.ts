@@ -44,10 +44,7 @@ export async function withRetries<T>(attempt: () => Promise<T>, policy: RetryPol
 		);
 		if (outcome.ok) return outcome.value;
 		const advice = policy.advise(outcome.error);
-		const delay = Math.max(
-			advice.retryAfterMs ?? 0,
-			backoffMs(n, policy.baseDelayMs ?? 1000, policy.maxDelayMs ?? 30_000, random),
-		);
+		const delay = Math.max(advice.retryAfterMs ?? 0, backoffMs(n, policy.baseDelayMs ?? 1000, policy.maxDelayMs ?? 30_000, random));
 		const outOfTime = policy.deadline !== undefined && clock.now() + delay > policy.deadline;
 		if (!advice.retry || n + 1 >= policy.maxAttempts || outOfTime || policy.signal?.aborted) throw outcome.error;
 		await pause(clock, delay, policy.signal);

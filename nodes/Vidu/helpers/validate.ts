@@ -127,17 +127,32 @@ export function coerce(value: unknown, field: DescribedField): { value: unknown;
 	if (field.type === 'boolean') {
 		if (typeof value === 'boolean') return { value };
 		if (value === 'true' || value === 'false') return { value: value === 'true' };
-		return { problem: problem(`${label}: ${shown(value)} is not true or false`, `Set ${label} to true or false, or check the expression that sets it.`) };
+		return {
+			problem: problem(
+				`${label}: ${shown(value)} is not true or false`,
+				`Set ${label} to true or false, or check the expression that sets it.`,
+			),
+		};
 	}
 	if (field.type === 'number') return readNumber(value, label, {});
 	const choices = (field.options ?? []).map((option) => (option as { value?: unknown }).value);
-	if (field.type === 'options' && choices.every((choice) => typeof choice === 'number') && typeof value === 'string' && value.trim() !== '') {
+	if (
+		field.type === 'options' &&
+		choices.every((choice) => typeof choice === 'number') &&
+		typeof value === 'string' &&
+		value.trim() !== ''
+	) {
 		const number = Number(value);
 		return { value: Number.isFinite(number) ? number : value };
 	}
 	if (typeof value === 'string' || (field.type === 'options' && typeof value === 'number')) return { value };
 	if (typeof value === 'number' || typeof value === 'boolean') return { value: String(value) };
-	return { problem: problem(`${label}: ${shown(value)} is not text`, `${label} takes text. Check the expression that sets it: it gives ${Array.isArray(value) ? 'a list' : 'an object'}.`) };
+	return {
+		problem: problem(
+			`${label}: ${shown(value)} is not text`,
+			`${label} takes text. Check the expression that sets it: it gives ${Array.isArray(value) ? 'a list' : 'an object'}.`,
+		),
+	};
 }
 
 /** A PNG's pixels are in IDAT chunks after the header; a file that is all in `head` must have one. */
@@ -191,7 +206,8 @@ export function checkParameters(request: Omit<GenerationRequest, 'image'>): Inpu
 }
 
 export function checkImageUrl(url: string): InputProblem | undefined {
-	if (url.trim() === '') return problem('Image URL is empty', 'Give a public http(s) link to the image, or map one from the previous node.');
+	if (url.trim() === '')
+		return problem('Image URL is empty', 'Give a public http(s) link to the image, or map one from the previous node.');
 	return checkUrl(url, 'Image URL', true);
 }
 
@@ -202,5 +218,5 @@ export function checkBodySize(bodyBytes: number, imageChars: number, field: stri
 	return problem(
 		`${field}: the request would be ${megabytes(bodyBytes)}, over the API's limit of ${megabytes(LIMITS.requestBytes)}`,
 		`Base64 makes the image a third larger, so the largest image that fits is about ${megabytes(largest)}. Compress or resize the image, or pass it as a URL instead.`,
-	)
+	);
 }

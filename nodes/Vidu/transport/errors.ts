@@ -7,8 +7,7 @@ import { clip, type Task } from '../helpers/task';
 /** What the caller was doing: the advice differs for a paid submission and a free status check. */
 export type Phase = 'submit' | 'status';
 
-const isObject = (value: unknown): value is IDataObject =>
-	typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is IDataObject => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The API's own words from any of the body shapes CONTRACT.md lists. */
 export function apiMessageOf(body: unknown): string | undefined {
@@ -72,9 +71,7 @@ export interface ErrorContext {
 const withTask = (text: string, taskId?: string) => (taskId ? `${text} [task ${taskId}]` : text);
 
 const stillRunning = (ctx: ErrorContext) =>
-	ctx.phase === 'status' && ctx.taskId
-		? ` The task itself may still finish: fetch it later with Get Task and task ID ${ctx.taskId}.`
-		: '';
+	ctx.phase === 'status' && ctx.taskId ? ` The task itself may still finish: fetch it later with Get Task and task ID ${ctx.taskId}.` : '';
 
 /** Continue On Fail items and callers read the task id from here, so a paid task is never lost. */
 function tagged<T extends NodeApiError | NodeOperationError>(error: T, taskId: string | undefined): T {
@@ -105,15 +102,9 @@ export function retryHintsOf(error: unknown): RetryHints {
 }
 
 /** A submission that may have reached the server is paid for; say so instead of inviting a blind re-run. */
-const MAYBE_CREATED =
-	' The task may have been created and charged: check your task list on the provider dashboard before running again.';
+const MAYBE_CREATED = ' The task may have been created and charged: check your task list on the provider dashboard before running again.';
 
-export function httpStatusError(
-	ctx: ErrorContext,
-	statusCode: number,
-	body: unknown,
-	retryAfterMs?: number,
-): NodeApiError {
+export function httpStatusError(ctx: ErrorContext, statusCode: number, body: unknown, retryAfterMs?: number): NodeApiError {
 	const advice = adviceFor(statusCode);
 	const apiMessage = apiMessageOf(body);
 	const maybeCreated = ctx.phase === 'submit' && statusCode >= 500 ? MAYBE_CREATED : '';
@@ -286,7 +277,7 @@ export function cancelledBeforeSendingError(ctx: ErrorContext): NodeOperationErr
 	if (ctx.phase === 'status' && ctx.taskId) {
 		return waitStoppedError(ctx, 'cancelled', { id: ctx.taskId, apiStatus: 'unknown', progress: null });
 	}
-	return new NodeOperationError(ctx.node, 'Not submitted: the execution was cancelled before this item\'s task was sent', {
+	return new NodeOperationError(ctx.node, "Not submitted: the execution was cancelled before this item's task was sent", {
 		description: 'Nothing was paid for this item. Run it again.',
 		itemIndex: ctx.itemIndex,
 	});

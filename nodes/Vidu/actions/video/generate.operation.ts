@@ -57,13 +57,7 @@ export async function execute(this: IExecuteFunctions, client: ViduClient): Prom
 					downloadFieldOf.call(this, index),
 				),
 			stopped: (reason, task, index, lastFault) =>
-				waitStoppedError(
-					{ node, itemIndex: index, phase: 'status', redact: client.redact },
-					reason,
-					task,
-					wait.maxWaitMinutes,
-					lastFault,
-				),
+				waitStoppedError({ node, itemIndex: index, phase: 'status', redact: client.redact }, reason, task, wait.maxWaitMinutes, lastFault),
 			retryAdvice: (error) => {
 				const hints = retryHintsOf(error);
 				return { retry: hints.transient, retryAfterMs: hints.retryAfterMs, refused: hints.rateLimited };

@@ -20,11 +20,7 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['video'], operation: ['getTask'] } }, properties);
 
-export async function execute(
-	this: IExecuteFunctions,
-	client: ViduClient,
-	itemIndex: number,
-): Promise<INodeExecutionData> {
+export async function execute(this: IExecuteFunctions, client: ViduClient, itemIndex: number): Promise<INodeExecutionData> {
 	const taskId = String(this.getNodeParameter('taskId', itemIndex)).trim();
 	if (taskId === '') {
 		throw new NodeOperationError(this.getNode(), 'Task ID is empty', {

@@ -11,11 +11,7 @@ const properties: INodeProperties[] = [modelProperty, ...imageProperties, prompt
 
 export const description = updateDisplayOptions({ show: { resource: ['video'], operation: ['submit'] } }, properties);
 
-export async function execute(
-	this: IExecuteFunctions,
-	client: ViduClient,
-	itemIndex: number,
-): Promise<INodeExecutionData> {
+export async function execute(this: IExecuteFunctions, client: ViduClient, itemIndex: number): Promise<INodeExecutionData> {
 	const body = await readCreateBody.call(this, itemIndex);
 	const call = { itemIndex };
 	const task = await client.submit(body, call);
