@@ -1,5 +1,5 @@
 /**
- * A faithful stand-in for the Vtrix gateway serving viduq1_img2video (../shared/api/CONTRACT.md):
+ * A faithful stand-in for the Vtrix gateway serving viduq1_img2video (docs/api-contract.md):
  * a real HTTP server on 127.0.0.1 that checks the Bearer token, records every request, and can be
  * scripted per test (state spellings, polls before completion, error shapes, HTTP faults).
  */
@@ -17,7 +17,7 @@ export interface RecordedRequest {
 	rawBodyBytes: number;
 }
 
-/** How one submitted task behaves. Every field has a CONTRACT.md-conforming default. */
+/** How one submitted task behaves. Every field has a default that follows docs/api-contract.md. */
 export interface TaskScript {
 	/** Status answers that say "running" before the final state (default 1). */
 	pollsBeforeDone?: number;

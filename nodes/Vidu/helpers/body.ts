@@ -49,7 +49,7 @@ const API_NAMES: Array<[keyof GenerationOptions, string]> = [
 const hasValue = (value: unknown): boolean => value !== undefined && value !== null && !(typeof value === 'string' && value.trim() === '');
 
 /**
- * The wrapped create body of CONTRACT.md. Only parameters with a value are sent: an empty
+ * The wrapped create body (docs/api-contract.md#create-body). Only parameters with a value are sent: an empty
  * voice ID, watermark URL, callback URL or payload would be read by the API as a real value.
  */
 export function buildCreateBody(request: GenerationRequest): IDataObject {

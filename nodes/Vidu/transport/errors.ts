@@ -9,7 +9,7 @@ export type Phase = 'submit' | 'status';
 
 const isObject = (value: unknown): value is IDataObject => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** The API's own words from any of the body shapes CONTRACT.md lists. */
+/** The API's own words from any of the body shapes in docs/api-contract.md#http-errors. */
 export function apiMessageOf(body: unknown): string | undefined {
 	const text = apiTextOf(body);
 	return text === undefined ? undefined : clip(text);
