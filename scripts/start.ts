@@ -24,7 +24,11 @@ const MOCK_GENERATION_MS = 8_000;
 
 const say = (line = '') => process.stdout.write(`${line}\n`);
 
-type Workflow = { id: string; name: string; nodes: Array<{ credentials?: Record<string, { id: string; name: string }> }> };
+type Workflow = {
+	id: string;
+	name: string;
+	nodes: Array<{ credentials?: Record<string, { id: string; name: string }>; parameters?: { waitMode?: string; waitOptions?: object } }>;
+};
 
 /** An example workflow with its placeholder image host pointed at the mock and its credential at "Vidu (mock)". */
 function forPlayground(file: string, mockUrl: string): Workflow {
@@ -32,7 +36,13 @@ function forPlayground(file: string, mockUrl: string): Workflow {
 		.replace(/https:\/\/example\.com\/results/g, `${mockUrl}/sink`)
 		.replace(/https:\/\/example\.com\//g, `${mockUrl}/images/`);
 	const workflow = JSON.parse(text) as Workflow;
-	for (const node of workflow.nodes) if (node.credentials?.viduApi) node.credentials.viduApi = MOCK_CREDENTIAL;
+	for (const node of workflow.nodes) {
+		if (!node.credentials?.viduApi) continue;
+		node.credentials.viduApi = MOCK_CREDENTIAL;
+		// The mock runs on this machine: it can call n8n's 127.0.0.1 resume URL back.
+		if (node.parameters?.waitMode === 'callback')
+			node.parameters.waitOptions = { ...node.parameters.waitOptions, allowLocalResumeUrl: true };
+	}
 	return workflow;
 }
 

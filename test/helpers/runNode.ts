@@ -20,6 +20,7 @@ import type {
 	IWebhookData,
 	IWebhookResponseData,
 	IWorkflowExecuteAdditionalData,
+	WorkflowExecuteMode,
 } from 'n8n-workflow';
 import { createRunExecutionData, Workflow } from 'n8n-workflow';
 
@@ -59,6 +60,8 @@ export interface RunOptions {
 	abortSignal?: AbortSignal;
 	/** Where n8n would serve resume URLs (default http://127.0.0.1:5678/webhook-waiting). */
 	webhookWaitingBaseUrl?: string;
+	/** How n8n started the run (default 'manual', a test run in the editor). */
+	mode?: WorkflowExecuteMode;
 	/** A run and the webhook calls that resume it share one; by default every run gets its own. */
 	executionId?: string;
 }
@@ -124,7 +127,7 @@ export async function runNode(options: RunOptions): Promise<INodeExecutionData[]
 		workflow,
 		node,
 		additionalData,
-		'manual',
+		options.mode ?? 'manual',
 		runExecutionData,
 		0,
 		items,

@@ -42,6 +42,31 @@ describe('Wait Mode: Callback (the submitting half; the resume runs in real n8n,
 		expect(item.json).toMatchObject({ status: 'completed', taskId: 'task_1' });
 	});
 
+	it('in production, refuses to submit when the resume URL points at this machine (WEBHOOK_URL not set)', async () => {
+		const items = [{ json: { url: 'https://example.com/1.png' } }];
+		const failure = (await run({ parameters: callbackParameters(), items, mode: 'webhook' }).catch((e: unknown) => e)) as Error & {
+			description: string;
+		};
+		expect(failure.message).toMatch(
+			/^Wait Mode Callback: n8n's resume URL points at this machine \(http:\/\/127\.0\.0\.1:5678\/webhook-waiting\/exec-\d+\)$/,
+		);
+		expect(failure.description).toMatch(/WEBHOOK_URL/);
+		expect(mock().creates).toHaveLength(0);
+	});
+
+	it('submits in production when the resume URL is public, or when the user allows a local one', async () => {
+		const items = [{ json: { url: 'https://example.com/1.png' } }];
+		await run({
+			parameters: callbackParameters(),
+			items,
+			mode: 'webhook',
+			webhookWaitingBaseUrl: 'https://n8n.example.com/webhook-waiting',
+		});
+		const allowLocal = callbackParameters({ waitOptions: { ...FAST_WAIT, allowLocalResumeUrl: true } });
+		await run({ parameters: allowLocal, items, mode: 'webhook' });
+		expect(mock().creates).toHaveLength(2);
+	});
+
 	it('a Callback URL saved before switching to Callback mode is not sent: the resume URL is', async () => {
 		await run({
 			parameters: callbackParameters({ options: { callbackUrl: 'https://example.com/mine' } }),

@@ -46,6 +46,15 @@ export const waitOptions: INodeProperties = {
 	description: 'How the node waits for the videos. Taken from the first item: one schedule serves the whole run.',
 	options: [
 		{
+			displayName: 'Allow Local Resume URL',
+			name: 'allowLocalResumeUrl',
+			type: 'boolean',
+			displayOptions: { show: { '/waitMode': ['callback'] } },
+			default: false,
+			description:
+				"Whether to submit although n8n's resume URL points at this machine (localhost, 127.0.0.1). Only when the API runs on this machine too, e.g. a test mock; otherwise set WEBHOOK_URL to n8n's public address.",
+		},
+		{
 			displayName: 'Max Concurrent Tasks',
 			name: 'maxConcurrent',
 			type: 'number',

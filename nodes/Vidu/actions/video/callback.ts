@@ -11,6 +11,7 @@ import {
 	callbackStateOf,
 	claimsStillRunning,
 	DoorbellMemory,
+	isLocalUrl,
 	newRunToken,
 	readDoorbell,
 	STATE_FIELD,
@@ -67,6 +68,17 @@ export async function executeByCallback(this: IExecuteFunctions, client: ViduCli
 	const node = this.getNode();
 	const wait = readWaitOptions.call(this, 0);
 	const resumeUrl = String(this.evaluateExpression('{{ $execution.resumeUrl }}', 0));
+	const allowLocal = (this.getNodeParameter('waitOptions', 0, {}) as IDataObject).allowLocalResumeUrl === true;
+	// In production (and on queue-mode workers, which build the URL themselves) a resume URL on this
+	// machine means WEBHOOK_URL is not set: the provider could never call back, and the run would only
+	// end at Max Wait. Refused before anything is paid. A manual test run in the editor is let through.
+	if (isLocalUrl(resumeUrl) && this.getMode() !== 'manual' && !allowLocal) {
+		throw new NodeOperationError(node, `Wait Mode Callback: n8n's resume URL points at this machine (${resumeUrl.split('?')[0]})`, {
+			description:
+				"The API could never call it back. Set WEBHOOK_URL to n8n's public address on every n8n process (main, workers and webhook processes), or use Wait Mode Poll. If the API really runs on this machine (a test mock), turn on Wait Options → Allow Local Resume URL.",
+			itemIndex: 0,
+		});
+	}
 	const run = newRunToken();
 	const submitted: SubmittedTask[] = [];
 	const tasks: Array<Task | undefined> = [];
