@@ -63,6 +63,8 @@ interface TaskRecord {
 	polls: number;
 	params: unknown;
 	createdAt: number;
+	/** Its final state has been served: it no longer counts against maxInFlight. */
+	finished?: boolean;
 }
 
 /** Time mode: when a task really ended, and when a status call first told the client. */
@@ -106,6 +108,9 @@ export class ViduMock {
 	 */
 	sendCallbacks = false;
 	readonly callbacks: Array<{ taskId: string; url: string; status: string; answer: number }> = [];
+	/** Like a provider's concurrency quota: creates beyond this many unfinished tasks get HTTP 429. */
+	maxInFlight?: number;
+	refusedCreates = 0;
 	/** Requests to /sink/…: what a workflow under test reports back. */
 	readonly sink: unknown[] = [];
 	private server?: http.Server;
@@ -287,6 +292,10 @@ export class ViduMock {
 		if (!Array.isArray(params.images) || params.images.length !== 1) {
 			return this.json(res, 400, { error: { code: 8008003001, message: 'missing image' } });
 		}
+		if (this.maxInFlight !== undefined && [...this.tasks.values()].filter((t) => !t.finished).length >= this.maxInFlight) {
+			this.refusedCreates++;
+			return this.json(res, 429, { error: { code: 'QuotaExceeded', message: `at most ${this.maxInFlight} tasks in flight` } });
+		}
 		const script = { ...DEFAULT_SCRIPT, ...this.defaultScript, ...this.scripts.shift() };
 		const id = `task_${++this.counter}`;
 		const task: TaskRecord = { id, script, polls: 0, params, createdAt: Date.now() };
@@ -357,6 +366,7 @@ export class ViduMock {
 	}
 
 	private finalBody(task: TaskRecord): Record<string, unknown> {
+		task.finished = true;
 		const { script, id } = task;
 		const base = { [script.idField]: id, status: script.finalStatus, model: 'viduq1_img2video' };
 		if (FAILED.test(script.finalStatus)) {

@@ -310,3 +310,25 @@ describe('cancelling says what happened in plain words', () => {
 		expect(mock().creates).toHaveLength(0);
 	});
 });
+
+describe('concurrency follows the API (issue 12)', () => {
+	it('with no cap set, waves grow while the API accepts: 60 items all go before the first status check', async () => {
+		mock().setDefaultScript({ pollsBeforeDone: 1 });
+		const items = Array.from({ length: 60 }, () => ({ json: {} }));
+		await run({ parameters: generate(), items });
+		const firstCheck = mock().requests.findIndex((r) => r.method === 'GET');
+		expect(mock().requests.slice(0, firstCheck).filter((r) => r.method === 'POST')).toHaveLength(60);
+	});
+
+	it('against an API that allows 7 tasks in flight, 100 items all finish, none lost, none paid twice', async () => {
+		mock().maxInFlight = 7;
+		mock().setDefaultScript({ pollsBeforeDone: 2 });
+		const items = Array.from({ length: 100 }, () => ({ json: {} }));
+		const output = await run({ parameters: generate({}, { maxWaitMinutes: 30 }), items });
+		expect(output.map((item) => item.json.status)).toEqual(Array(100).fill('completed'));
+		expect(new Set(output.map((item) => item.json.taskId)).size).toBe(100);
+		expect(mock().creates.length - mock().refusedCreates).toBe(100);
+		// It slows down to what the API accepts instead of hammering it: fewer refusals than tasks.
+		expect(mock().refusedCreates).toBeLessThan(100);
+	});
+});

@@ -59,10 +59,10 @@ export const waitOptions: INodeProperties = {
 			name: 'maxConcurrent',
 			type: 'number',
 			displayOptions: { hide: { '/waitMode': ['callback'] } },
-			typeOptions: { minValue: 1, maxValue: 50, numberPrecision: 0 },
-			default: 5,
+			typeOptions: { minValue: 0, numberPrecision: 0 },
+			default: 0,
 			description:
-				'How many videos may be generating at once (1–50). More finishes a batch sooner; fewer is gentler on rate limits and balance.',
+				"How many videos may be generating at once. 0 (the default): as many as the API accepts; when it refuses (HTTP 429) the node slows down and tries again, losing nothing. Set a number to stay below your account's limit or balance.",
 		},
 		{
 			displayName: 'Max Wait (Minutes)',

@@ -68,6 +68,16 @@ interface Watched {
  * each request in flight holds a listener on the execution's cancel signal (Node warns past 10).
  */
 const PARALLEL_CHECKS = 6;
+/** Tasks in flight allowed at first; doubles each wave while nothing is refused. */
+const FIRST_WAVE = 8;
+/** Submissions sent at once. */
+const PARALLEL_SUBMITS = 4;
+
+interface Pick {
+	index: number;
+	firstTriedAt: number;
+	refusals: number;
+}
 
 async function inPool<T>(entries: T[], size: number, work: (entry: T) => Promise<void>): Promise<void> {
 	const queue = [...entries];
@@ -89,10 +99,14 @@ export async function runBatch<R>(count: number, hooks: BatchHooks<R>, settings:
 	/** A 429's Retry-After holds every check: the limit is per API key, not per task. */
 	let holdUntil = 0;
 	/** Submissions the API refused (429), in the order they may be tried again. */
-	const refusedQueue: Array<{ index: number; firstTriedAt: number; notBefore: number; refusals: number }> = [];
+	const refusedQueue: Array<Pick & { notBefore: number }> = [];
 	let submitHoldUntil = 0;
 	/** Tasks allowed in flight: the user's cap, lowered while the API refuses submissions. */
-	let limit = settings.maxConcurrent;
+	// Start with a modest wave and double it while the API accepts every task (slow start), so a
+	// quota is found with a few refusals instead of a burst of them.
+	let limit = Math.min(settings.maxConcurrent, FIRST_WAVE);
+	let acceptedSinceRefusal = 0;
+	let neverRefused = true;
 	const unsubmitted = () => nextIndex < count || refusedQueue.length > 0;
 	const candidateReady = () => nextIndex < count || refusedQueue[0].notBefore <= clock.now();
 	const maySubmit = () =>
@@ -122,29 +136,43 @@ export async function runBatch<R>(count: number, hooks: BatchHooks<R>, settings:
 		}
 	};
 
-	const submitNext = async () => {
+	/** The next item to submit: a refused one whose time has come first, else the next fresh one. */
+	const pick = (): Pick => {
 		const retry = refusedQueue[0] && refusedQueue[0].notBefore <= clock.now() ? refusedQueue.shift() : undefined;
-		const index = retry?.index ?? nextIndex++;
-		const firstTriedAt = retry?.firstTriedAt ?? clock.now();
+		return retry ?? { index: nextIndex++, firstTriedAt: clock.now(), refusals: 0 };
+	};
+
+	const submitOne = async (entry: Pick) => {
+		const { index, firstTriedAt } = entry;
+		// A failure elsewhere in this wave, or a cancel, stops what has not been sent yet (nothing paid).
+		if (stopNow() || settings.signal?.aborted) return;
 		let task: Task;
 		try {
 			task = await hooks.submit(index);
 		} catch (error) {
 			const advice = hooks.retryAdvice(error);
 			const answeredAt = clock.now();
-			const delay = Math.max(advice.retryAfterMs ?? 0, backoffMs(retry?.refusals ?? 0, 1000, 30_000, random));
+			const delay = Math.max(advice.retryAfterMs ?? 0, backoffMs(entry.refusals, 1000, 30_000, random));
 			if (advice.refused && answeredAt + delay - firstTriedAt <= settings.maxWaitMs) {
 				// Refused, nothing created: slow down to what the API has accepted so far, try again later.
 				limit = Math.max(1, active.size);
+				acceptedSinceRefusal = 0;
+				neverRefused = false;
 				submitHoldUntil = Math.max(submitHoldUntil, answeredAt + delay);
-				refusedQueue.push({ index, firstTriedAt, notBefore: answeredAt + delay, refusals: (retry?.refusals ?? 0) + 1 });
+				refusedQueue.push({ index, firstTriedAt, notBefore: answeredAt + delay, refusals: entry.refusals + 1 });
 				return;
 			}
 			fail(index, error, (error as { context?: { taskId?: string } })?.context?.taskId);
 			return;
 		}
-		// Accepted: the allowed concurrency grows back, one task at a time, to the user's cap.
-		limit = Math.min(settings.maxConcurrent, limit + 1);
+		// Accepted: the allowance grows towards the user's cap. Until the first refusal by one per
+		// acceptance (it doubles each wave); after a refusal cut it to what the API took, by one per
+		// round of acceptances as large as the allowance (additive increase).
+		if (neverRefused) limit = Math.min(settings.maxConcurrent, limit + 1);
+		else if (++acceptedSinceRefusal >= limit) {
+			limit = Math.min(settings.maxConcurrent, limit + 1);
+			acceptedSinceRefusal = 0;
+		}
 		result.submitted.push({ index, taskId: task.id, state: 'running' });
 		const now = clock.now();
 		const deadline = now + settings.maxWaitMs;
@@ -173,6 +201,12 @@ export async function runBatch<R>(count: number, hooks: BatchHooks<R>, settings:
 			watched.faults = 0;
 			watched.lastFault = undefined;
 		} catch (error) {
+			// A check cut short by a cancel: the task goes on at the provider, paid, not failed.
+			if (settings.signal?.aborted) {
+				active.delete(watched.index);
+				fail(watched.index, hooks.stopped('cancelled', watched.task, watched.index), watched.task.id, true);
+				return;
+			}
 			const advice = hooks.retryAdvice(error);
 			if (!advice.retry) {
 				active.delete(watched.index);
@@ -208,7 +242,13 @@ export async function runBatch<R>(count: number, hooks: BatchHooks<R>, settings:
 	};
 
 	while (!stopNow() && (unsubmitted() || active.size > 0) && !settings.signal?.aborted) {
-		while (maySubmit()) await submitNext();
+		// Submissions go in waves: as many as there is room for, a few at a time in parallel (each holds
+		// its request body, image included, in memory while it is sent).
+		while (maySubmit()) {
+			const wave: Pick[] = [];
+			while (wave.length < limit - active.size && unsubmitted() && candidateReady()) wave.push(pick());
+			await inPool(wave, PARALLEL_SUBMITS, submitOne);
+		}
 		stopExpired();
 		if (stopNow()) continue;
 

@@ -41,6 +41,8 @@ export interface CallSettings {
 	attempts?: number;
 	/** Clock time after which no retry starts, whatever Retry-After asks (the user's Max Wait). */
 	deadline?: number;
+	/** For submissions: retry a refusal (429) here (default), or report it at once to a caller that queues it. */
+	retryRefused?: boolean;
 }
 
 /** Everything that talks to the Vidu API. Built once per execution; the only place HTTP happens. */
@@ -231,7 +233,8 @@ export async function createClient(ctx: ApiContext, options: ClientOptions = {},
 				{
 					advise: (error) => {
 						const hints = retryHintsOf(error);
-						return { retry: hints.notSent, retryAfterMs: hints.retryAfterMs };
+						const refusedHere = hints.rateLimited && call.retryRefused === false;
+						return { retry: hints.notSent && !refusedHere, retryAfterMs: hints.retryAfterMs };
 					},
 					maxAttempts: SUBMIT_ATTEMPTS,
 					deadline: call.deadline ?? clock.now() + DEFAULT_RETRY_BUDGET_MS,

@@ -45,7 +45,11 @@ export async function execute(this: IExecuteFunctions, client: ViduClient): Prom
 		items.length,
 		{
 			submit: async (index) =>
-				await client.submit(await readCreateBody.call(this, index), { ...call(index), deadline: startedAt + maxWaitMs }),
+				await client.submit(await readCreateBody.call(this, index), {
+					...call(index),
+					deadline: startedAt + maxWaitMs,
+					retryRefused: false,
+				}),
 			check: async (task, index) => await client.getTask(task.id, { ...call(index), attempts: 1 }),
 			finish: async (task, index, stats) =>
 				await taskToItem(
@@ -64,7 +68,8 @@ export async function execute(this: IExecuteFunctions, client: ViduClient): Prom
 			},
 		},
 		{
-			maxConcurrent: wait.maxConcurrent,
+			// 0: no cap of the user's; the API's refusals set the pace.
+			maxConcurrent: wait.maxConcurrent || Number.POSITIVE_INFINITY,
 			maxWaitMs,
 			schedule: { ...DEFAULT_SCHEDULE, maxGapMs: wait.pollIntervalMs },
 			continueOnFail: this.continueOnFail(),
