@@ -317,7 +317,11 @@ describe('concurrency follows the API (issue 12)', () => {
 		const items = Array.from({ length: 60 }, () => ({ json: {} }));
 		await run({ parameters: generate(), items });
 		const firstCheck = mock().requests.findIndex((r) => r.method === 'GET');
-		expect(mock().requests.slice(0, firstCheck).filter((r) => r.method === 'POST')).toHaveLength(60);
+		expect(
+			mock()
+				.requests.slice(0, firstCheck)
+				.filter((r) => r.method === 'POST'),
+		).toHaveLength(60);
 	});
 
 	it('against an API that allows 7 tasks in flight, 100 items all finish, none lost, none paid twice', async () => {
