@@ -3,11 +3,15 @@ import { type BatchHooks, type BatchSettings, runBatch } from '../../nodes/Vidu/
 import { DEFAULT_SCHEDULE, nextCheckDelay } from '../../nodes/Vidu/helpers/schedule';
 import type { Task } from '../../nodes/Vidu/helpers/task';
 
-/** Virtual time: moves only when the code under test sleeps. */
+/** Virtual time: moves only when the code under test sleeps; throws past a ceiling instead of spinning. */
 class FakeClock implements Clock {
 	time = 0;
+	private sleeps = 0;
 	now = () => this.time;
 	sleep = async (ms: number) => {
+		if (!Number.isFinite(ms) || ++this.sleeps > 200_000 || this.time > 48 * 3_600_000) {
+			throw new Error(`fake clock ceiling: sleep(${ms}) at ${this.time} ms after ${this.sleeps} sleeps`);
+		}
 		this.time += ms;
 	};
 }
@@ -186,5 +190,51 @@ describe('nextCheckDelay', () => {
 	it('ignores progress that says nothing (0, tiny, or complete)', () => {
 		expect(nextCheckDelay(0, 1000, 0, schedule)).toBe(2000);
 		expect(nextCheckDelay(2, 1000, 1, schedule)).toBe(4500);
+	});
+
+	it('never has more than six status checks in flight at once', async () => {
+		const clock = new FakeClock();
+		const { hooks } = fakeApi(clock, new Array(20).fill(10_000));
+		let inFlight = 0;
+		let most = 0;
+		const check = hooks.check;
+		hooks.check = async (t, index) => {
+			most = Math.max(most, ++inFlight);
+			await new Promise((resolve) => setImmediate(resolve));
+			inFlight--;
+			return await check(t, index);
+		};
+		await runBatch(20, hooks, settings({ maxConcurrent: 20 }), clock);
+		expect(most).toBe(6);
+	});
+
+	it('a Retry-After on one status check holds every check until it has passed', async () => {
+		const clock = new FakeClock();
+		const { hooks, log } = fakeApi(clock, [30_000, 30_000, 30_000]);
+		let refused = false;
+		const check = hooks.check;
+		hooks.check = async (t, index) => {
+			if (!refused && t.id === 't0') {
+				refused = true;
+				throw Object.assign(new Error('429'), { at: clock.now() });
+			}
+			return await check(t, index);
+		};
+		hooks.retryAdvice = () => ({ retry: true, retryAfterMs: 20_000 });
+		await runBatch(3, hooks, settings({ maxConcurrent: 3 }), clock);
+		const refusedAt = 2000; // the first check of every task is due 2 s after submission
+		const during = [...log.checks.values()].flat().filter((at) => at > refusedAt && at < refusedAt + 20_000);
+		expect(during).toEqual([]);
+	});
+
+	it('without progress, learns from the run: later tasks are noticed within a second, with no more checks than a 5 s loop', async () => {
+		const clock = new FakeClock();
+		const { hooks, log } = fakeApi(clock, new Array(10).fill(30_000));
+		await runBatch(10, hooks, settings({ maxConcurrent: 2 }), clock);
+		const later = ['t2', 't3', 't4', 't5', 't6', 't7', 't8', 't9'];
+		const delays = later.map((id) => log.seenDoneAt.get(id)!).sort((a, b) => a - b);
+		expect((delays[3] + delays[4]) / 2).toBeLessThanOrEqual(1000);
+		// The loop users build by hand (Wait 5 s, then ask) asks 6 times about a 30 s task.
+		for (const id of later) expect(log.checks.get(id)!.length).toBeLessThanOrEqual(6);
 	});
 });

@@ -79,6 +79,26 @@ interface Pick {
 	refusals: number;
 }
 
+const median = (values: number[]): number => {
+	const sorted = [...values].sort((a, b) => a - b);
+	const middle = sorted.length / 2;
+	return sorted.length % 2 ? sorted[Math.floor(middle)] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+/**
+ * Without progress, when the run's tasks should end: the middle of the span every finished task
+ * agrees on (the latest "still running" to the earliest "done"). Checks aimed there narrow the spans
+ * of later tasks, a bisection, so the estimate sharpens as the run goes on. Tasks of different
+ * lengths may agree on nothing: then between the typical "still running" and the typical "done".
+ */
+function expectedDuration(spans: Array<{ after: number; by: number }>): number | undefined {
+	if (spans.length === 0) return undefined;
+	const after = Math.max(...spans.map((s) => s.after));
+	const by = Math.min(...spans.map((s) => s.by));
+	if (after < by) return (after + by) / 2;
+	return (median(spans.map((s) => s.after)) + median(spans.map((s) => s.by))) / 2;
+}
+
 async function inPool<T>(entries: T[], size: number, work: (entry: T) => Promise<void>): Promise<void> {
 	const queue = [...entries];
 	const worker = async () => {
@@ -93,6 +113,8 @@ export async function runBatch<R>(count: number, hooks: BatchHooks<R>, settings:
 		throw new Error(`invalid batch settings: ${JSON.stringify({ ...settings, signal: undefined })}`);
 	}
 	const result: BatchResult<R> = { outcomes: new Array(count).fill(undefined), submitted: [] };
+	/** How long this run's completed tasks took, each known to lie in a span. */
+	const learned: Array<{ after: number; by: number }> = [];
 	const random = settings.random ?? Math.random;
 	const active = new Map<number, Watched>();
 	let nextIndex = 0;
@@ -181,7 +203,7 @@ export async function runBatch<R>(count: number, hooks: BatchHooks<R>, settings:
 			task,
 			submittedAt: now,
 			deadline,
-			dueAt: Math.min(deadline, now + firstCheckDelay(settings.schedule)),
+			dueAt: Math.min(deadline, now + firstCheckDelay(settings.schedule, expectedDuration(learned))),
 			lastCheckAt: now,
 			checks: 0,
 			faults: 0,
@@ -192,6 +214,7 @@ export async function runBatch<R>(count: number, hooks: BatchHooks<R>, settings:
 
 	const checkOne = async (watched: Watched) => {
 		const now = clock.now();
+		const runningAt = watched.lastCheckAt;
 		watched.lastCheckAt = now;
 		watched.checks++;
 		try {
@@ -223,11 +246,20 @@ export async function runBatch<R>(count: number, hooks: BatchHooks<R>, settings:
 			return;
 		}
 		if (watched.task.state !== 'running') {
+			// It ended between the last check that saw it running and this one: that span is what the
+			// schedule learns.
+			if (watched.task.state === 'completed') learned.push({ after: runningAt - watched.submittedAt, by: now - watched.submittedAt });
 			await complete(watched);
 			return;
 		}
 		const later = clock.now();
-		const delay = nextCheckDelay(watched.checks, later - watched.submittedAt, watched.task.progress, settings.schedule);
+		const delay = nextCheckDelay(
+			watched.checks,
+			later - watched.submittedAt,
+			watched.task.progress,
+			settings.schedule,
+			expectedDuration(learned),
+		);
 		watched.dueAt = Math.min(watched.deadline, later + delay);
 	};
 
