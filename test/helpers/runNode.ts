@@ -60,6 +60,8 @@ export interface RunOptions {
 	abortSignal?: AbortSignal;
 	/** Where n8n would serve resume URLs (default http://127.0.0.1:5678/webhook-waiting). */
 	webhookWaitingBaseUrl?: string;
+	/** The node's type: 'n8n-nodes-vidu.viduTool' is the variant n8n makes for AI agents. */
+	nodeType?: string;
 	/** How n8n started the run (default 'manual', a test run in the editor). */
 	mode?: WorkflowExecuteMode;
 	/** A run and the webhook calls that resume it share one; by default every run gets its own. */
@@ -75,7 +77,7 @@ function nodeSetup(options: RunOptions) {
 	const node: INode = {
 		id: 'vidu-node',
 		name: NODE_NAME,
-		type: 'n8n-nodes-vidu.vidu',
+		type: options.nodeType ?? 'n8n-nodes-vidu.vidu',
 		typeVersion: 1,
 		position: [0, 0],
 		parameters: options.parameters,

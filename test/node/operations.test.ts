@@ -79,3 +79,19 @@ describe('task state spellings', () => {
 		expect(item.json.usage).toEqual({ cost: null, costRaw: '', discount: 0 });
 	});
 });
+
+describe('as an AI agent tool', () => {
+	it('answers the model with the video URL, the task id, its state and its cost only', async () => {
+		mock().scriptTasks({ pollsBeforeDone: 0 });
+		const [item] = await run({
+			parameters: { operation: 'generate', imageSource: 'url', imageUrl: 'https://example.com/a.png' },
+			nodeType: 'n8n-nodes-vidu.viduTool',
+		});
+		expect(item.json).toEqual({
+			videoUrl: expect.stringMatching(/\/cdn\/task_1\.mp4$/),
+			taskId: 'task_1',
+			status: 'completed',
+			costUsd: 0.2,
+		});
+	});
+});

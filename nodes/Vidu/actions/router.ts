@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { createClient, type ViduClient } from '../transport/client';
@@ -22,8 +22,12 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const handler = operations[operation];
 	if (!handler) throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported`);
 	const client = await createClient(this, { onSubmitted: ledgerFor(this).paid });
+	// As an AI agent's tool, the answer goes into the model's context: only what it needs to go on.
+	const asTool = this.getNode().type.endsWith('Tool');
 	// The one place where what leaves the node is redacted: output items and errors alike.
-	const redacted = (items: INodeExecutionData[]) => [items.map((item) => ({ ...item, json: redactDeep(item.json, client.redact) }))];
+	const redacted = (items: INodeExecutionData[]) => [
+		items.map((item) => ({ ...item, json: redactDeep(asTool ? forModel(item.json) : item.json, client.redact) })),
+	];
 	if ('allItems' in handler) {
 		try {
 			return redacted(await handler.allItems.call(this, client));
@@ -43,4 +47,12 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		}
 	}
 	return redacted(returnData);
+}
+
+/** What an AI agent gets back from the tool: the video's URL, the task, its state and its cost (or the error). */
+function forModel(json: IDataObject): IDataObject {
+	const usage = json.usage as IDataObject | undefined;
+	const picked: IDataObject = { videoUrl: json.videoUrl, taskId: json.taskId, status: json.status, costUsd: usage?.cost };
+	if (json.error) Object.assign(picked, { error: json.error, description: json.description });
+	return Object.fromEntries(Object.entries(picked).filter(([, value]) => value !== undefined));
 }
