@@ -44,8 +44,9 @@ export class Vidu implements INodeType {
 	};
 
 	/**
-	 * Nothing to register with the provider: the callback URL travels with each task's create request
-	 * (and n8n only serves it while an execution waits), so the webhook lifecycle is trivially complete.
+	 * n8n never calls these for a restart webhook (it is served only while an execution waits, and the
+	 * callback URL travels with each create request): they exist because the community linter's
+	 * webhook-lifecycle-complete rule asks every node with webhooks for them.
 	 */
 	webhookMethods = {
 		default: {

@@ -13,10 +13,7 @@ export interface RetryPolicy {
 	maxAttempts: number;
 	/** Clock time after which no new attempt starts (the user's maximum wait). */
 	deadline?: number;
-	baseDelayMs?: number;
-	maxDelayMs?: number;
 	signal?: AbortSignal;
-	random?: () => number;
 }
 
 /** Exponential backoff with jitter: attempt n waits base·2^n, scaled by 50–100 % and capped. */
@@ -36,7 +33,6 @@ export function parseRetryAfter(value: unknown, nowMs: number): number | undefin
 
 /** Runs `attempt` until it succeeds, the error is not worth retrying, or the budget runs out. */
 export async function withRetries<T>(attempt: () => Promise<T>, policy: RetryPolicy, clock: Clock): Promise<T> {
-	const random = policy.random ?? Math.random;
 	for (let n = 0; ; n++) {
 		const outcome = await attempt().then(
 			(value) => ({ ok: true as const, value }),
@@ -44,7 +40,7 @@ export async function withRetries<T>(attempt: () => Promise<T>, policy: RetryPol
 		);
 		if (outcome.ok) return outcome.value;
 		const advice = policy.advise(outcome.error);
-		const delay = Math.max(advice.retryAfterMs ?? 0, backoffMs(n, policy.baseDelayMs ?? 1000, policy.maxDelayMs ?? 30_000, random));
+		const delay = Math.max(advice.retryAfterMs ?? 0, backoffMs(n, 1000, 30_000, Math.random));
 		const outOfTime = policy.deadline !== undefined && clock.now() + delay > policy.deadline;
 		if (!advice.retry || n + 1 >= policy.maxAttempts || outOfTime || policy.signal?.aborted) throw outcome.error;
 		await pause(clock, delay, policy.signal);

@@ -1,6 +1,6 @@
 import type { IBinaryData, IDataObject, IExecuteFunctions, IHttpRequestMethods, IN8nHttpFullResponse, INode } from 'n8n-workflow';
 
-import { type Clock, systemClock } from '../helpers/clock';
+import { systemClock } from '../helpers/clock';
 import { redactorFor } from '../helpers/redact';
 import { parseRetryAfter, withRetries } from '../helpers/retry';
 import { clip, parseTask, type Task } from '../helpers/task';
@@ -155,7 +155,8 @@ export interface ClientOptions {
 	onSubmitted?: (itemIndex: number, taskId: string) => void;
 }
 
-export async function createClient(ctx: ApiContext, options: ClientOptions = {}, clock: Clock = systemClock): Promise<ViduClient> {
+export async function createClient(ctx: ApiContext, options: ClientOptions = {}): Promise<ViduClient> {
+	const clock = systemClock;
 	const credential = (await ctx.getCredentials(CREDENTIAL_TYPE)) as ViduCredential;
 	const baseUrl = (credential.baseUrl || 'https://cloud.vtrix.ai').trim().replace(/\/+$/, '');
 	const redact = redactorFor(String(credential.apiKey ?? ''));
