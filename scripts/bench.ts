@@ -7,6 +7,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import { join } from 'node:path';
 
 import type { INodeParameters } from 'n8n-workflow';
@@ -134,7 +135,7 @@ async function callbackRun(
 
 /** The mock API in a process of its own, so that its buffers do not count against the node. */
 async function startMockProcess(args: string[]): Promise<{ url: string; requestBytes: () => number; stop: () => void }> {
-	const child = spawn(process.execPath, [join(__dirname, '..', 'test', 'mock', 'serve.js'), '--no-bodies', ...args], {
+	const child = spawn(process.execPath, [join(__dirname, '..', 'dev', 'mock', 'serve.js'), '--no-bodies', ...args], {
 		stdio: ['ignore', 'pipe', 'inherit'],
 	});
 	const lines: string[] = [];
@@ -202,7 +203,8 @@ async function main() {
 	const memory = arg('memory');
 	if (memory) return await memoryCase(memory);
 
-	console.log(`Vidu node benchmark: generation time L = ${L / 1000} s, polling interval 5 s (the default)\n`);
+	console.log(`Vidu node benchmark, ${new Date().toISOString()}, Node ${process.version} on ${os.cpus().length} cores`);
+	console.log(`generation time L = ${L / 1000} s, polling interval 5 s (the default)\n`);
 	const rows: ThroughputRow[] = [];
 	const plan: Array<[number, number, boolean?]> = [
 		[1, 50],
