@@ -12,6 +12,7 @@ import { router } from './actions/router';
 import { CALLBACK_PATH } from './helpers/callback';
 import * as video from './actions/video';
 import { webhook as callbackWebhook } from './actions/video/callback';
+import { testViduKey } from './transport/keyCheck';
 
 export class Vidu implements INodeType {
 	description: INodeTypeDescription = {
@@ -26,7 +27,7 @@ export class Vidu implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'viduApi', required: true }],
+		credentials: [{ name: 'viduApi', required: true, testedBy: 'viduApiTest' }],
 		// Resumes a paused execution when a task calls back (Wait Mode "Callback"); n8n serves it at $execution.resumeUrl.
 		// At the resume URL plus its own path, so that no later Wait or Form node can be resumed by a late callback.
 		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: CALLBACK_PATH, restartWebhook: true }],
@@ -48,6 +49,8 @@ export class Vidu implements INodeType {
 	 * callback URL travels with each create request): they exist because the community linter's
 	 * webhook-lifecycle-complete rule asks every node with webhooks for them.
 	 */
+	methods = { credentialTest: { viduApiTest: testViduKey } };
+
 	webhookMethods = {
 		default: {
 			checkExists: async (): Promise<boolean> => true,

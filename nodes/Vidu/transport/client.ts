@@ -20,7 +20,7 @@ import {
 
 export const CREDENTIAL_TYPE = 'viduApi';
 const CREATE_PATH = '/model/v1/generation';
-const TASK_PATH = '/model/v1/generation/task/';
+export const TASK_PATH = '/model/v1/generation/task/';
 export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
 /** A refused submission (429, connection refused) is tried this many times in all. */
 const SUBMIT_ATTEMPTS = 3;

@@ -1,0 +1,116 @@
+import type { ICredentialsDecrypted, ICredentialTestFunctions, INodeCredentialTestResult } from 'n8n-workflow';
+
+import { TASK_PATH } from './client';
+
+/**
+ * The credential's Test button. A function rather than a declarative `test`: the key must pass however
+ * the API answers a task id it does not know (docs/api-contract.md leaves that open; the mock says 404),
+ * while 401 and 403 fail, and a declarative test can either see status codes (then every 404 fails) or
+ * ignore them (then a wrong key passes).
+ *
+ * It uses `fetch` because credential tests get only the deprecated `helpers.request`, which n8n's
+ * community scanner refuses (n8n-io/n8n#25190). One GET to the user's own Base URL, no redirect
+ * followed (the key never leaves for another host), bounded in time and size.
+ */
+const PROBE_ID = 'n8n-credential-check';
+const TIMEOUT_MS = 15_000;
+const MAX_BODY_BYTES = 64 * 1024;
+
+export interface ProbeAnswer {
+	status: number;
+	/** Parsed JSON body, or undefined when the body was not JSON. */
+	json: unknown;
+	location?: string;
+}
+
+const ok = (message: string): INodeCredentialTestResult => ({ status: 'OK', message });
+const fail = (message: string): INodeCredentialTestResult => ({ status: 'Error', message });
+
+/** What an answer to the probe says about the key and the Base URL. Pure. */
+export function judgeProbe(baseUrl: string, answer: ProbeAnswer): INodeCredentialTestResult {
+	const { status } = answer;
+	if (status === 401) return fail("The API key was rejected (HTTP 401). Copy the key again from your account's API key page.");
+	if (status === 403) return fail('The API key was refused (HTTP 403): the account has no balance or the key lacks permission.');
+	if (status >= 300 && status < 400) {
+		const to = answer.location ? ` to ${answer.location}` : '';
+		return fail(
+			`${baseUrl} redirects (HTTP ${status}${to}). The key is not sent on to another address: enter the final address as Base URL.`,
+		);
+	}
+	if (status >= 500) return fail(`The Vidu API at ${baseUrl} has a problem right now (HTTP ${status}). Try again in a few minutes.`);
+	if (answer.json === undefined || answer.json === null || typeof answer.json !== 'object') {
+		// A web page or empty answer: whatever is there, it is not the Vidu API (which always answers JSON).
+		return fail(
+			`${baseUrl} does not serve the Vidu API (HTTP ${status}, not a JSON answer at ${TASK_PATH}…). Check the Base URL (default https://cloud.vtrix.ai) and any proxy path prefix.`,
+		);
+	}
+	// 2xx or a JSON 4xx other than 401/403 (e.g. 404 for the made-up task): the key got past authentication.
+	return ok('Connection successful: the Vidu API accepted the key.');
+}
+
+/** Plain words for a request that got no HTTP answer at all. */
+export function judgeNoAnswer(baseUrl: string, error: unknown): INodeCredentialTestResult {
+	const cause = (error as { cause?: { code?: unknown } })?.cause;
+	const code = typeof cause?.code === 'string' ? cause.code : (error as { name?: string })?.name;
+	if (code === 'TimeoutError' || code === 'AbortError') {
+		return fail(`${baseUrl} did not answer within ${TIMEOUT_MS / 1000} seconds. Check the Base URL and that n8n can reach it.`);
+	}
+	if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+		return fail(`The host of ${baseUrl} was not found (${code}). Check the Base URL for typos.`);
+	return fail(
+		`Could not connect to ${baseUrl}${code ? ` (${code})` : ''}. Check the Base URL, and that this n8n server can reach it (firewall, proxy).`,
+	);
+}
+
+async function readCapped(response: Response): Promise<unknown> {
+	if (!response.body) return undefined;
+	const reader = response.body.getReader();
+	const chunks: Uint8Array[] = [];
+	let size = 0;
+	for (;;) {
+		const { done, value } = await reader.read();
+		if (done) break;
+		size += value.byteLength;
+		if (size > MAX_BODY_BYTES) {
+			await reader.cancel();
+			return undefined;
+		}
+		chunks.push(value);
+	}
+	try {
+		return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+	} catch {
+		return undefined;
+	}
+}
+
+export async function testViduKey(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
+	const data = credential.data ?? {};
+	const apiKey = typeof data.apiKey === 'string' ? data.apiKey.trim() : '';
+	const baseUrl = (typeof data.baseUrl === 'string' ? data.baseUrl.trim() : '').replace(/\/+$/, '');
+	if (!apiKey) return fail('Enter the API key from your Vtrix/Vidu account.');
+	let url: URL;
+	try {
+		url = new URL(`${baseUrl}${TASK_PATH}${PROBE_ID}`);
+	} catch {
+		return fail(`Base URL "${baseUrl}" is not a web address. Use the form https://cloud.vtrix.ai`);
+	}
+	if (url.protocol !== 'https:' && url.protocol !== 'http:') return fail(`Base URL must start with https:// (got "${url.protocol}").`);
+	let response: Response;
+	try {
+		response = await fetch(url, {
+			headers: { Authorization: `Bearer ${apiKey}`, Accept: 'application/json' },
+			redirect: 'manual',
+			signal: AbortSignal.timeout(TIMEOUT_MS),
+		});
+	} catch (error) {
+		return judgeNoAnswer(baseUrl, error);
+	}
+	let json: unknown;
+	try {
+		json = await readCapped(response);
+	} catch (error) {
+		return judgeNoAnswer(baseUrl, error);
+	}
+	return judgeProbe(baseUrl, { status: response.status, json, location: response.headers.get('location') ?? undefined });
+}

@@ -1,0 +1,83 @@
+import type { ICredentialsDecrypted, ICredentialTestFunctions } from 'n8n-workflow';
+
+import { ViduMock } from '../../dev/mock/viduMock';
+import { freePort } from '../../dev/n8n/realN8n';
+import { testViduKey } from '../../nodes/Vidu/transport/keyCheck';
+import { HostileServer } from '../helpers/hostile';
+
+const test = async (data: Record<string, unknown>) =>
+	await testViduKey.call({} as ICredentialTestFunctions, { id: 'c1', name: 'Vidu', type: 'viduApi', data } as ICredentialsDecrypted);
+
+describe('the credential test, against servers on 127.0.0.1', () => {
+	let mock: ViduMock;
+	beforeAll(async () => {
+		mock = await new ViduMock('key-check-0123456789').start();
+	});
+	afterAll(async () => await mock.stop());
+
+	it.each([
+		{
+			name: 'a valid key (the mock answers 404 for the made-up task)',
+			apiKey: 'key-check-0123456789',
+			status: 'OK',
+			message: /accepted the key/,
+		},
+		{ name: 'a valid key pasted with spaces', apiKey: '  key-check-0123456789\t', status: 'OK', message: /accepted the key/ },
+		{ name: 'a wrong key', apiKey: 'wrong-key', status: 'Error', message: /rejected \(HTTP 401\)/ },
+		{ name: 'no key', apiKey: '   ', status: 'Error', message: /Enter the API key/ },
+	])('$name: $status', async ({ apiKey, status, message }) => {
+		const result = await test({ apiKey, baseUrl: `${mock.url}/` });
+		expect(result).toEqual({ status, message: expect.stringMatching(message) });
+		expect(result.message).not.toContain('key-check-0123456789');
+	});
+
+	it('asks the made-up task with the key as a Bearer token, nothing else', async () => {
+		mock.requests.length = 0;
+		await test({ apiKey: 'key-check-0123456789', baseUrl: mock.url });
+		expect(mock.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /model/v1/generation/task/n8n-credential-check']);
+	});
+});
+
+describe('the credential test, against misbehaving or missing servers', () => {
+	const servers: HostileServer[] = [];
+	const serve = async (handler: ConstructorParameters<typeof HostileServer>[0]) => {
+		const server = await new HostileServer(handler).start();
+		servers.push(server);
+		return server;
+	};
+	afterAll(async () => await Promise.all(servers.map(async (s) => await s.stop())));
+
+	it.each([
+		{ name: 'no balance', status: 403, body: '{"message":"insufficient balance"}', message: /no balance/ },
+		{ name: 'a web page at the Base URL', status: 404, body: '<html>Not Found</html>', message: /does not serve the Vidu API \(HTTP 404/ },
+		{ name: 'a server error', status: 502, body: '{}', message: /problem right now \(HTTP 502\)/ },
+		{ name: 'a huge answer', status: 200, body: `{"x":"${'a'.repeat(200_000)}"}`, message: /does not serve the Vidu API/ },
+	])('$name: a clear error', async ({ status, body, message }) => {
+		const server = await serve((_req, res) => res.writeHead(status, { 'content-type': 'application/json' }).end(body));
+		expect(await test({ apiKey: 'k', baseUrl: server.url })).toEqual({ status: 'Error', message: expect.stringMatching(message) });
+	});
+
+	it('does not follow a redirect, so the key never reaches the other host', async () => {
+		const elsewhere = await serve((_req, res) => res.writeHead(200).end('{}'));
+		const server = await serve((_req, res) => res.writeHead(302, { location: `${elsewhere.url}/steal` }).end());
+		const result = await test({ apiKey: 'k', baseUrl: server.url });
+		expect(result).toEqual({ status: 'Error', message: expect.stringMatching(/redirects \(HTTP 302 to .*\/steal\)/) });
+		expect(elsewhere.requests).toHaveLength(0);
+	});
+
+	it('says in plain words when nothing listens at the Base URL', async () => {
+		const port = await freePort();
+		const result = await test({ apiKey: 'k', baseUrl: `http://127.0.0.1:${port}` });
+		expect(result).toEqual({
+			status: 'Error',
+			message: expect.stringMatching(/^Could not connect to http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)\. Check the Base URL/),
+		});
+	});
+
+	it.each([
+		{ baseUrl: 'cloud.vtrix.ai', message: /is not a web address/ },
+		{ baseUrl: 'ftp://cloud.vtrix.ai', message: /must start with https/ },
+	])('refuses Base URL $baseUrl before sending anything', async ({ baseUrl, message }) => {
+		expect(await test({ apiKey: 'k', baseUrl })).toEqual({ status: 'Error', message: expect.stringMatching(message) });
+	});
+});
