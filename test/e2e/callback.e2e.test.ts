@@ -218,6 +218,22 @@ describe.each(VERSIONS)('wait by callback in real n8n %s', (VERSION) => {
 		expect(reported).toHaveLength(0);
 	});
 
+	it("the credential's Test button, as the editor calls it: the mock's key passes, a wrong key fails", async () => {
+		const cookie = await n8n.signIn(base);
+		const testWith = async (apiKey: string) => {
+			const response = await fetch(`${base}/rest/credentials/test`, {
+				method: 'POST',
+				headers: { cookie, 'content-type': 'application/json' },
+				body: JSON.stringify({
+					credentials: { id: 'viduCredential01', name: 'Vidu account', type: 'viduApi', data: { apiKey, baseUrl: mock.url } },
+				}),
+			});
+			return ((await response.json()) as { data: { status: string; message: string } }).data;
+		};
+		expect(await testWith(mock.apiKey)).toEqual({ status: 'OK', message: expect.stringMatching(/accepted the key/) });
+		expect(await testWith('wrong-key')).toEqual({ status: 'Error', message: expect.stringMatching(/rejected \(HTTP 401\)/) });
+	});
+
 	it('a stopped polling run keeps its paid task ids in the saved execution', async () => {
 		mock.sendCallbacks = false;
 		mock.setDefaultScript({ generationMs: 600_000 });
