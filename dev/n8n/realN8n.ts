@@ -65,18 +65,19 @@ async function install(version: string): Promise<string> {
 }
 
 /**
- * /healthz answers before the REST API is mounted, and its controllers come up one after another:
- * ready once the public settings answer and the sign-in routes exist (an empty POST is refused, not 404).
+ * /healthz answers before the REST API is mounted, and its controllers come up one after another;
+ * meanwhile every path answers 200 with an HTML "n8n is starting up" page. Ready once the public
+ * settings answer JSON and the sign-in routes exist (an empty POST is refused in JSON, not 404).
  */
 async function restIsMounted(baseUrl: string): Promise<boolean> {
-	const status = async (path: string, init?: RequestInit) =>
+	const answersJson = async (path: string, init?: RequestInit, ok: (status: number) => boolean = (status) => status === 200) =>
 		await fetch(`${baseUrl}${path}`, init).then(
-			(r) => r.status,
-			() => 0,
+			async (r) => ok(r.status) && /json/.test(r.headers.get('content-type') ?? '') && (await r.text()) !== undefined,
+			() => false,
 		);
 	const post = { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' };
-	if ((await status('/rest/settings')) !== 200) return false;
-	for (const path of ['/rest/login', '/rest/owner/setup']) if ([0, 404].includes(await status(path, post))) return false;
+	if (!(await answersJson('/rest/settings'))) return false;
+	for (const path of ['/rest/login', '/rest/owner/setup']) if (!(await answersJson(path, post, (status) => status !== 404))) return false;
 	return true;
 }
 

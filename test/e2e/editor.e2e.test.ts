@@ -1,0 +1,177 @@
+/// <reference lib="dom" />
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { chromium, type Browser, type Page, type Response } from 'playwright-core';
+
+import { ViduMock } from '../../dev/mock/viduMock';
+import { RealN8n, REPO } from '../../dev/n8n/realN8n';
+
+/**
+ * What a user meets in n8n's editor, in a real headless browser (Debian's Chromium, never a
+ * downloaded one) on `n8n start` with the packed package and the mock as the API. One n8n and one
+ * page shared by the cases, which run in order: find the node, add it, create its credential, run it.
+ * Each case leaves a screenshot in .e2e-artifacts/editor/; with VIDU_UPDATE_SCREENSHOTS=1 the README's
+ * pictures in docs/images/ are refreshed from them.
+ */
+const VERSION = '2.40.7';
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARTIFACTS = join(REPO, '.e2e-artifacts', 'editor');
+const MOCK_KEY = 'browser-key-0123456789abcdef';
+
+/** Text of the element, or '' when it is not on the page. */
+const textOf = async (page: Page, selector: string) => await page.$eval(selector, (e) => (e as HTMLElement).innerText).catch(() => '');
+
+describe(`the node in n8n ${VERSION}'s editor, in Chromium`, () => {
+	let mock: ViduMock;
+	let n8n: RealN8n;
+	let browser: Browser;
+	let page: Page;
+	let base: string;
+
+	const shot = async (name: string) => await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+	/** Runs a step; on failure leaves a screenshot named after it before failing. */
+	const step = async (name: string, body: () => Promise<void>) => {
+		try {
+			await body();
+			await shot(name);
+		} catch (error) {
+			await shot(`${name}-FAILED`).catch(() => undefined);
+			throw error;
+		}
+	};
+	/** Replaces a field's text in one input event (as a paste does), then leaves the field so the editor commits it. */
+	const typeInto = async (selector: string, text: string) => {
+		const field = page.locator(selector);
+		await field.fill(text);
+		await field.blur();
+	};
+	const credentialTestAnswer = async (save: () => Promise<void>) => {
+		const answer = page.waitForResponse((r: Response) => r.url().endsWith('/rest/credentials/test'), { timeout: 30_000 });
+		await save();
+		return ((await (await answer).json()) as { data: { status: string; message: string } }).data;
+	};
+
+	beforeAll(async () => {
+		mkdirSync(ARTIFACTS, { recursive: true });
+		mock = await new ViduMock(MOCK_KEY).start();
+		mock.setDefaultScript({ generationMs: 1500 });
+		n8n = await RealN8n.start(VERSION);
+		base = await n8n.startServer({ logFile: join(n8n.userFolder, 'n8n.log') });
+		const cookie = await n8n.signIn(base);
+		browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+		const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+		const [name, value] = cookie.split('=');
+		await context.addCookies([{ name, value, url: base }]);
+		page = await context.newPage();
+		page.setDefaultTimeout(30_000);
+		// A workflow with only a manual trigger: the user's next step is "What happens next?".
+		const created = await fetch(`${base}/rest/workflows`, {
+			method: 'POST',
+			headers: { cookie, 'content-type': 'application/json' },
+			body: JSON.stringify({
+				name: 'Try Vidu',
+				nodes: [{ id: 'start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} }],
+				connections: {},
+				settings: {},
+				active: false,
+			}),
+		});
+		const workflowId = ((await created.json()) as { data: { id: string } }).data.id;
+		await page.goto(`${base}/workflow/${workflowId}`, { waitUntil: 'networkidle' });
+	}, 40 * 60_000);
+
+	afterAll(async () => {
+		await browser?.close();
+		await n8n?.stopServer();
+		await mock?.stop();
+	});
+
+	it('the node panel finds Vidu, with its icon, by "vidu" and by "video"', async () => {
+		await step('1-search', async () => {
+			await page.click('[data-test-id="node-creator-plus-button"]');
+			await page.waitForSelector('[data-test-id="node-creator-search-bar"]');
+			const viduListed = async (listed: boolean) =>
+				await page.waitForFunction(
+					(expected) =>
+						Array.from(document.querySelectorAll('[data-test-id="node-creator-item-name"]')).some(
+							(e) => e.textContent?.trim() === 'Vidu',
+						) === expected,
+					listed,
+				);
+			// Each query from an empty search, so that a list left over from the one before cannot pass for it.
+			for (const query of ['vidu', 'video']) {
+				await typeInto('[data-test-id="node-creator-search-bar"]', '');
+				await viduListed(false);
+				await typeInto('[data-test-id="node-creator-search-bar"]', query);
+				await viduListed(true);
+			}
+			const icon = await page.$eval('[data-test-id="node-creator"] img[src*="vidu"]', (img) => (img as HTMLImageElement).src);
+			const svg = await fetch(icon);
+			expect(svg.status).toBe(200);
+			expect(await svg.text()).toMatch(/^<svg/);
+		});
+	});
+
+	it('adding it for "Generate a video from an image" shows that operation\'s fields', async () => {
+		await step('2-fields', async () => {
+			await page.locator('[data-test-id="node-creator-item-name"]', { hasText: /^Vidu$/ }).click();
+			await page.getByText('Generate a video from an image').click();
+			await page.waitForSelector('[data-test-id="ndv"]');
+			for (const field of ['node-credentials-slot', 'parameter-input-imageSource', 'parameter-input-prompt', 'parameter-input-waitMode']) {
+				await page.waitForSelector(`[data-test-id="${field}"]`);
+			}
+			expect(await page.$eval('[data-test-id="parameter-input-operation"] input', (e) => (e as HTMLInputElement).value)).toBe(
+				'Generate From Image',
+			);
+		});
+	});
+
+	it("the credential's test fails in plain words with a wrong key and passes with the mock's key", async () => {
+		await step('3-credential-wrong-key', async () => {
+			// With no Vidu credential yet, n8n offers "Connect to Vidu" in the node's credential slot.
+			await page.locator('[data-test-id="node-credentials-slot"]').getByText('Connect to Vidu').click();
+			await page.waitForSelector('[data-test-id="editCredential-modal"]');
+			await typeInto('[data-test-id="parameter-input-apiKey"] input', 'wrong-key');
+			await typeInto('[data-test-id="parameter-input-baseUrl"] input', mock.url);
+			const wrong = await credentialTestAnswer(async () => await page.click('[data-test-id="credential-save-button"]'));
+			expect(wrong).toEqual({ status: 'Error', message: expect.stringMatching(/API key was rejected \(HTTP 401\)/) });
+			// n8n shows "Couldn't connect with these settings"; "More details" reveals the node's message.
+			await page.locator('[data-test-id="editCredential-modal"]').getByText('More details').click();
+			await page.waitForFunction(() =>
+				/API key was rejected/.test((document.querySelector('[data-test-id="editCredential-modal"]') as HTMLElement)?.innerText ?? ''),
+			);
+		});
+		await step('4-credential-ok', async () => {
+			await typeInto('[data-test-id="parameter-input-apiKey"] input', MOCK_KEY);
+			const right = await credentialTestAnswer(async () => await page.click('[data-test-id="credential-save-button"]'));
+			expect(right).toEqual({ status: 'OK', message: expect.stringMatching(/accepted the key/) });
+			// n8n closes the dialog once a saved credential tests green.
+			await page.waitForSelector('[data-test-id="editCredential-modal"]', { state: 'hidden' });
+		});
+	});
+
+	it('Execute step with an image URL outputs the video URL', async () => {
+		await step('5-output', async () => {
+			await page.click('[data-test-id="parameter-input-imageSource"]');
+			await page.locator('.el-select-dropdown__item:visible').getByText('URL', { exact: true }).click();
+			await page.waitForSelector('[data-test-id="parameter-input-imageUrl"]');
+			await typeInto('[data-test-id="parameter-input-imageUrl"] :is(input, textarea)', `${mock.url}/images/sneaker.png`);
+			await page.click('[data-test-id="node-execute-button"]');
+			await page.waitForFunction(
+				() => /\/cdn\/task_\d+\.mp4/.test((document.querySelector('[data-test-id="output-panel"]') as HTMLElement)?.innerText ?? ''),
+				undefined,
+				{ timeout: 60_000 },
+			);
+			expect(await textOf(page, '[data-test-id="output-panel"]')).toMatch(/videoUrl[\s\S]*completed|completed[\s\S]*videoUrl/);
+			expect(mock.creates).toHaveLength(1);
+			expect(JSON.stringify(mock.creates[0].body)).toContain(`${mock.url}/images/sneaker.png`);
+		});
+		if (process.env.VIDU_UPDATE_SCREENSHOTS === '1') {
+			const images = join(REPO, 'docs', 'images');
+			mkdirSync(images, { recursive: true });
+			copyFileSync(join(ARTIFACTS, '1-search.png'), join(images, 'node-panel-search.png'));
+			copyFileSync(join(ARTIFACTS, '5-output.png'), join(images, 'generate-output.png'));
+		}
+	});
+});
