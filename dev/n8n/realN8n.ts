@@ -146,6 +146,16 @@ export class RealN8n {
 		await this.cli(['import:credentials', `--input=${this.writeJson(`cred-${credential.id}.json`, [credential])}`]);
 	}
 
+	/** The credential the e2e workflows and examples name ("Vidu account", id viduCredential01), pointed at `api`. */
+	async importViduCredential(api: { apiKey: string; url: string }): Promise<void> {
+		await this.importCredential({
+			id: 'viduCredential01',
+			name: 'Vidu account',
+			type: 'viduApi',
+			data: { apiKey: api.apiKey, baseUrl: api.url },
+		});
+	}
+
 	async importWorkflow(workflow: { id: string }): Promise<void> {
 		await this.cli(['import:workflow', `--input=${this.writeJson(`wf-${workflow.id}.json`, workflow)}`]);
 	}

@@ -30,12 +30,7 @@ describe.each(VERSIONS)('as an AI agent tool in real n8n %s', (version) => {
 			finalAnswer: (toolAnswer) => `Your video is ready: ${String(toolResult(toolAnswer).videoUrl)}`,
 		}).start();
 		n8n = await RealN8n.start(version);
-		await n8n.importCredential({
-			id: 'viduCredential01',
-			name: 'Vidu account',
-			type: 'viduApi',
-			data: { apiKey: mock.apiKey, baseUrl: mock.url },
-		});
+		await n8n.importViduCredential(mock);
 		await n8n.importCredential({
 			id: 'openAiScripted01',
 			name: 'Scripted model',

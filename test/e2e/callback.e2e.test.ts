@@ -100,12 +100,7 @@ describe.each(VERSIONS)('wait by callback in real n8n %s', (VERSION) => {
 		mock = await new ViduMock('e2e-key-0123456789abcdef').start();
 		mock.sendCallbacks = true;
 		n8n = await RealN8n.start(VERSION);
-		await n8n.importCredential({
-			id: 'viduCredential01',
-			name: 'Vidu account',
-			type: 'viduApi',
-			data: { apiKey: mock.apiKey, baseUrl: mock.url },
-		});
+		await n8n.importViduCredential(mock);
 		await n8n.importWorkflow(workflow());
 		await n8n.importWorkflow(workflow({ id: 'viduCallbackExpiry1', path: 'vidu-animate-expiry', maxWaitMinutes: 0.1 }));
 		await n8n.importWorkflow(workflowWithWaitAfter());

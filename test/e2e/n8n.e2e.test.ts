@@ -30,12 +30,7 @@ describe.each(VERSIONS)('in real n8n %s', (version) => {
 	beforeAll(async () => {
 		mock = await new ViduMock('e2e-key-0123456789abcdef').start();
 		n8n = await RealN8n.start(version);
-		await n8n.importCredential({
-			id: 'viduCredential01',
-			name: 'Vidu account',
-			type: 'viduApi',
-			data: { apiKey: mock.apiKey, baseUrl: mock.url },
-		});
+		await n8n.importViduCredential(mock);
 		for (const file of [
 			'vidu-generate-from-url.json',
 			'vidu-generate-from-binary.json',
