@@ -167,6 +167,13 @@ export class ViduMock {
 		return this;
 	}
 
+	/** Forgets what was recorded (requests, reports, callbacks), so that a test sees only its own. */
+	forgetRecorded(): void {
+		this.requests.length = 0;
+		this.sink.length = 0;
+		this.callbacks.length = 0;
+	}
+
 	setDefaultScript(script: TaskScript): this {
 		this.defaultScript = script;
 		return this;

