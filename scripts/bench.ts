@@ -2,8 +2,9 @@
  * npm run bench: the node's execute path (n8n-core's real ExecuteContext and HTTP helpers) against
  * the mock API in time mode, where every task ends L after it was submitted. Prints wall time per
  * batch size and concurrency (as a ratio to L), status calls per task, detection delay, and peak
- * memory while handling a large image and downloading a large video. Options: --latency=<seconds>
- * (default 30), --full (also the 50-item sequential baseline, which takes 50·L).
+ * memory while handling a large image and downloading a large video, and worker occupancy in real
+ * n8n's queue mode. Options: --latency=<seconds> (default 30), --full (also the 50-item sequential
+ * baseline, which takes 50·L), --only=queue (just the queue-mode table), --queue-runs=<n> (default 6).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -17,7 +18,10 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { binaryItem, newExecutionId, runNode, runWebhook, useBinaryMode } from '../test/helpers/runNode';
+import { sendImages } from '../test/helpers/sendImages';
+import { until } from '../test/helpers/until';
 import { ViduMock } from '../dev/mock/viduMock';
+import { startQueueCluster, webhookExample } from '../dev/n8n/queueCluster';
 
 const arg = (name: string, fallback?: string) =>
 	process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? (process.argv.includes(`--${name}`) ? 'true' : fallback);
@@ -199,9 +203,67 @@ function measureInChild(name: string) {
 	};
 }
 
+interface QueueRow {
+	mode: 'poll' | 'callback';
+	runs: number;
+	wallSeconds: number;
+	ratioToL: number;
+	statusCallsPerTask: number;
+}
+
+/**
+ * Worker occupancy in n8n's queue mode: `runs` one-image runs of the Webhook-triggered example
+ * through one worker with two slots (real n8n 2.40.7, PostgreSQL, Redis, a webhook process), each
+ * video taking `generationMs`: Wait Mode Poll (a run holds its slot while it waits) vs Callback.
+ */
+async function queueOccupancy(runs: number, generationMs: number): Promise<QueueRow[]> {
+	const mock = await new ViduMock().start();
+	mock.setDefaultScript({ generationMs });
+	const poll = webhookExample(mock.url, {
+		id: 'benchQueuePoll01',
+		name: 'Vidu bench: poll',
+		path: 'bench-poll',
+		vidu: { waitMode: 'poll', waitOptions: { pollIntervalSeconds: 5, maxWaitMinutes: 60 } },
+	});
+	const cluster = await startQueueCluster({
+		version: '2.40.7',
+		api: mock,
+		workflows: [webhookExample(mock.url), poll],
+		workers: 1,
+		concurrency: 2,
+		probePath: 'vidu-animate',
+	});
+	const rows: QueueRow[] = [];
+	try {
+		for (const [mode, path] of [
+			['poll', 'bench-poll'],
+			['callback', 'vidu-animate'],
+		] as const) {
+			mock.forgetRecorded();
+			mock.sendCallbacks = mode === 'callback';
+			const started = Date.now();
+			for (let n = 0; n < runs; n++) await sendImages(cluster.hook, path, [`${mock.url}/images/${mode}-${n}.png`]);
+			await until(`${runs} ${mode} reports`, () => (mock.sink.length >= runs ? true : undefined), 60 * 60_000);
+			const wallSeconds = round((Date.now() - started) / 1000, 1);
+			rows.push({
+				mode,
+				runs,
+				wallSeconds,
+				ratioToL: round(wallSeconds / (generationMs / 1000)),
+				statusCallsPerTask: round(mock.polls.length / runs),
+			});
+		}
+	} finally {
+		await cluster.stop();
+		await mock.stop();
+	}
+	return rows;
+}
+
 async function main() {
 	const memory = arg('memory');
 	if (memory) return await memoryCase(memory);
+	if (arg('only') === 'queue') return await printQueue();
 
 	console.log(`Vidu node benchmark, ${new Date().toISOString()}, Node ${process.version} on ${os.cpus().length} cores`);
 	console.log(`generation time L = ${L / 1000} s, polling interval 5 s (the default)\n`);
@@ -247,12 +309,32 @@ async function main() {
 				: `target ≤ 2.5× ${m.ratio <= 2.5 ? 'met' : 'MISSED'}`;
 		console.log(`${m.name}: ${m.sizeMB} MB -> +${m.peakGrowthMB} MB (${m.ratio}×; ${target}); ${m.outcome}`);
 	}
+	const queue = await printQueue();
 	mkdirSync('.bench', { recursive: true });
 	writeFileSync(
 		join('.bench', 'results.json'),
-		JSON.stringify({ latencySeconds: L / 1000, rows, callbackRows, memory: memoryRows }, null, 2),
+		JSON.stringify({ latencySeconds: L / 1000, rows, callbackRows, memory: memoryRows, queue }, null, 2),
 	);
 	console.log('\nWritten to .bench/results.json');
+}
+
+/** The queue-mode table; needs PostgreSQL and Redis from Debian (`.ci/run` installs them). */
+async function printQueue(): Promise<QueueRow[] | string> {
+	const runs = Number(arg('queue-runs', '6'));
+	console.log(
+		`\nQueue mode (n8n 2.40.7, 1 worker --concurrency=2, webhook process, Postgres, Redis), ${runs} one-image runs, L = ${L / 1000} s, ${new Date().toISOString()}, Node ${process.version}, ${os.cpus().length} cores:`,
+	);
+	try {
+		const rows = await queueOccupancy(runs, L);
+		for (const row of rows) {
+			console.log(`${row.mode.padEnd(8)} wall ${row.wallSeconds} s = ${row.ratioToL}·L  status calls/task ${row.statusCallsPerTask}`);
+		}
+		return rows;
+	} catch (error) {
+		const why = `not measured: ${(error as Error).message.split('\n')[0]}`;
+		console.log(why);
+		return why;
+	}
 }
 
 main().catch((error: unknown) => {

@@ -107,6 +107,14 @@ export class ViduMock {
 	 * with status "processing", once when the task ends. Every callback and n8n's answer is recorded.
 	 */
 	sendCallbacks = false;
+	/** Where a callback really goes (default: its callback_url), e.g. another n8n process of a queue-mode cluster. */
+	callbackRoute?: (url: string) => string;
+	/**
+	 * When set to n, final callbacks are held until n tasks have finished, then sent all at once:
+	 * tasks that finish together, as the provider's callbacks then race each other.
+	 */
+	holdFinalCallbacks = 0;
+	private heldFinalCallbacks: Array<() => void> = [];
 	readonly callbacks: Array<{ taskId: string; url: string; status: string; answer: number }> = [];
 	/** Like a provider's concurrency quota: creates beyond this many unfinished tasks get HTTP 429. */
 	maxInFlight?: number;
@@ -312,7 +320,9 @@ export class ViduMock {
 		if (this.sendCallbacks && typeof callbackUrl === 'string' && script.generationMs !== undefined) {
 			const ring = (status: string) => void this.ring(task, callbackUrl, status);
 			void this.delay(script.generationMs / 2).then(() => ring('processing'));
-			void this.delay(script.generationMs + 20).then(() => ring(FAILED.test(script.finalStatus) ? 'failed' : 'completed'));
+			void this.delay(script.generationMs + 20).then(() =>
+				this.ringFinal(() => ring(FAILED.test(script.finalStatus) ? 'failed' : 'completed')),
+			);
 		}
 		this.json(res, 200, {
 			[script.idField]: id,
@@ -340,10 +350,18 @@ export class ViduMock {
 		this.json(res, 200, this.finalBody(task));
 	}
 
+	private ringFinal(ring: () => void): void {
+		if (!this.holdFinalCallbacks) return ring();
+		this.heldFinalCallbacks.push(ring);
+		if (this.heldFinalCallbacks.length < this.holdFinalCallbacks) return;
+		for (const held of this.heldFinalCallbacks.splice(0)) held();
+	}
+
 	/** Calls back like the provider: a small JSON body naming the task (its shape is not documented). */
 	private async ring(task: TaskRecord, url: string, status: string): Promise<void> {
 		if (!this.server?.listening) return;
 		let answer = 0;
+		url = this.callbackRoute?.(url) ?? url;
 		try {
 			const response = await fetch(url, {
 				method: 'POST',

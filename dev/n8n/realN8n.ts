@@ -238,7 +238,13 @@ export class RealN8n {
 		const n8n = join(this.installDir, 'node_modules', '.bin', 'n8n');
 		const output = openSync(options.logFile, 'a');
 		const helper = spawn(n8n, args, {
-			env: { ...this.env, N8N_RUNNERS_BROKER_PORT: String(await freePort()), ...options.env },
+			env: {
+				...this.env,
+				N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+				// Readiness is read from the log (and the bench silences n8n), so these log at info level.
+				N8N_LOG_LEVEL: 'info',
+				...options.env,
+			},
 			stdio: ['ignore', output, output],
 		});
 		this.helpers.push(helper);

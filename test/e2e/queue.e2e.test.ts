@@ -1,10 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 
 import { ViduMock } from '../../dev/mock/viduMock';
-import { startQueueServices, type QueueServices } from '../../dev/n8n/queueServices';
-import { freePort, RealN8n } from '../../dev/n8n/realN8n';
+import { startQueueCluster, webhookExample, type QueueCluster, type Workflow } from '../../dev/n8n/queueCluster';
 import { sendImages } from '../helpers/sendImages';
 import { until } from '../helpers/until';
 
@@ -16,52 +14,21 @@ import { until } from '../helpers/until';
  */
 const VERSION = '2.40.7';
 
-type Node = {
-	name: string;
-	type: string;
-	typeVersion?: number;
-	position?: number[];
-	parameters: Record<string, unknown>;
-	webhookId?: string;
-	id?: string;
-};
-type Workflow = {
-	id: string;
-	name: string;
-	nodes: Node[];
-	connections: Record<string, { main: Array<Array<{ node: string; type: string; index: number }>> }>;
-};
 type Results = { results: Array<Record<string, unknown>> };
 
 describe(`in n8n ${VERSION}'s queue mode (Postgres, Redis, 2 workers, a webhook process)`, () => {
-	let services: QueueServices;
 	let mock: ViduMock;
-	let n8n: RealN8n;
-	let base: string;
-	let hook: string;
-	let cookie: string;
-	const logs = { main: '', webhook: '', workers: ['', ''] };
+	let cluster: QueueCluster;
 
-	/** The shipped callback example, results reported to the mock; `poll` makes the Poll + Download variant. */
-	function workflow(variant?: 'poll'): Workflow {
-		const text = readFileSync(join(__dirname, '..', '..', 'examples', 'vidu-callback-from-webhook.json'), 'utf8').replace(
-			'https://example.com/results',
-			`${mock.url}/sink`,
-		);
-		const wf = JSON.parse(text) as Workflow;
-		const vidu = wf.nodes.find((node) => node.name === 'Vidu')!;
-		vidu.parameters.waitOptions = { ...(vidu.parameters.waitOptions as object), allowLocalResumeUrl: true };
-		if (variant !== 'poll') return wf;
-		wf.id = 'viduQueuePoll01';
-		wf.name = 'Vidu: poll and download in queue mode';
-		wf.nodes.forEach((node, n) => {
-			if (node.webhookId) node.webhookId = node.webhookId.replace(/.{4}$/, `${n}${n}be`);
-			if (node.id) node.id = node.id.replace(/.{4}$/, `${n}${n}be`);
+	/** The example in Poll mode with Download Video, and a downstream node that hashes each downloaded video. */
+	function pollAndHash(): Workflow {
+		const workflow = webhookExample(mock.url, {
+			id: 'viduQueuePoll01',
+			name: 'Vidu: poll and download in queue mode',
+			path: 'vidu-queue-poll',
+			vidu: { waitMode: 'poll', downloadVideo: true, waitOptions: { pollIntervalSeconds: 1, maxWaitMinutes: 3 } },
 		});
-		wf.nodes.find((node) => node.name === 'Images Received')!.parameters.path = 'vidu-queue-poll';
-		Object.assign(vidu.parameters, { waitMode: 'poll', downloadVideo: true, waitOptions: { pollIntervalSeconds: 1, maxWaitMinutes: 3 } });
-		// A downstream node that reads the downloaded bytes: their SHA-256 goes into the report.
-		wf.nodes.push({
+		workflow.nodes.push({
 			id: '0b7c7c1e-0000-4000-8000-0000000099be',
 			name: 'Hash Video',
 			type: 'n8n-nodes-base.crypto',
@@ -76,62 +43,47 @@ describe(`in n8n ${VERSION}'s queue mode (Postgres, Redis, 2 workers, a webhook 
 				encoding: 'hex',
 			},
 		});
-		wf.connections.Vidu = { main: [[{ node: 'Hash Video', type: 'main', index: 0 }]] };
-		wf.connections['Hash Video'] = { main: [[{ node: 'Collect Results', type: 'main', index: 0 }]] };
-		return wf;
+		workflow.connections.Vidu = { main: [[{ node: 'Hash Video', type: 'main', index: 0 }]] };
+		workflow.connections['Hash Video'] = { main: [[{ node: 'Collect Results', type: 'main', index: 0 }]] };
+		return workflow;
 	}
 
-	const trigger = async (path: string, images: string[]) => await sendImages(hook, path, images);
+	const trigger = async (path: string, images: string[]) => await sendImages(cluster.hook, path, images);
 	const rest = async (path: string) =>
-		((await (await fetch(`${base}/rest/${path}`, { headers: { cookie } })).json()) as { data: unknown }).data;
-	const workerRuns = () => logs.workers.map((file) => (readFileSync(file, 'utf8').match(/Worker started execution/g) ?? []).length);
+		((await (await fetch(`${cluster.base}/rest/${path}`, { headers: { cookie: cluster.cookie } })).json()) as { data: unknown }).data;
+	const workerRuns = () =>
+		cluster.workerLogs.map((file) => (readFileSync(file, 'utf8').match(/Worker started execution/g) ?? []).length).reduce((a, b) => a + b);
 
 	beforeAll(async () => {
-		services = await startQueueServices();
 		mock = await new ViduMock('queue-key-0123456789abcdef').start();
-		n8n = await RealN8n.start(VERSION);
-		const hookPort = await freePort();
-		hook = `http://127.0.0.1:${hookPort}`;
-		n8n.useEnv({ ...services.env, N8N_ENCRYPTION_KEY: 'vidu-queue-e2e-encryption-key', WEBHOOK_URL: `${hook}/` });
-		await n8n.importViduCredential(mock);
-		await n8n.importWorkflow(workflow());
-		await n8n.importWorkflow(workflow('poll'));
-		for (const id of ['viduExampleCallback01', 'viduQueuePoll01']) await n8n.publishWorkflow(id);
-		logs.main = join(n8n.userFolder, 'main.log');
-		logs.webhook = join(n8n.userFolder, 'webhook.log');
-		logs.workers = [join(n8n.userFolder, 'worker-1.log'), join(n8n.userFolder, 'worker-2.log')];
-		base = await n8n.startServer({ logFile: logs.main, webhookUrl: `${hook}/` });
-		cookie = await n8n.signIn(base);
-		await n8n.startHelper(['webhook'], {
-			logFile: logs.webhook,
-			env: { N8N_PORT: String(hookPort) },
-			ready: /Webhook listener waiting for requests/i,
+		cluster = await startQueueCluster({
+			version: VERSION,
+			api: mock,
+			workflows: [
+				webhookExample(mock.url),
+				pollAndHash(),
+				webhookExample(mock.url, {
+					id: 'viduQueueCallbackDl',
+					name: 'Vidu: callback and download in queue mode',
+					path: 'vidu-queue-download',
+					vidu: { downloadVideo: true, waitOptions: { maxWaitMinutes: 5, allowLocalResumeUrl: true } },
+				}),
+			],
+			workers: 2,
+			concurrency: 1,
+			probePath: 'vidu-animate',
 		});
-		await Promise.all(
-			logs.workers.map(
-				async (logFile) => await n8n.startHelper(['worker', '--concurrency=1'], { logFile, env: {}, ready: /worker is now ready/i }),
-			),
-		);
-		// The webhook process serves a production trigger once it has read it from the database.
-		for (let tries = 0; ; tries++) {
-			const text = await fetch(`${hook}/webhook/vidu-animate`).then(
-				async (r) => await r.text(),
-				() => '',
-			);
-			if (/not registered for GET/i.test(text)) break;
-			if (tries > 120) throw new Error(`the webhook process never served the trigger: ${text.slice(0, 200)}`);
-			await new Promise((resolve) => setTimeout(resolve, 500));
-		}
 	}, 40 * 60_000);
 
 	afterAll(async () => {
-		await n8n?.stopServer();
+		await cluster?.stop();
 		await mock?.stop();
-		await services?.stop();
 	});
 
 	beforeEach(() => {
 		mock.forgetRecorded();
+		mock.callbackRoute = undefined;
+		mock.holdFinalCallbacks = 0;
 	});
 
 	it('Poll with Download Video, 10 items: a worker runs it, a downstream node reads every video, the editor serves the bytes', async () => {
@@ -147,7 +99,7 @@ describe(`in n8n ${VERSION}'s queue mode (Postgres, Redis, 2 workers, a webhook 
 		expect(results).toHaveLength(10);
 		for (const item of results) expect(item).toMatchObject({ status: 'completed', sha256 });
 		expect(mock.creates).toHaveLength(10);
-		expect(workerRuns().reduce((a, b) => a + b)).toBeGreaterThan(before.reduce((a, b) => a + b));
+		expect(workerRuns()).toBeGreaterThan(before);
 
 		const filter = encodeURIComponent(JSON.stringify({ workflowId: 'viduQueuePoll01' }));
 		const [execution] = ((await rest(`executions?filter=${filter}`)) as { results: Array<{ id: string }> }).results;
@@ -155,7 +107,9 @@ describe(`in n8n ${VERSION}'s queue mode (Postgres, Redis, 2 workers, a webhook 
 		// n8n saves execution data "flatted": the binary reference is a string of its own, quoted or escaped.
 		const binaryId = /\b((?:database|filesystem-v2|filesystem):[^"\\\s]+)/.exec(saved)?.[1];
 		expect(binaryId).toBeDefined();
-		const bytes = await fetch(`${base}/rest/binary-data?id=${encodeURIComponent(binaryId!)}&action=download`, { headers: { cookie } });
+		const bytes = await fetch(`${cluster.base}/rest/binary-data?id=${encodeURIComponent(binaryId!)}&action=download`, {
+			headers: { cookie: cluster.cookie },
+		});
 		expect(bytes.status).toBe(200);
 		expect(Buffer.from(await bytes.arrayBuffer())).toEqual(mock.videoBytes);
 	});
@@ -171,7 +125,7 @@ describe(`in n8n ${VERSION}'s queue mode (Postgres, Redis, 2 workers, a webhook 
 		// The callbacks went to the webhook process, and every one was answered 2xx (no provider retries).
 		expect(mock.callbacks.length).toBeGreaterThanOrEqual(2);
 		for (const callback of mock.callbacks) {
-			expect(callback.url.startsWith(`${hook}/webhook-waiting/`)).toBe(true);
+			expect(callback.url.startsWith(`${cluster.hook}/webhook-waiting/`)).toBe(true);
 			expect(callback.answer).toBeLessThan(300);
 		}
 		expect(mock.sink).toHaveLength(1);
@@ -185,5 +139,41 @@ describe(`in n8n ${VERSION}'s queue mode (Postgres, Redis, 2 workers, a webhook 
 		await until('six submissions', () => (mock.creates.length >= 6 ? true : undefined), 35_000);
 		const reports = (await until('six reports', () => (mock.sink.length >= 6 ? mock.sink : undefined), 150_000)) as Results[];
 		for (const { results } of reports) expect(results[0]).toMatchObject({ status: 'completed' });
+	});
+
+	describe('two tasks of one run finishing together, with Download Video', () => {
+		const downloads = () => mock.requests.filter((r) => r.path.startsWith('/cdn/')).length;
+		const finishTogether = async () => {
+			mock.sendCallbacks = true;
+			mock.setDefaultScript({ generationMs: 3000 });
+			mock.holdFinalCallbacks = 2;
+			await trigger('vidu-queue-download', [`${mock.url}/images/a.png`, `${mock.url}/images/b.png`]);
+			const [{ results }] = (await until('the report', () => (mock.sink.length ? mock.sink : undefined), 120_000)) as Results[];
+			expect(results.map((item) => item.status)).toEqual(['completed', 'completed']);
+			await until(
+				'both final callbacks answered',
+				() => (mock.callbacks.filter((c) => c.status === 'completed').length === 2 ? true : undefined),
+				30_000,
+			);
+			return mock.callbacks.filter((c) => c.status === 'completed').map((c) => c.answer);
+		};
+
+		it('callbacks reaching one process: one check each, two downloads, both answered 2xx', async () => {
+			const answers = await finishTogether();
+			expect(answers.every((status) => status >= 200 && status < 300)).toBe(true);
+			expect(downloads()).toBe(2);
+			expect(mock.sink).toHaveLength(1);
+		});
+
+		it('callbacks reaching two processes at once (the documented limit): both download, n8n resumes the run once', async () => {
+			// Item 2's callback goes to the main instance, item 1's to the webhook process, at the same moment.
+			mock.callbackRoute = (url) => (url.includes('vidu_item=1') ? url.replace(cluster.hook, cluster.base) : url);
+			const answers = await finishTogether();
+			console.log(`[e2e] two processes: callbacks answered ${answers.join(', ')}, ${downloads()} downloads for 2 videos`);
+			expect(downloads()).toBe(4);
+			// n8n lets one resume; the other process answers the provider HTTP 500 (n8n's answer, not the node's).
+			expect([...answers].sort()).toEqual([200, 500]);
+			expect(mock.sink).toHaveLength(1);
+		});
 	});
 });
