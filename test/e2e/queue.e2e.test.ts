@@ -176,4 +176,36 @@ describe(`in n8n ${VERSION}'s queue mode (Postgres, Redis, 2 workers, a webhook 
 			expect(mock.sink).toHaveLength(1);
 		});
 	});
+
+	it("a polling run stopped from the editor: cancelled, and its paid task ids are in the worker's log", async () => {
+		mock.sendCallbacks = false;
+		mock.setDefaultScript({ generationMs: 600_000 });
+		await trigger('vidu-queue-poll', [`${mock.url}/images/stop-0.png`, `${mock.url}/images/stop-1.png`]);
+		await until('status checks of both tasks', () => (new Set(mock.polls.map((p) => p.path)).size >= 2 ? true : undefined), 60_000);
+		const taskIds = [...new Set(mock.polls.map((p) => p.path.split('/').pop()!))];
+		const filter = encodeURIComponent(JSON.stringify({ status: ['running'], workflowId: 'viduQueuePoll01' }));
+		const running = await until(
+			'the running execution',
+			async () => ((await rest(`executions?filter=${filter}`)) as { results: Array<{ id: string }> }).results[0],
+			30_000,
+		);
+		await fetch(`${cluster.base}/rest/executions/${running.id}/stop`, {
+			method: 'POST',
+			headers: { cookie: cluster.cookie, 'content-type': 'application/json' },
+			body: '{}',
+		});
+		const saved = await until(
+			'the stopped execution',
+			async () => {
+				const execution = (await rest(`executions/${running.id}`)) as { status?: string };
+				return execution.status && execution.status !== 'running' ? execution : undefined;
+			},
+			60_000,
+		);
+		expect(saved.status).toMatch(/cancel/i);
+		// In queue mode the main instance records the stop itself and keeps none of the worker's data (no
+		// custom data): the node's log line on the worker is where the paid task ids are.
+		const workerLog = () => cluster.workerLogs.map((file) => readFileSync(file, 'utf8')).join('\n');
+		for (const taskId of taskIds) expect(workerLog()).toMatch(new RegExp(`Vidu task ${taskId} submitted for item \\d+ \\(paid\\)`));
+	});
 });
