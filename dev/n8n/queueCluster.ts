@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { startQueueServices, type QueueServices } from './queueServices';
-import { freePort, RealN8n, REPO } from './realN8n';
+import { freePort, RealN8n, REPO, triggerRegistered } from './realN8n';
 
 export type WorkflowNode = {
 	name: string;
@@ -112,16 +112,8 @@ export async function startQueueCluster(options: {
 					}),
 			),
 		);
-		// The webhook process serves a production trigger once it has read it from the database; until then a GET is a 404.
-		for (let tries = 0; ; tries++) {
-			const text = await fetch(`${hook}/webhook/${options.probePath}`).then(
-				async (r) => await r.text(),
-				() => '',
-			);
-			if (/not registered for GET/i.test(text)) break;
-			if (tries > 120) throw new Error(`the webhook process never served the trigger: ${text.slice(0, 200)}`);
-			await new Promise((resolve) => setTimeout(resolve, 500));
-		}
+		// The webhook process serves a production trigger once it has read it from the database.
+		await triggerRegistered(hook, options.probePath);
 		const started = { services, n8n };
 		return {
 			n8n,

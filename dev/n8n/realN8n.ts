@@ -293,6 +293,22 @@ async function stop(child: ChildProcess | undefined): Promise<void> {
 	if (child.exitCode === null) child.kill('SIGKILL');
 }
 
+/**
+ * Resolves once the production Webhook trigger at `path` is served at `webhookBase`: a GET is refused
+ * either way, but once the POST trigger is registered n8n says "…not registered for GET requests…".
+ */
+export async function triggerRegistered(webhookBase: string, path: string): Promise<void> {
+	for (let tries = 0; ; tries++) {
+		const text = await fetch(`${webhookBase}/webhook/${path}`).then(
+			async (r) => await r.text(),
+			() => '',
+		);
+		if (/not registered for GET/i.test(text)) return;
+		if (tries > 120) throw new Error(`the webhook trigger ${path} never registered: ${text.slice(0, 200)}`);
+		await new Promise((resolve) => setTimeout(resolve, 500));
+	}
+}
+
 /** The items a node put out in its first run. */
 export const outputOf = (execution: N8nExecution, node: string): N8nItem[] =>
 	execution.data.resultData.runData[node]?.[0]?.data.main[0] ?? [];

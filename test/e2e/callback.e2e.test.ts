@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { ViduMock } from '../../dev/mock/viduMock';
-import { RealN8n } from '../../dev/n8n/realN8n';
+import { RealN8n, triggerRegistered } from '../../dev/n8n/realN8n';
 import { sendImages } from '../helpers/sendImages';
 import { until } from '../helpers/until';
 
@@ -44,6 +44,20 @@ describe.each(VERSIONS)('wait by callback in real n8n %s', (VERSION) => {
 	const start = async (path: string, images: string[]) => await sendImages(base, path, images);
 	const resumeUrlOf = (createIndex: number) =>
 		(mock.creates[createIndex].body as { input: Array<{ params: { callback_url: string } }> }).input[0].params.callback_url;
+
+	let cookie = '';
+	/** n8n's REST API as the editor uses it (signed in as the owner); resolves with the answer's `data`. */
+	const rest = async (path: string, init: RequestInit = {}) => {
+		cookie ||= await n8n.signIn(base);
+		const response = await fetch(`${base}/rest/${path}`, { ...init, headers: { cookie, 'content-type': 'application/json' } });
+		return ((await response.json()) as { data: unknown }).data;
+	};
+	const executionsOf = async (workflowId: string, status: string) =>
+		(
+			(await rest(`executions?filter=${encodeURIComponent(JSON.stringify({ status: [status], workflowId }))}`)) as {
+				results: Array<{ id: string }>;
+			}
+		).results;
 
 	/** The example with a Wait node ("On Webhook Call") after Vidu: what a late callback must not resume. */
 	function workflowWithWaitAfter(): Workflow {
@@ -95,17 +109,7 @@ describe.each(VERSIONS)('wait by callback in real n8n %s', (VERSION) => {
 		}
 		logFile = join(n8n.userFolder, 'n8n.log');
 		base = await n8n.startServer({ logFile });
-		// The trigger listens once activation has finished. A GET is refused either way, but once the
-		// POST trigger is registered n8n says so ("…not registered for GET requests…").
-		for (let tries = 0; ; tries++) {
-			const text = await fetch(`${base}/webhook/vidu-animate`).then(
-				(r) => r.text(),
-				() => '',
-			);
-			if (/not registered for GET/i.test(text)) break;
-			if (tries > 120) throw new Error(`the webhook trigger never registered: ${text.slice(0, 200)}`);
-			await new Promise((resolve) => setTimeout(resolve, 500));
-		}
+		await triggerRegistered(base, 'vidu-animate');
 	}, 40 * 60_000);
 
 	afterAll(async () => {
@@ -157,7 +161,11 @@ describe.each(VERSIONS)('wait by callback in real n8n %s', (VERSION) => {
 		mock.setDefaultScript({ generationMs: 8000 });
 		await start('vidu-animate', ['https://example.com/a.png']);
 		await until('the submission', () => (mock.creates.length ? true : undefined), 30_000);
-		await new Promise((resolve) => setTimeout(resolve, 2000));
+		await until(
+			'the run to pause',
+			async () => ((await executionsOf('viduExampleCallback01', 'waiting')).length ? true : undefined),
+			30_000,
+		);
 		const resumeUrl = resumeUrlOf(0);
 		const post = async (url: string, body: object = {}) =>
 			(await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).status;
@@ -178,7 +186,15 @@ describe.each(VERSIONS)('wait by callback in real n8n %s', (VERSION) => {
 			() => (mock.callbacks.filter((c) => c.status === 'completed').length === 2 ? true : undefined),
 			60_000,
 		);
-		await new Promise((resolve) => setTimeout(resolve, 1500));
+		// Vidu has resumed once its output (the video URLs) is in the execution, which then waits in "Approval".
+		await until(
+			'Vidu to resume and Approval to wait',
+			async () => {
+				const [waiting] = await executionsOf('viduCallbackThenWait', 'waiting');
+				return waiting && JSON.stringify(await rest(`executions/${waiting.id}`)).includes('/cdn/task_') ? true : undefined;
+			},
+			30_000,
+		);
 		const repeat = async (n: number) =>
 			(
 				await fetch(resumeUrlOf(n), {
@@ -189,7 +205,8 @@ describe.each(VERSIONS)('wait by callback in real n8n %s', (VERSION) => {
 			).status;
 		// The provider repeats final callbacks; both items' URLs are tried again.
 		expect([await repeat(0), await repeat(1), await repeat(0)]).toEqual([404, 404, 404]);
-		await new Promise((resolve) => setTimeout(resolve, 1500));
+		// Refused, so nothing resumed: the run still waits in "Approval".
+		expect(await executionsOf('viduCallbackThenWait', 'waiting')).toHaveLength(1);
 		// Nothing of this run reached the end of the workflow (other tests' late runs may report meanwhile).
 		const ours = new Set(mock.callbacks.map((c) => c.taskId));
 		const reported = (mock.sink as Results[]).filter((entry) => entry.results?.some((r) => ours.has(String(r.taskId))));
@@ -197,17 +214,13 @@ describe.each(VERSIONS)('wait by callback in real n8n %s', (VERSION) => {
 	});
 
 	it("the credential's Test button, as the editor calls it: the mock's key passes, a wrong key fails", async () => {
-		const cookie = await n8n.signIn(base);
-		const testWith = async (apiKey: string) => {
-			const response = await fetch(`${base}/rest/credentials/test`, {
+		const testWith = async (apiKey: string) =>
+			(await rest('credentials/test', {
 				method: 'POST',
-				headers: { cookie, 'content-type': 'application/json' },
 				body: JSON.stringify({
 					credentials: { id: 'viduCredential01', name: 'Vidu account', type: 'viduApi', data: { apiKey, baseUrl: mock.url } },
 				}),
-			});
-			return ((await response.json()) as { data: { status: string; message: string } }).data;
-		};
+			})) as { status: string; message: string };
 		expect(await testWith(mock.apiKey)).toEqual({ status: 'OK', message: expect.stringMatching(/accepted the key/) });
 		expect(await testWith('wrong-key')).toEqual({ status: 'Error', message: expect.stringMatching(/rejected \(HTTP 401\)/) });
 	});
@@ -215,20 +228,13 @@ describe.each(VERSIONS)('wait by callback in real n8n %s', (VERSION) => {
 	it('a stopped polling run keeps its paid task ids in the saved execution', async () => {
 		mock.sendCallbacks = false;
 		mock.setDefaultScript({ generationMs: 600_000 });
-		const cookie = await n8n.signIn(base);
 		const response = await fetch(`${base}/webhook/vidu-poll-stop`, { method: 'POST' });
 		expect(response.status).toBe(200);
 		const poll = await until('a status check', () => mock.polls[0], 30_000);
 		const taskId = poll.path.split('/').pop()!;
-		const rest = async (path: string, init: RequestInit = {}) =>
-			(await (await fetch(`${base}/rest/${path}`, { ...init, headers: { cookie, 'content-type': 'application/json' } })).json()) as {
-				data: unknown;
-			};
-		const filter = encodeURIComponent(JSON.stringify({ status: ['running'], workflowId: 'viduPollStopped01' }));
-		const list = (await rest(`executions?filter=${filter}`)).data as { results: Array<{ id: string }> };
-		const running = list.results[0].id;
-		await rest(`executions/${running}/stop`, { method: 'POST', body: '{}' });
-		const saved = JSON.stringify((await rest(`executions/${running}`)).data);
+		const [running] = await executionsOf('viduPollStopped01', 'running');
+		await rest(`executions/${running.id}/stop`, { method: 'POST', body: '{}' });
+		const saved = JSON.stringify(await rest(`executions/${running.id}`));
 		expect(saved).toMatch(/cancel/i);
 		// n8n 2.x keeps the execution's custom data on a stop; 1.x drops it, and the log is where the id is.
 		if (signed) expect(saved).toContain(`item 1: ${taskId}`);
