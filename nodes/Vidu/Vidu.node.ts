@@ -9,9 +9,9 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { router } from './actions/router';
-import { CALLBACK_PATH } from './helpers/callback';
+import { CALLBACK_PATH } from './waiting/doorbell';
 import * as video from './actions/video';
-import { webhook as callbackWebhook } from './actions/video/callback';
+import { webhook as callbackWebhook } from './waiting/callbackWait';
 import { testViduKey } from './transport/keyCheck';
 
 export class Vidu implements INodeType {

@@ -1,7 +1,7 @@
-import type { Clock } from '../../nodes/Vidu/helpers/clock';
-import { type BatchHooks, type BatchSettings, runBatch } from '../../nodes/Vidu/helpers/batch';
-import { DEFAULT_SCHEDULE, nextCheckDelay } from '../../nodes/Vidu/helpers/schedule';
-import type { Task } from '../../nodes/Vidu/helpers/task';
+import type { Clock } from '../../nodes/Vidu/waiting/clock';
+import { type BatchHooks, type BatchSettings, runBatch } from '../../nodes/Vidu/waiting/poller';
+import { DEFAULT_SCHEDULE, nextCheckDelay } from '../../nodes/Vidu/waiting/schedule';
+import type { Task } from '../../nodes/Vidu/model/task';
 
 /** Virtual time: moves only when the code under test sleeps; throws past a ceiling instead of spinning. */
 class FakeClock implements Clock {

@@ -1,4 +1,4 @@
-import { buildCreateBody } from '../../nodes/Vidu/helpers/body';
+import { buildCreateBody } from '../../nodes/Vidu/request/body';
 
 const image = 'data:image/png;base64,AAAA';
 

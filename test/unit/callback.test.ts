@@ -7,8 +7,8 @@ import {
 	readDoorbell,
 	sweep,
 	waitingState,
-} from '../../nodes/Vidu/helpers/callback';
-import { stateOf, type Task } from '../../nodes/Vidu/helpers/task';
+} from '../../nodes/Vidu/waiting/doorbell';
+import { stateOf, type Task } from '../../nodes/Vidu/model/task';
 
 const RESUME = 'https://n8n.example.com/webhook-waiting/42?signature=abc';
 const RUN = 'run0token';

@@ -5,7 +5,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { ViduApi } from '../../credentials/ViduApi.credentials';
 import { Vidu } from '../../nodes/Vidu/Vidu.node';
-import { buildCreateBody } from '../../nodes/Vidu/helpers/body';
+import { buildCreateBody } from '../../nodes/Vidu/request/body';
 
 /** The request parameters listed on the Vidu Q1 image-to-video reference page. */
 const API_PARAMETERS = [

@@ -1,5 +1,5 @@
-import { sniffImage } from '../../nodes/Vidu/helpers/image';
-import { imageSize } from '../../nodes/Vidu/helpers/imageSize';
+import { sniffImage } from '../../nodes/Vidu/request/imageType';
+import { imageSize } from '../../nodes/Vidu/request/imageSize';
 import { gifBytes, jpegBytes, pngBytes, webpBytes } from '../../dev/mock/images';
 
 describe('sniffImage', () => {

@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 
-import { buildCreateBody, type GenerationOptions, planCreateBody } from '../../nodes/Vidu/helpers/body';
-import { writeStreamAsBase64 } from '../../nodes/Vidu/helpers/encode';
-import { sniffImage } from '../../nodes/Vidu/helpers/image';
-import { imageSize } from '../../nodes/Vidu/helpers/imageSize';
-import { backoffMs, parseRetryAfter } from '../../nodes/Vidu/helpers/retry';
-import { parseTask } from '../../nodes/Vidu/helpers/task';
-import { checkImage } from '../../nodes/Vidu/helpers/validate';
+import { buildCreateBody, type GenerationOptions, planCreateBody } from '../../nodes/Vidu/request/body';
+import { writeStreamAsBase64 } from '../../nodes/Vidu/request/encode';
+import { sniffImage } from '../../nodes/Vidu/request/imageType';
+import { imageSize } from '../../nodes/Vidu/request/imageSize';
+import { backoffMs, parseRetryAfter } from '../../nodes/Vidu/waiting/retry';
+import { parseTask } from '../../nodes/Vidu/model/task';
+import { checkImage } from '../../nodes/Vidu/request/checks';
 import { jpegBytes, pngBytes, webpBytes } from '../../dev/mock/images';
 
 const MIMES = ['image/png', 'image/jpeg', 'image/webp'];

@@ -1,5 +1,5 @@
-import { parseUsage, taskToJson } from '../../nodes/Vidu/helpers/output';
-import { parseTask, parseTaskError, stateOf } from '../../nodes/Vidu/helpers/task';
+import { parseUsage, taskToJson } from '../../nodes/Vidu/output/taskJson';
+import { parseTask, parseTaskError, stateOf } from '../../nodes/Vidu/model/task';
 import { apiMessageOf } from '../../nodes/Vidu/transport/errors';
 
 describe('stateOf', () => {

@@ -2,9 +2,9 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeOperationError } from 'n8n-workflow';
 
 import { createClient, type ViduClient } from '../transport/client';
-import { redactDeep, redactError } from '../helpers/redact';
-import { asNodeError, errorItem } from './errorItem';
-import { ledgerFor } from './ledger';
+import { redactDeep, redactError } from '../errors/redact';
+import { asNodeError, errorItem } from '../errors/presenter';
+import { ledgerFor } from '../output/ledger';
 import * as video from './video';
 
 type PerItem = (this: IExecuteFunctions, client: ViduClient, itemIndex: number) => Promise<INodeExecutionData>;

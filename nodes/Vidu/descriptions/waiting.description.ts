@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INode, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { readNumber } from '../helpers/validate';
+import { readNumber } from '../request/checks';
 
 /** How Generate From Image waits: asking the API, or pausing until the API calls back. */
 export const waitModeProperties: INodeProperties[] = [

@@ -1,9 +1,9 @@
 import type { IBinaryData, IDataObject, IExecuteFunctions, IHttpRequestMethods, IN8nHttpFullResponse, INode } from 'n8n-workflow';
 
-import { systemClock } from '../helpers/clock';
-import { redactorFor } from '../helpers/redact';
-import { parseRetryAfter, withRetries } from '../helpers/retry';
-import { clip, parseTask, type Task } from '../helpers/task';
+import { systemClock } from '../waiting/clock';
+import { redactorFor } from '../errors/redact';
+import { parseRetryAfter, withRetries } from '../waiting/retry';
+import { clip, parseTask, type Task } from '../model/task';
 import {
 	cancelledBeforeSendingError,
 	cancelledDuringRequestError,

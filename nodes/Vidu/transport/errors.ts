@@ -1,8 +1,8 @@
 import type { IDataObject, INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { describeModelErrorCode } from '../helpers/errorCodes';
-import { clip, type Task } from '../helpers/task';
+import { describeModelErrorCode } from '../errors/modelErrorCodes';
+import { clip, type Task } from '../model/task';
 
 /** What the caller was doing: the advice differs for a paid submission and a free status check. */
 export type Phase = 'submit' | 'status';

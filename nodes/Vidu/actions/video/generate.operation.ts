@@ -5,15 +5,15 @@ import { downloadProperties } from '../../descriptions/download.description';
 import { generationOptions, modelProperty, promptProperty } from '../../descriptions/generation.description';
 import { imageProperties } from '../../descriptions/image.description';
 import { readWaitOptions, waitModeProperties, waitOptions } from '../../descriptions/waiting.description';
-import { runBatch } from '../../helpers/batch';
-import { systemClock } from '../../helpers/clock';
-import { DEFAULT_SCHEDULE } from '../../helpers/schedule';
+import { runBatch } from '../../waiting/poller';
+import { systemClock } from '../../waiting/clock';
+import { DEFAULT_SCHEDULE } from '../../waiting/schedule';
 import type { ViduClient } from '../../transport/client';
 import { retryHintsOf, waitStoppedError } from '../../transport/errors';
-import { errorItem, withSubmittedTasks } from '../errorItem';
-import { executeByCallback } from './callback';
-import { readCreateBody } from './request';
-import { downloadFieldOf, taskToItem } from './result';
+import { errorItem, withSubmittedTasks } from '../../errors/presenter';
+import { executeByCallback } from '../../waiting/callbackWait';
+import { readCreateBody } from '../../request/createRequest';
+import { downloadFieldOf, taskToItem } from '../../output/items';
 
 const properties: INodeProperties[] = [
 	modelProperty,

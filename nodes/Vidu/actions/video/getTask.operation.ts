@@ -3,7 +3,7 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { downloadProperties } from '../../descriptions/download.description';
 import type { ViduClient } from '../../transport/client';
-import { downloadFieldOf, taskToItem } from './result';
+import { downloadFieldOf, taskToItem } from '../../output/items';
 
 const properties: INodeProperties[] = [
 	{

@@ -4,8 +4,8 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { generationOptions, modelProperty, promptProperty } from '../../descriptions/generation.description';
 import { imageProperties } from '../../descriptions/image.description';
 import type { ViduClient } from '../../transport/client';
-import { readCreateBody } from './request';
-import { taskToItem } from './result';
+import { readCreateBody } from '../../request/createRequest';
+import { taskToItem } from '../../output/items';
 
 const properties: INodeProperties[] = [modelProperty, ...imageProperties, promptProperty, generationOptions];
 

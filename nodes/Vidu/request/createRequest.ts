@@ -1,10 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { generationOptions, promptProperty } from '../../descriptions/generation.description';
-import { type GenerationOptions, type GenerationRequest, planCreateBody } from '../../helpers/body';
-import { base64Length } from '../../helpers/encode';
-import { checkBodySize, checkParameters, coerce, type InputProblem } from '../../helpers/validate';
-import { inputError, readImage } from './image';
+import { generationOptions, promptProperty } from '../descriptions/generation.description';
+import { type GenerationOptions, type GenerationRequest, planCreateBody } from './body';
+import { base64Length } from './encode';
+import { checkBodySize, checkParameters, coerce, type InputProblem } from './checks';
+import { inputError, readImage } from './imageInput';
 
 const IMAGE_FIELD: Record<string, string> = {
 	binary: 'Input Data Field Name',

@@ -1,5 +1,5 @@
 import type { IDataObject, INode, INodeExecutionData } from 'n8n-workflow';
-import type { SubmittedTask } from '../helpers/batch';
+import type { SubmittedTask } from '../waiting/poller';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 /** A Continue On Fail item: the message, how to fix it, and the task id when one was paid for. */

@@ -1,8 +1,8 @@
 import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 import { BINARY_ENCODING, NodeOperationError } from 'n8n-workflow';
 
-import { copyBase64Text, decodedLength, type EncodedImage, standardBase64, writeStreamAsBase64 } from '../../helpers/encode';
-import { checkImage, checkImageUrl, type InputProblem } from '../../helpers/validate';
+import { copyBase64Text, decodedLength, type EncodedImage, standardBase64, writeStreamAsBase64 } from './encode';
+import { checkImage, checkImageUrl, type InputProblem } from './checks';
 
 type ImageSource = 'binary' | 'url' | 'base64';
 

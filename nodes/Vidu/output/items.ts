@@ -1,9 +1,9 @@
 import type { IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
 
-import { taskToJson } from '../../helpers/output';
-import type { Task } from '../../helpers/task';
-import type { CallSettings, ViduClient } from '../../transport/client';
-import { malformedResponseError, taskFailedError } from '../../transport/errors';
+import { taskToJson } from './taskJson';
+import type { Task } from '../model/task';
+import type { CallSettings, ViduClient } from '../transport/client';
+import { malformedResponseError, taskFailedError } from '../transport/errors';
 
 /**
  * Turns a task the API reported into the node's output item. A failed task is an error; a

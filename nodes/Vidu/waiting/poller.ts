@@ -1,7 +1,7 @@
 import { type Clock, pause } from './clock';
 import { backoffMs } from './retry';
 import { firstCheckDelay, nextCheckDelay, type ScheduleSettings } from './schedule';
-import type { Task } from './task';
+import type { Task } from '../model/task';
 
 /**
  * Runs many generation tasks at once: submits items with a bounded number in flight, watches all

@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { readWaitOptions } from '../../descriptions/waiting.description';
-import type { SubmittedTask } from '../../helpers/batch';
+import { readWaitOptions } from '../descriptions/waiting.description';
+import type { SubmittedTask } from './poller';
 import {
 	type CallbackState,
 	callbackUrlFor,
@@ -17,13 +17,13 @@ import {
 	STATE_FIELD,
 	sweep,
 	waitingState,
-} from '../../helpers/callback';
-import { stateOf, type Task } from '../../helpers/task';
-import { redactDeep } from '../../helpers/redact';
-import { createClient, type ViduClient } from '../../transport/client';
-import { errorItem, withSubmittedTasks } from '../errorItem';
-import { readCreateBody } from './request';
-import { downloadFieldOf, taskToItem } from './result';
+} from './doorbell';
+import { stateOf, type Task } from '../model/task';
+import { redactDeep } from '../errors/redact';
+import { createClient, type ViduClient } from '../transport/client';
+import { errorItem, withSubmittedTasks } from '../errors/presenter';
+import { readCreateBody } from '../request/createRequest';
+import { downloadFieldOf, taskToItem } from '../output/items';
 
 const memory = new DoorbellMemory();
 

@@ -1,7 +1,7 @@
 import type { GenerationOptions, GenerationRequest } from './body';
-import { sniffImage } from './image';
+import { sniffImage } from './imageType';
 import { imageSize } from './imageSize';
-import { largestImageFitting, LIMITS, megabytes } from './limits';
+import { largestImageFitting, LIMITS, megabytes } from '../model/limits';
 
 /** A user-input problem found before anything is paid for: which field, what is wrong, what to do. */
 export interface InputProblem {
