@@ -9,10 +9,17 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { router } from './actions/router';
-import { CALLBACK_PATH } from './waiting/doorbell';
 import * as video from './actions/video';
-import { webhook as callbackWebhook } from './waiting/callbackWait';
 import { testViduKey } from './transport/keyCheck';
+import { answerCallback } from './waiting/callbackWait';
+import { CALLBACK_PATH, DoorbellMemory } from './waiting/doorbell';
+
+/**
+ * What this n8n process has learnt from callbacks, shared by all of them. n8n calls webhook() with a
+ * fresh context and no node instance, so the only place that outlives one callback is this module:
+ * created here, at the node's root, and handed to the code that uses it.
+ */
+const doorbells = new DoorbellMemory();
 
 export class Vidu implements INodeType {
 	description: INodeTypeDescription = {
@@ -64,6 +71,6 @@ export class Vidu implements INodeType {
 	}
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		return await callbackWebhook.call(this);
+		return await answerCallback.call(this, doorbells);
 	}
 }

@@ -1,7 +1,9 @@
 import type { Clock } from '../../nodes/Vidu/waiting/clock';
 import { type BatchHooks, type BatchSettings, runBatch } from '../../nodes/Vidu/waiting/poller';
 import { DEFAULT_SCHEDULE, nextCheckDelay } from '../../nodes/Vidu/waiting/schedule';
+import { TaskFailed, WaitStopped } from '../../nodes/Vidu/model/outcomes';
 import type { Task } from '../../nodes/Vidu/model/task';
+import { httpFailure } from '../../nodes/Vidu/transport/failure';
 
 /** Virtual time: moves only when the code under test sleeps; throws past a ceiling instead of spinning. */
 class FakeClock implements Clock {
@@ -53,11 +55,9 @@ function fakeApi(clock: FakeClock, durations: number[], options: { progress?: bo
 			return task(id, options.failing?.includes(index) ? 'failed' : 'completed');
 		},
 		finish: async (t, index, stats) => {
-			if (t.state === 'failed') throw Object.assign(new Error(`task ${t.id} failed`), { context: { taskId: t.id } });
+			if (t.state === 'failed') throw new TaskFailed(t);
 			return { index, id: t.id, checks: stats.statusChecks };
 		},
-		stopped: (reason, t) => new Error(`${reason} ${t.id}`),
-		retryAdvice: () => ({ retry: false }),
 	};
 	return { hooks, log };
 }
@@ -123,11 +123,10 @@ describe('runBatch', () => {
 		hooks.check = async (t, i) => {
 			if (!limited && t.id === 't0') {
 				limited = true;
-				throw new Error('429');
+				throw httpFailure('status', 429, {}, 20_000, t.id);
 			}
 			return await check(t, i);
 		};
-		hooks.retryAdvice = () => ({ retry: true, retryAfterMs: 20_000 });
 		await runBatch(2, hooks, settings(), clock);
 		const firstLimitAt = 2000;
 		for (const id of ['t0', 't1']) {
@@ -153,7 +152,7 @@ describe('runBatch', () => {
 		const { hooks } = fakeApi(clock, [5000, 5000, 5000], { failing: [1] });
 		const result = await runBatch(3, hooks, settings({ continueOnFail: true }), clock);
 		expect(result.outcomes.map((o) => o?.ok)).toEqual([true, false, true]);
-		expect(result.outcomes[1]).toMatchObject({ ok: false, taskId: 't1' });
+		expect(result.outcomes[1]).toMatchObject({ ok: false, error: { task: { id: 't1' } } });
 		expect(result.firstFailure).toBeUndefined();
 	});
 
@@ -161,7 +160,8 @@ describe('runBatch', () => {
 		const clock = new FakeClock();
 		const { hooks, log } = fakeApi(clock, [Number.MAX_SAFE_INTEGER]);
 		const result = await runBatch(1, hooks, settings({ maxWaitMs: 60_000 }), clock);
-		expect(result.outcomes[0]).toMatchObject({ ok: false, error: new Error('timeout t0'), taskId: 't0' });
+		expect(result.outcomes[0]).toMatchObject({ ok: false, error: { reason: 'timeout', task: { id: 't0' }, maxWaitMinutes: 1 } });
+		expect(result.outcomes[0]?.ok === false && result.outcomes[0].error).toBeInstanceOf(WaitStopped);
 		expect(Math.max(...log.checks.get('t0')!)).toBe(60_000);
 	});
 
@@ -175,7 +175,7 @@ describe('runBatch', () => {
 			if (clock.time >= 3000) controller.abort();
 		};
 		const result = await runBatch(3, hooks, settings({ maxConcurrent: 2, signal: controller.signal }), clock);
-		expect(result.outcomes.map((o) => (o && !o.ok ? o.taskId : o))).toEqual(['t0', 't1', undefined]);
+		expect(result.outcomes.map((o) => (o && !o.ok ? (o.error as WaitStopped).task.id : o))).toEqual(['t0', 't1', undefined]);
 		expect(clock.time).toBeLessThan(4000);
 	});
 });
@@ -216,11 +216,10 @@ describe('nextCheckDelay', () => {
 		hooks.check = async (t, index) => {
 			if (!refused && t.id === 't0') {
 				refused = true;
-				throw Object.assign(new Error('429'), { at: clock.now() });
+				throw httpFailure('status', 429, {}, 20_000, t.id);
 			}
 			return await check(t, index);
 		};
-		hooks.retryAdvice = () => ({ retry: true, retryAfterMs: 20_000 });
 		await runBatch(3, hooks, settings({ maxConcurrent: 3 }), clock);
 		const refusedAt = 2000; // the first check of every task is due 2 s after submission
 		const during = [...log.checks.values()].flat().filter((at) => at > refusedAt && at < refusedAt + 20_000);

@@ -4,7 +4,8 @@ import { buildCreateBody, type GenerationOptions, planCreateBody } from '../../n
 import { writeStreamAsBase64 } from '../../nodes/Vidu/request/encode';
 import { sniffImage } from '../../nodes/Vidu/request/imageType';
 import { imageSize } from '../../nodes/Vidu/request/imageSize';
-import { backoffMs, parseRetryAfter } from '../../nodes/Vidu/waiting/retry';
+import { parseRetryAfter } from '../../nodes/Vidu/transport/client';
+import { backoffMs } from '../../nodes/Vidu/waiting/retry';
 import { parseTask } from '../../nodes/Vidu/model/task';
 import { checkImage } from '../../nodes/Vidu/request/checks';
 import { jpegBytes, pngBytes, webpBytes } from '../../dev/mock/images';
@@ -113,7 +114,7 @@ describe('task parsing and retry timing, on any input', () => {
 	it('backoff stays within 50–100 % of the capped exponential', () => {
 		fc.assert(
 			fc.property(fc.nat({ max: 40 }), fc.double({ min: 0, max: 0.999999, noNaN: true }), (attempt, random) => {
-				const ms = backoffMs(attempt, 1000, 30_000, () => random);
+				const ms = backoffMs(attempt, () => random);
 				const ceiling = Math.min(30_000, 1000 * 2 ** attempt);
 				expect(ms).toBeGreaterThanOrEqual(Math.floor(ceiling / 2));
 				expect(ms).toBeLessThanOrEqual(ceiling);

@@ -1,6 +1,6 @@
 import { parseUsage, taskToJson } from '../../nodes/Vidu/output/taskJson';
 import { parseTask, parseTaskError, stateOf } from '../../nodes/Vidu/model/task';
-import { apiMessageOf } from '../../nodes/Vidu/transport/errors';
+import { apiMessageOf } from '../../nodes/Vidu/transport/failure';
 
 describe('stateOf', () => {
 	it.each(['completed', 'COMPLETED', 'done', 'Success', 'succeeded'])('%s is completed', (s) => expect(stateOf(s)).toBe('completed'));

@@ -1,14 +1,21 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { createPresenter, type Presenter } from '../errors/presenter';
+import { type Ledger, ledgerFor } from '../output/ledger';
 import { createClient, type ViduClient } from '../transport/client';
-import { redactDeep, redactError } from '../errors/redact';
-import { asNodeError, errorItem } from '../errors/presenter';
-import { ledgerFor } from '../output/ledger';
 import * as video from './video';
 
-type PerItem = (this: IExecuteFunctions, client: ViduClient, itemIndex: number) => Promise<INodeExecutionData>;
-type AllItems = (this: IExecuteFunctions, client: ViduClient) => Promise<INodeExecutionData[]>;
+/** What every operation works with, built once per execution. */
+export interface Deps {
+	client: ViduClient;
+	presenter: Presenter;
+	ledger: Ledger;
+}
+
+type PerItem = (this: IExecuteFunctions, deps: Deps, index: number) => Promise<INodeExecutionData>;
+/** Returns items ready to leave the node: the operation presents its own outcomes. */
+type AllItems = (this: IExecuteFunctions, deps: Deps) => Promise<INodeExecutionData[]>;
 
 /** Generate works on all items together (they wait in parallel); the others go item by item. */
 const operations: Record<string, { perItem: PerItem } | { allItems: AllItems }> = {
@@ -21,18 +28,14 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const operation = this.getNodeParameter('operation', 0) as string;
 	const handler = operations[operation];
 	if (!handler) throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported`);
-	const client = await createClient(this, { onSubmitted: ledgerFor(this).paid });
-	// As an AI agent's tool, the answer goes into the model's context: only what it needs to go on.
-	const asTool = this.getNode().type.endsWith('Tool');
-	// The one place where what leaves the node is redacted: output items and errors alike.
-	const redacted = (items: INodeExecutionData[]) => [
-		items.map((item) => ({ ...item, json: redactDeep(asTool ? forModel(item.json) : item.json, client.redact) })),
-	];
+	const presenter = await createPresenter(this);
+	const deps: Deps = { client: await createClient(this), presenter, ledger: ledgerFor(this) };
 	if ('allItems' in handler) {
 		try {
-			return redacted(await handler.allItems.call(this, client));
+			return [await handler.allItems.call(this, deps)];
 		} catch (error) {
-			throw redactError(asNodeError(this.getNode(), error, 0), client.redact);
+			// A run-wide problem (a Wait Option, the resume URL) is the first item's.
+			throw presenter.error(error, 0);
 		}
 	}
 
@@ -40,19 +43,11 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const items = this.getInputData();
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
-			returnData.push(await handler.perItem.call(this, client, itemIndex));
+			returnData.push(...presenter.items([await handler.perItem.call(this, deps, itemIndex)]));
 		} catch (error) {
-			if (!this.continueOnFail()) throw redactError(asNodeError(this.getNode(), error, itemIndex), client.redact);
-			returnData.push(errorItem(error, itemIndex, client.redact));
+			if (!this.continueOnFail()) throw presenter.error(error, itemIndex);
+			returnData.push(presenter.errorItem(error, itemIndex));
 		}
 	}
-	return redacted(returnData);
-}
-
-/** What an AI agent gets back from the tool: the video's URL, the task, its state and its cost (or the error). */
-function forModel(json: IDataObject): IDataObject {
-	const usage = json.usage as IDataObject | undefined;
-	const picked: IDataObject = { videoUrl: json.videoUrl, taskId: json.taskId, status: json.status, costUsd: usage?.cost };
-	if (json.error) Object.assign(picked, { error: json.error, description: json.description });
-	return Object.fromEntries(Object.entries(picked).filter(([, value]) => value !== undefined));
+	return [returnData];
 }

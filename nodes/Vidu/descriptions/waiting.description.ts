@@ -1,7 +1,4 @@
-import type { IDataObject, IExecuteFunctions, INode, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
-
-import { readNumber } from '../request/checks';
+import type { INodeProperties } from 'n8n-workflow';
 
 /** How Generate From Image waits: asking the API, or pausing until the API calls back. */
 export const waitModeProperties: INodeProperties[] = [
@@ -94,45 +91,3 @@ export const waitOptions: INodeProperties = {
 		},
 	],
 };
-
-export interface WaitSettings {
-	maxConcurrent: number;
-	maxWaitMinutes: number;
-	pollIntervalMs: number;
-	requestTimeoutMs: number;
-}
-
-type WaitOptionName = 'maxConcurrent' | 'maxWaitMinutes' | 'pollIntervalSeconds' | 'requestTimeoutSeconds';
-
-const described = Object.fromEntries((waitOptions.options as INodeProperties[]).map((option) => [option.name, option])) as Record<
-	WaitOptionName,
-	INodeProperties
->;
-
-/**
- * One wait option, typed: the UI keeps it in range, but an expression can give text, null or NaN, and
- * a NaN in the wait loop would spin n8n's event loop. The default and the limits are the UI's own.
- */
-function readWaitOption(node: INode, itemIndex: number, values: IDataObject, name: WaitOptionName): number {
-	const option = described[name];
-	// An option not added takes its default; one added but set by an expression that gives nothing is an error.
-	if (!Object.prototype.hasOwnProperty.call(values, name)) return option.default as number;
-	const read = readNumber(values[name], option.displayName, {
-		min: option.typeOptions?.minValue,
-		max: option.typeOptions?.maxValue,
-		integer: option.typeOptions?.numberPrecision === 0,
-	});
-	if (read.problem) throw new NodeOperationError(node, read.problem.message, { description: read.problem.description, itemIndex });
-	return read.value;
-}
-
-export function readWaitOptions(this: IExecuteFunctions, itemIndex: number): WaitSettings {
-	const values = this.getNodeParameter('waitOptions', itemIndex, {}) as IDataObject;
-	const node = this.getNode();
-	return {
-		maxConcurrent: readWaitOption(node, itemIndex, values, 'maxConcurrent'),
-		maxWaitMinutes: readWaitOption(node, itemIndex, values, 'maxWaitMinutes'),
-		pollIntervalMs: readWaitOption(node, itemIndex, values, 'pollIntervalSeconds') * 1000,
-		requestTimeoutMs: readWaitOption(node, itemIndex, values, 'requestTimeoutSeconds') * 1000,
-	};
-}

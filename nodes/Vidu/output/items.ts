@@ -1,38 +1,44 @@
-import type { IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { taskToJson } from './taskJson';
+import { TaskFailed } from '../model/outcomes';
 import type { Task } from '../model/task';
 import type { CallSettings, ViduClient } from '../transport/client';
-import { malformedResponseError, taskFailedError } from '../transport/errors';
+import { malformedFailure } from '../transport/failure';
+import { taskToJson } from './taskJson';
+
+/** What the item reports about the wait: seconds since submission and status calls made (null: not counted). */
+export interface WaitStats {
+	elapsedSeconds: number | null;
+	statusChecks: number | null;
+}
 
 /**
- * Turns a task the API reported into the node's output item. A failed task is an error; a
- * completed one without a video URL too (it would otherwise flow on as a silent null).
+ * The finish step, the same for every operation and wait mode: turns a task the API reported into
+ * the item's output. A failed task is an error; a completed one without a video URL too (it would
+ * otherwise flow on as a silent null).
  */
 export async function taskToItem(
-	node: INode,
 	client: ViduClient,
 	task: Task,
-	call: CallSettings,
-	stats: { elapsedSeconds: number | null; statusChecks: number | null },
+	index: number,
+	stats: WaitStats,
 	/** The binary field to download the video into, or undefined to give only its URL. */
 	downloadField: string | undefined,
+	call: CallSettings = {},
 ): Promise<INodeExecutionData> {
-	const { itemIndex } = call;
-	const errorContext = { node, itemIndex, phase: 'status' as const, taskId: task.id, redact: client.redact };
-	if (task.state === 'failed') throw taskFailedError(errorContext, task);
+	if (task.state === 'failed') throw new TaskFailed(task);
 	if (task.state === 'completed' && task.videos.length === 0) {
-		throw malformedResponseError(errorContext, 'the task is completed but carries no video URL', undefined);
+		throw malformedFailure('status', 'the task is completed but carries no video URL', undefined, task.id);
 	}
-	const item: INodeExecutionData = { json: taskToJson(task, stats.elapsedSeconds, stats.statusChecks), pairedItem: { item: itemIndex } };
+	const item: INodeExecutionData = { json: taskToJson(task, stats.elapsedSeconds, stats.statusChecks), pairedItem: { item: index } };
 	if (downloadField && task.state === 'completed') {
-		item.binary = { [downloadField]: await client.download(task.videos[0].url, call, task.id) };
+		item.binary = { [downloadField]: await client.download(task.videos[0].url, task.id, call) };
 	}
 	return item;
 }
 
 /** Where Download Video puts the file for this item, or undefined when it is off. */
-export function downloadFieldOf(this: IExecuteFunctions, itemIndex: number): string | undefined {
-	if (!(this.getNodeParameter('downloadVideo', itemIndex, false) as boolean)) return undefined;
-	return this.getNodeParameter('outputBinaryPropertyName', itemIndex, 'data') as string;
+export function downloadFieldOf(this: Pick<IExecuteFunctions, 'getNodeParameter'>, index: number): string | undefined {
+	if (!(this.getNodeParameter('downloadVideo', index, false) as boolean)) return undefined;
+	return this.getNodeParameter('outputBinaryPropertyName', index, 'data') as string;
 }

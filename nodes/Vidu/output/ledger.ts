@@ -7,7 +7,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
  * shown in its list) and n8n's log.
  */
 export interface Ledger {
-	paid(itemIndex: number, taskId: string): void;
+	paid(index: number, taskId: string): void;
 }
 
 /** n8n's custom data: at most 10 keys, values cut at 512 characters (it warns past 255). */
@@ -31,11 +31,11 @@ export function ledgerFor(ctx: IExecuteFunctions): Ledger {
 		ctx.customData?.setAll(Object.fromEntries(chunks.map((chunk, n) => [n === 0 ? KEY : `${KEY}_${n + 1}`, chunk.join(', ')])));
 	};
 	return {
-		paid(itemIndex, taskId) {
-			entries.push(`item ${itemIndex + 1}: ${taskId}`);
-			ctx.logger?.info(`Vidu task ${taskId} submitted for item ${itemIndex + 1} (paid)`, {
+		paid(index, taskId) {
+			entries.push(`item ${index + 1}: ${taskId}`);
+			ctx.logger?.info(`Vidu task ${taskId} submitted for item ${index + 1} (paid)`, {
 				taskId,
-				itemIndex,
+				item: index + 1,
 				executionId: ctx.getExecutionId(),
 				node: ctx.getNode().name,
 			});

@@ -1,15 +1,10 @@
 import type { GenerationOptions, GenerationRequest } from './body';
 import { sniffImage } from './imageType';
 import { imageSize } from './imageSize';
+import { InputProblem } from '../model/outcomes';
 import { largestImageFitting, LIMITS, megabytes } from '../model/limits';
 
-/** A user-input problem found before anything is paid for: which field, what is wrong, what to do. */
-export interface InputProblem {
-	message: string;
-	description: string;
-}
-
-const problem = (message: string, description: string): InputProblem => ({ message, description });
+const problem = (message: string, description: string): InputProblem => new InputProblem(message, description);
 
 const isHttpUrl = (value: string) => /^https?:\/\/[^\s/?#]+[^\s]*$/i.test(value.trim());
 

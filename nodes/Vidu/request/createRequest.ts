@@ -3,8 +3,9 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { generationOptions, promptProperty } from '../descriptions/generation.description';
 import { type GenerationOptions, type GenerationRequest, planCreateBody } from './body';
 import { base64Length } from './encode';
-import { checkBodySize, checkParameters, coerce, type InputProblem } from './checks';
-import { inputError, readImage } from './imageInput';
+import type { InputProblem } from '../model/outcomes';
+import { checkBodySize, checkParameters, coerce } from './checks';
+import { readImage } from './imageInput';
 
 const IMAGE_FIELD: Record<string, string> = {
 	binary: 'Input Data Field Name',
@@ -17,11 +18,11 @@ const OPTION_FIELDS = generationOptions.options as INodeProperties[];
 /** Model, Prompt and Options as the API takes them, each typed as its UI field says. */
 function readTypedParameters(
 	this: IExecuteFunctions,
-	itemIndex: number,
+	index: number,
 ): { parameters: Omit<GenerationRequest, 'image'>; problem?: undefined } | { problem: InputProblem } {
-	const prompt = coerce(this.getNodeParameter('prompt', itemIndex, ''), promptProperty);
+	const prompt = coerce(this.getNodeParameter('prompt', index, ''), promptProperty);
 	if (prompt.problem) return prompt;
-	const raw = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const raw = this.getNodeParameter('options', index, {}) as IDataObject;
 	const options: Record<string, unknown> = {};
 	for (const field of OPTION_FIELDS) {
 		if (!(field.name in raw)) continue;
@@ -29,7 +30,7 @@ function readTypedParameters(
 		if (typed.problem) return typed;
 		options[field.name] = typed.value;
 	}
-	const model = String(this.getNodeParameter('model', itemIndex));
+	const model = String(this.getNodeParameter('model', index));
 	return { parameters: { model, prompt: prompt.value as string | undefined, options: options as GenerationOptions } };
 }
 
@@ -40,20 +41,20 @@ function readTypedParameters(
  */
 export async function readCreateBody(
 	this: IExecuteFunctions,
-	itemIndex: number,
+	index: number,
 	/** Options the node sets itself (the callback URL in callback wait mode). */
 	overrides: Partial<GenerationOptions> = {},
 ): Promise<Buffer> {
-	const typed = readTypedParameters.call(this, itemIndex);
-	if (typed.problem) throw inputError.call(this, typed.problem, itemIndex);
+	const typed = readTypedParameters.call(this, index);
+	if (typed.problem) throw typed.problem;
 	const parameters = { ...typed.parameters, options: { ...typed.parameters.options, ...overrides } };
 	const problem = checkParameters(parameters);
-	if (problem) throw inputError.call(this, problem, itemIndex);
-	const image = await readImage.call(this, itemIndex);
+	if (problem) throw problem;
+	const image = await readImage.call(this, index);
 	const body = planCreateBody(parameters, image);
-	const field = IMAGE_FIELD[this.getNodeParameter('imageSource', itemIndex) as string] ?? 'Image';
+	const field = IMAGE_FIELD[this.getNodeParameter('imageSource', index) as string] ?? 'Image';
 	const imageChars = typeof image === 'string' ? image.length : base64Length(image.byteLength);
 	const tooBig = checkBodySize(body.bytes, imageChars, field);
-	if (tooBig) throw inputError.call(this, tooBig, itemIndex);
+	if (tooBig) throw tooBig;
 	return await body.build();
 }

@@ -1,8 +1,10 @@
 import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
-import { BINARY_ENCODING, NodeOperationError } from 'n8n-workflow';
+import { BINARY_ENCODING } from 'n8n-workflow';
+
+import { InputProblem } from '../model/outcomes';
 
 import { copyBase64Text, decodedLength, type EncodedImage, standardBase64, writeStreamAsBase64 } from './encode';
-import { checkImage, checkImageUrl, type InputProblem } from './checks';
+import { checkImage, checkImageUrl } from './checks';
 
 type ImageSource = 'binary' | 'url' | 'base64';
 
@@ -10,21 +12,10 @@ const DATA_URI = /^data:([^;,]*)(;[^,]*)?,/i;
 /** Enough of the file for its type and its width and height (JPEG headers can sit behind large metadata). */
 const HEAD_BYTES = 1024 * 1024;
 
-export function inputError(this: IExecuteFunctions, problem: InputProblem, itemIndex: number): NodeOperationError {
-	return new NodeOperationError(this.getNode(), problem.message, { description: problem.description, itemIndex });
-}
-
 /** Checks size, type and aspect ratio from the head, then returns the image ready to be encoded. */
-function checked(
-	this: IExecuteFunctions,
-	head: Uint8Array,
-	byteLength: number,
-	field: string,
-	itemIndex: number,
-	writeBase64: EncodedImage['writeBase64'],
-): EncodedImage {
+function checked(head: Uint8Array, byteLength: number, field: string, writeBase64: EncodedImage['writeBase64']): EncodedImage {
 	const result = checkImage(head, byteLength, field);
-	if (result.problem) throw inputError.call(this, result.problem, itemIndex);
+	if (result.problem) throw result.problem;
 	return { mime: result.mime, byteLength, writeBase64 };
 }
 
@@ -44,19 +35,19 @@ async function readHead(stream: AsyncIterable<Uint8Array> & { destroy?: () => vo
  * A binary stored on disk (n8n 2.x) is streamed: only its head is read before the checks, and the
  * full file is read once, straight into the request body. In-memory binaries are already base64.
  */
-async function fromBinary(this: IExecuteFunctions, itemIndex: number): Promise<EncodedImage> {
-	const field = this.getNodeParameter('binaryPropertyName', itemIndex) as string;
-	const binaries = this.getInputData()[itemIndex]?.binary ?? {};
+async function fromBinary(this: IExecuteFunctions, index: number): Promise<EncodedImage> {
+	const field = this.getNodeParameter('binaryPropertyName', index) as string;
+	const binaries = this.getInputData()[index]?.binary ?? {};
 	if (!binaries[field]) {
 		const present = Object.keys(binaries);
-		throw new NodeOperationError(this.getNode(), `Input Data Field Name: the input item has no binary field "${field}"`, {
-			description: present.length
+		throw new InputProblem(
+			`Input Data Field Name: the input item has no binary field "${field}"`,
+			present.length
 				? `Fields present on this item: ${present.join(', ')}. Set Input Data Field Name to one of them.`
 				: 'This item carries no binary data at all. Read the image first (Read/Write Files from Disk, HTTP Request with response format File, Google Drive download), or pick the URL or Base64 image source.',
-			itemIndex,
-		});
+		);
 	}
-	const binary: IBinaryData = this.helpers.assertBinaryData(itemIndex, field);
+	const binary: IBinaryData = this.helpers.assertBinaryData(index, field);
 	const label = `Input Data Field Name ("${field}")`;
 	const { id } = binary;
 	if (!id) {
@@ -64,54 +55,53 @@ async function fromBinary(this: IExecuteFunctions, itemIndex: number): Promise<E
 		// it must be base64; base64url or missing padding is repaired, anything else refused.
 		const base64 = standardBase64(String(binary.data ?? ''));
 		if (base64 === undefined) {
-			throw new NodeOperationError(this.getNode(), `${label}: the binary data is not valid base64`, {
-				description:
-					'The previous node put something other than base64 into the binary field. In a Code node, store files with this.helpers.prepareBinaryData(buffer) instead of writing the data field by hand.',
-				itemIndex,
-			});
+			throw new InputProblem(
+				`${label}: the binary data is not valid base64`,
+				'The previous node put something other than base64 into the binary field. In a Code node, store files with this.helpers.prepareBinaryData(buffer) instead of writing the data field by hand.',
+			);
 		}
 		const head = Buffer.from(base64.slice(0, (HEAD_BYTES / 3) * 4), BINARY_ENCODING);
-		return checked.call(this, head, decodedLength(base64), label, itemIndex, copyBase64Text(base64));
+		return checked(head, decodedLength(base64), label, copyBase64Text(base64));
 	}
 	const byteLength = binary.bytes ?? (await this.helpers.getBinaryMetadata(id)).fileSize;
 	const head = await readHead(await this.helpers.getBinaryStream(id));
-	return checked.call(this, head, byteLength, label, itemIndex, async (target, offset) => {
+	return checked(head, byteLength, label, async (target, offset) => {
 		await writeStreamAsBase64(await this.helpers.getBinaryStream(id), target, offset, byteLength);
 	});
 }
 
-function fromUrl(this: IExecuteFunctions, itemIndex: number): string {
-	const url = String(this.getNodeParameter('imageUrl', itemIndex) ?? '').trim();
+function fromUrl(this: IExecuteFunctions, index: number): string {
+	const url = String(this.getNodeParameter('imageUrl', index) ?? '').trim();
 	const problem = checkImageUrl(url);
-	if (problem) throw inputError.call(this, problem, itemIndex);
+	if (problem) throw problem;
 	return url;
 }
 
-function fromBase64(this: IExecuteFunctions, itemIndex: number): EncodedImage {
-	const text = String(this.getNodeParameter('imageData', itemIndex) ?? '').trim();
+function fromBase64(this: IExecuteFunctions, index: number): EncodedImage {
+	const text = String(this.getNodeParameter('imageData', index) ?? '').trim();
 	const payload = text.replace(DATA_URI, '').replace(/\s+/g, '');
 	if (payload === '') {
-		throw new NodeOperationError(this.getNode(), 'Image Data is empty', {
-			description: 'Map the base64 text or data URI of the image from the previous node, or pick another Image Source.',
-			itemIndex,
-		});
+		throw new InputProblem(
+			'Image Data is empty',
+			'Map the base64 text or data URI of the image from the previous node, or pick another Image Source.',
+		);
 	}
 	// The API wants standard, padded base64: the URL-safe alphabet is converted, the padding restored.
 	const standard = standardBase64(payload);
 	if (standard === undefined) {
-		throw new NodeOperationError(this.getNode(), 'Image Data: the text is not valid base64', {
-			description: `Expected base64 text or a data URI such as data:image/png;base64,iVBOR…; got "${text.slice(0, 40)}${text.length > 40 ? '…' : ''}".`,
-			itemIndex,
-		});
+		throw new InputProblem(
+			'Image Data: the text is not valid base64',
+			`Expected base64 text or a data URI such as data:image/png;base64,iVBOR…; got "${text.slice(0, 40)}${text.length > 40 ? '…' : ''}".`,
+		);
 	}
 	const head = Buffer.from(standard.slice(0, (HEAD_BYTES / 3) * 4), 'base64');
-	return checked.call(this, head, decodedLength(standard), 'Image Data', itemIndex, copyBase64Text(standard));
+	return checked(head, decodedLength(standard), 'Image Data', copyBase64Text(standard));
 }
 
 /** The `images[0]` value: an http(s) URL as is, or an image to send as a data URI. */
-export async function readImage(this: IExecuteFunctions, itemIndex: number): Promise<string | EncodedImage> {
-	const source = this.getNodeParameter('imageSource', itemIndex) as ImageSource;
-	if (source === 'url') return fromUrl.call(this, itemIndex);
-	if (source === 'base64') return fromBase64.call(this, itemIndex);
-	return await fromBinary.call(this, itemIndex);
+export async function readImage(this: IExecuteFunctions, index: number): Promise<string | EncodedImage> {
+	const source = this.getNodeParameter('imageSource', index) as ImageSource;
+	if (source === 'url') return fromUrl.call(this, index);
+	if (source === 'base64') return fromBase64.call(this, index);
+	return await fromBinary.call(this, index);
 }

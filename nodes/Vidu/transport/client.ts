@@ -1,33 +1,12 @@
 import type { IBinaryData, IDataObject, IExecuteFunctions, IHttpRequestMethods, IN8nHttpFullResponse, INode } from 'n8n-workflow';
 
-import { systemClock } from '../waiting/clock';
-import { redactorFor } from '../errors/redact';
-import { parseRetryAfter, withRetries } from '../waiting/retry';
 import { clip, parseTask, type Task } from '../model/task';
-import {
-	cancelledBeforeSendingError,
-	cancelledDuringRequestError,
-	downloadError,
-	type ErrorContext,
-	httpStatusError,
-	malformedResponseError,
-	networkError,
-	type Phase,
-	redirectError,
-	retryHintsOf,
-	videoUrlError,
-} from './errors';
+import { httpFailure, malformedFailure, networkFailure, type Phase, ViduFailure } from './failure';
 
 export const CREDENTIAL_TYPE = 'viduApi';
 const CREATE_PATH = '/model/v1/generation';
 export const TASK_PATH = '/model/v1/generation/task/';
 export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
-/** A refused submission (429, connection refused) is tried this many times in all. */
-const SUBMIT_ATTEMPTS = 3;
-/** A single status query (Get Task) has no wait budget of its own: a few tries. */
-const STATUS_ATTEMPTS = 4;
-/** Without a Max Wait to respect, retries (and the Retry-After they honour) stop after this long. */
-const DEFAULT_RETRY_BUDGET_MS = 2 * 60_000;
 
 interface ViduCredential extends IDataObject {
 	apiKey: string;
@@ -35,25 +14,30 @@ interface ViduCredential extends IDataObject {
 }
 
 export interface CallSettings {
-	itemIndex: number;
+	/** The whole exchange, answer included (default 60 s). */
 	timeoutMs?: number;
-	/** For status queries: how many calls in all when transient faults occur (default 4). */
-	attempts?: number;
-	/** Clock time after which no retry starts, whatever Retry-After asks (the user's Max Wait). */
-	deadline?: number;
-	/** For submissions: retry a refusal (429) here (default), or report it at once to a caller that queues it. */
-	retryRefused?: boolean;
 }
 
-/** Everything that talks to the Vidu API. Built once per execution; the only place HTTP happens. */
+/**
+ * Everything that talks to the Vidu API: one request per call, no retries (waiting/retry.ts decides
+ * those), failures thrown as ViduFailure. Built once per execution; the only place HTTP happens.
+ */
 export interface ViduClient {
-	/** Sends the create request. Retried only when it provably created nothing (429, refused connection). */
-	submit(body: Buffer, call: CallSettings): Promise<Task>;
-	/** Asks for a task's state; a GET, so network faults, 5xx and 429 are retried with backoff (see `attempts`). */
-	getTask(taskId: string, call: CallSettings): Promise<Task>;
-	download(url: string, call: CallSettings, taskId: string): Promise<IBinaryData>;
-	/** Removes the API key from any text that could reach the user. */
-	redact(text: string): string;
+	/** Sends the create request. */
+	submit(body: Buffer, call?: CallSettings): Promise<Task>;
+	/** Asks for a task's state. */
+	getTask(taskId: string, call?: CallSettings): Promise<Task>;
+	/** Fetches the video into n8n's binary data, without the API key. */
+	download(url: string, taskId: string, call?: CallSettings): Promise<IBinaryData>;
+}
+
+/** Retry-After is either delay-seconds or an HTTP date. */
+export function parseRetryAfter(value: unknown, nowMs: number): number | undefined {
+	if (typeof value !== 'string' || value.trim() === '') return undefined;
+	const seconds = Number(value);
+	if (Number.isFinite(seconds)) return seconds >= 0 ? seconds * 1000 : undefined;
+	const date = Date.parse(value);
+	return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
 }
 
 const errorCodeOf = (error: unknown): string | undefined => {
@@ -150,41 +134,26 @@ export interface ApiContext {
 	getExecutionCancelSignal?(): AbortSignal | undefined;
 }
 
-export interface ClientOptions {
-	/** Told of every task the API accepted, the moment it exists: from then on it is paid for. */
-	onSubmitted?: (itemIndex: number, taskId: string) => void;
-}
-
-export async function createClient(ctx: ApiContext, options: ClientOptions = {}): Promise<ViduClient> {
-	const clock = systemClock;
+export async function createClient(ctx: ApiContext): Promise<ViduClient> {
 	const credential = (await ctx.getCredentials(CREDENTIAL_TYPE)) as ViduCredential;
 	const baseUrl = (credential.baseUrl || 'https://cloud.vtrix.ai').trim().replace(/\/+$/, '');
-	const redact = redactorFor(String(credential.apiKey ?? ''));
-	const node = ctx.getNode();
 	const signal = ctx.getExecutionCancelSignal?.();
 
-	const context = (call: CallSettings, phase: Phase, taskId?: string): ErrorContext => ({
-		node,
-		itemIndex: call.itemIndex,
-		phase,
-		taskId,
-		redact,
-	});
-
 	/** A request that got no HTTP answer: cancelled by the user, or a network fault. */
-	const unanswered = (errorContext: ErrorContext, url: string, error: unknown) =>
-		signal?.aborted ? cancelledDuringRequestError(errorContext) : networkError(errorContext, url, errorCodeOf(error));
+	const unanswered = (phase: Phase, url: string, error: unknown, taskId?: string) =>
+		signal?.aborted ? new ViduFailure('cancelled', phase, { taskId, sent: true }) : networkFailure(phase, url, errorCodeOf(error), taskId);
 
 	async function request(
 		method: IHttpRequestMethods,
 		path: string,
-		errorContext: ErrorContext,
+		phase: Phase,
 		call: CallSettings,
+		taskId?: string,
 		body?: Buffer,
 	): Promise<unknown> {
 		const url = baseUrl + path;
 		// Cancelled while waiting to retry: this request never leaves, so nothing can have been created.
-		if (signal?.aborted) throw cancelledBeforeSendingError(errorContext);
+		if (signal?.aborted) throw new ViduFailure('cancelled', phase, { taskId, sent: false });
 		const timeoutMs = call.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
 		// One deadline for the whole exchange: the socket timeout alone lets a server that sends a
 		// byte now and then hold the node forever.
@@ -209,71 +178,42 @@ export async function createClient(ctx: ApiContext, options: ClientOptions = {})
 			response = await beforeDeadline(sent, deadline, (late) => destroyBody(late.body));
 			answer = await readCapped(response.body, MAX_ANSWER_BYTES, deadline);
 		} catch (error) {
-			throw unanswered(errorContext, url, deadline.aborted && !signal?.aborted ? { code: 'ETIMEDOUT' } : error);
+			throw unanswered(phase, url, deadline.aborted && !signal?.aborted ? { code: 'ETIMEDOUT' } : error, taskId);
 		}
 		if (response.statusCode >= 300 && response.statusCode < 400) {
-			throw redirectError(errorContext, response.statusCode, String(response.headers?.location ?? ''));
+			// Nothing was created by this answer.
+			throw new ViduFailure('redirect', phase, { taskId, status: response.statusCode, location: String(response.headers?.location ?? '') });
 		}
 		const parsed = parseJsonBody(answer);
 		if (response.statusCode >= 400) {
-			const retryAfter = parseRetryAfter(response.headers?.['retry-after'], clock.now());
-			throw httpStatusError(errorContext, response.statusCode, parsed ?? answer.toString('utf8'), retryAfter);
+			const retryAfter = parseRetryAfter(response.headers?.['retry-after'], Date.now());
+			throw httpFailure(phase, response.statusCode, parsed ?? answer.toString('utf8'), retryAfter, taskId);
 		}
 		if (parsed === undefined) {
-			throw malformedResponseError(errorContext, `HTTP ${response.statusCode} with a body that is not JSON`, answer.toString('utf8'));
+			throw malformedFailure(phase, `HTTP ${response.statusCode} with a body that is not JSON`, answer.toString('utf8'), taskId);
 		}
 		return parsed;
 	}
 
 	return {
-		redact,
-		async submit(body, call) {
-			const errorContext = context(call, 'submit');
-			const answer = await withRetries(
-				async () => await request('POST', CREATE_PATH, errorContext, call, body),
-				{
-					advise: (error) => {
-						const hints = retryHintsOf(error);
-						const refusedHere = hints.rateLimited && call.retryRefused === false;
-						return { retry: hints.notSent && !refusedHere, retryAfterMs: hints.retryAfterMs };
-					},
-					maxAttempts: SUBMIT_ATTEMPTS,
-					deadline: call.deadline ?? clock.now() + DEFAULT_RETRY_BUDGET_MS,
-					signal,
-				},
-				clock,
-			);
+		async submit(body, call = {}) {
+			const answer = await request('POST', CREATE_PATH, 'submit', call, undefined, body);
 			const task = parseTask(answer);
-			if (!task) throw malformedResponseError(errorContext, 'the create response has no task id', answer);
-			options.onSubmitted?.(call.itemIndex, task.id);
+			if (!task) throw malformedFailure('submit', 'the create response has no task id', answer);
 			return task;
 		},
-		async getTask(taskId, call) {
-			const errorContext = context(call, 'status', taskId);
-			const answer = await withRetries(
-				async () => await request('GET', TASK_PATH + encodeURIComponent(taskId), errorContext, call),
-				{
-					advise: (error) => {
-						const hints = retryHintsOf(error);
-						return { retry: hints.transient, retryAfterMs: hints.retryAfterMs };
-					},
-					maxAttempts: call.attempts ?? STATUS_ATTEMPTS,
-					deadline: call.deadline ?? clock.now() + DEFAULT_RETRY_BUDGET_MS,
-					signal,
-				},
-				clock,
-			);
+		async getTask(taskId, call = {}) {
+			const answer = await request('GET', TASK_PATH + encodeURIComponent(taskId), 'status', call, taskId);
 			const task = parseTask(answer);
-			if (!task) throw malformedResponseError(errorContext, 'the status response has no task id', answer);
+			if (!task) throw malformedFailure('status', 'the status response has no task id', answer, taskId);
 			if (task.id !== taskId) {
-				throw malformedResponseError(errorContext, `the status answer is about another task (${clip(task.id, 80)})`, answer);
+				throw malformedFailure('status', `the status answer is about another task (${clip(task.id, 80)})`, answer, taskId);
 			}
 			return task;
 		},
-		async download(url, call, taskId) {
-			const errorContext = context(call, 'status', taskId);
+		async download(url, taskId, call = {}) {
 			const refused = unsafeVideoUrl(url);
-			if (refused) throw videoUrlError(errorContext, url, refused);
+			if (refused) throw new ViduFailure('unsafeVideoUrl', 'status', { taskId, url, problem: refused });
 			let response: IN8nHttpFullResponse;
 			try {
 				// Plain httpRequest on purpose: the Bearer token must never reach the video CDN.
@@ -287,16 +227,16 @@ export async function createClient(ctx: ApiContext, options: ClientOptions = {})
 					abortSignal: signal,
 				})) as IN8nHttpFullResponse;
 			} catch (error) {
-				throw unanswered(errorContext, url, error);
+				throw unanswered('status', url, error, taskId);
 			}
 			if (response.statusCode >= 400) {
 				(response.body as { destroy?: () => void }).destroy?.();
-				throw downloadError(errorContext, response.statusCode);
+				throw new ViduFailure('download', 'status', { taskId, status: response.statusCode });
 			}
 			try {
 				return await ctx.helpers.prepareBinaryData(response.body as Buffer, safeFileName(taskId), 'video/mp4');
 			} catch (error) {
-				throw unanswered(errorContext, url, error);
+				throw unanswered('status', url, error, taskId);
 			}
 		},
 	};

@@ -42,10 +42,10 @@ export function isLocalUrl(url: string): boolean {
 export const newRunToken = (random: () => number = Math.random): string =>
 	Array.from({ length: 16 }, () => Math.floor(random() * 36).toString(36)).join('');
 
-export function callbackUrlFor(resumeUrl: string, itemIndex: number, run: string): string {
+export function callbackUrlFor(resumeUrl: string, index: number, run: string): string {
 	const queryAt = resumeUrl.indexOf('?');
 	const [path, query] = queryAt < 0 ? [resumeUrl, ''] : [resumeUrl.slice(0, queryAt), resumeUrl.slice(queryAt + 1)];
-	const ours = `${ITEM_QUERY}=${itemIndex}&${RUN_QUERY}=${run}`;
+	const ours = `${ITEM_QUERY}=${index}&${RUN_QUERY}=${run}`;
 	return `${path.replace(/\/+$/, '')}/${CALLBACK_PATH}?${query ? `${query}&` : ''}${ours}`;
 }
 
@@ -112,13 +112,13 @@ export type SweepResult = { allFinished: true; tasks: Array<Task | undefined> } 
 export async function sweep(
 	order: number[],
 	states: Array<CallbackState | undefined>,
-	check: (taskId: string, itemIndex: number) => Promise<Task>,
+	check: (taskId: string, index: number) => Promise<Task>,
 ): Promise<SweepResult> {
 	const tasks: Array<Task | undefined> = [];
-	for (const itemIndex of order) {
-		const task = await check(states[itemIndex]!.taskId!, itemIndex);
+	for (const index of order) {
+		const task = await check(states[index]!.taskId!, index);
 		if (task.state === 'running') return { allFinished: false, waitingFor: task.id };
-		tasks[itemIndex] = task;
+		tasks[index] = task;
 	}
 	return { allFinished: true, tasks };
 }

@@ -1,7 +1,9 @@
-import { type Clock, pause } from './clock';
-import { backoffMs } from './retry';
-import { firstCheckDelay, nextCheckDelay, type ScheduleSettings } from './schedule';
+import { type Outcome, type SubmittedTask, WaitStopped } from '../model/outcomes';
 import type { Task } from '../model/task';
+import { ViduFailure } from '../transport/failure';
+import { type Clock, pause } from './clock';
+import { backoffMs, nextRetry, STATUS_IN_BATCH } from './retry';
+import { firstCheckDelay, nextCheckDelay, type ScheduleSettings } from './schedule';
 
 /**
  * Runs many generation tasks at once: submits items with a bounded number in flight, watches all
@@ -15,13 +17,6 @@ export interface BatchHooks<R> {
 	check(task: Task, index: number): Promise<Task>;
 	/** Turns a finished task into the item's result (may download). */
 	finish(task: Task, index: number, stats: { statusChecks: number; elapsedMs: number }): Promise<R>;
-	/** A timeout or cancellation, as the error the user should see; `lastFault` is a failed last status call. */
-	stopped(reason: 'timeout' | 'cancelled', task: Task, index: number, lastFault?: unknown): unknown;
-	/**
-	 * Whether a failed call may be retried, and after how long the server asked. `refused`: the API
-	 * turned a submission away (rate limit) and created nothing, so it may be sent again later.
-	 */
-	retryAdvice(error: unknown): { retry: boolean; retryAfterMs?: number; refused?: boolean };
 }
 
 export interface BatchSettings {
@@ -31,14 +26,6 @@ export interface BatchSettings {
 	continueOnFail: boolean;
 	signal?: AbortSignal;
 	random?: () => number;
-}
-
-export type Outcome<R> = { ok: true; value: R } | { ok: false; error: unknown; taskId?: string };
-
-export interface SubmittedTask {
-	index: number;
-	taskId: string;
-	state: 'completed' | 'failed' | 'running';
 }
 
 export interface BatchResult<R> {
@@ -143,11 +130,13 @@ export async function runBatch<R>(count: number, hooks: BatchHooks<R>, settings:
 	};
 	/** `stillRunning`: the node stopped waiting, but the task goes on at the provider (paid, not failed). */
 	const fail = (index: number, error: unknown, taskId?: string, stillRunning = false) => {
-		result.outcomes[index] = { ok: false, error, taskId };
+		result.outcomes[index] = { ok: false, error };
 		if (taskId) record(index, stillRunning ? 'running' : 'failed');
 		if (!settings.continueOnFail && !result.firstFailure) result.firstFailure = { index, error };
 	};
 	const stopNow = () => result.firstFailure !== undefined;
+	const stoppedBy = (reason: WaitStopped['reason'], watched: Watched) =>
+		new WaitStopped(reason, watched.task, settings.maxWaitMs / 60_000, watched.lastFault);
 
 	const complete = async (watched: Watched) => {
 		const { index, task } = watched;
@@ -175,10 +164,12 @@ export async function runBatch<R>(count: number, hooks: BatchHooks<R>, settings:
 		try {
 			task = await hooks.submit(index);
 		} catch (error) {
-			const advice = hooks.retryAdvice(error);
+			// Refused (HTTP 429): nothing was created, so it may be sent again later.
+			const refused = error instanceof ViduFailure && error.retry.rateLimited;
 			const answeredAt = clock.now();
-			const delay = Math.max(advice.retryAfterMs ?? 0, backoffMs(entry.refusals, 1000, 30_000, random));
-			if (advice.refused && answeredAt + delay - firstTriedAt <= settings.maxWaitMs) {
+			const retryAfterMs = refused ? (error.retry.retryAfterMs ?? 0) : 0;
+			const delay = Math.max(retryAfterMs, backoffMs(entry.refusals, random));
+			if (refused && answeredAt + delay - firstTriedAt <= settings.maxWaitMs) {
 				// Refused, nothing created: slow down to what the API has accepted so far, try again later.
 				limit = Math.max(1, active.size);
 				acceptedSinceRefusal = 0;
@@ -187,7 +178,7 @@ export async function runBatch<R>(count: number, hooks: BatchHooks<R>, settings:
 				refusedQueue.push({ index, firstTriedAt, notBefore: answeredAt + delay, refusals: entry.refusals + 1 });
 				return;
 			}
-			fail(index, error, (error as { context?: { taskId?: string } })?.context?.taskId);
+			fail(index, error);
 			return;
 		}
 		// Accepted: the allowance grows towards the user's cap. Until the first refusal by one per
@@ -230,11 +221,11 @@ export async function runBatch<R>(count: number, hooks: BatchHooks<R>, settings:
 			// A check cut short by a cancel: the task goes on at the provider, paid, not failed.
 			if (settings.signal?.aborted) {
 				active.delete(watched.index);
-				fail(watched.index, hooks.stopped('cancelled', watched.task, watched.index), watched.task.id, true);
+				fail(watched.index, stoppedBy('cancelled', watched), watched.task.id, true);
 				return;
 			}
-			const advice = hooks.retryAdvice(error);
-			if (!advice.retry) {
+			const next = nextRetry(STATUS_IN_BATCH, error, watched.faults++, random);
+			if (!next.retry) {
 				active.delete(watched.index);
 				fail(watched.index, error, watched.task.id);
 				return;
@@ -242,10 +233,9 @@ export async function runBatch<R>(count: number, hooks: BatchHooks<R>, settings:
 			// Retry-After counts from the answer, not from when the request left.
 			const answeredAt = clock.now();
 			// Never past this task's Max Wait: a server asking for a day is not waited for.
-			if (advice.retryAfterMs) holdUntil = Math.max(holdUntil, Math.min(watched.deadline, answeredAt + advice.retryAfterMs));
-			const delay = Math.max(advice.retryAfterMs ?? 0, backoffMs(watched.faults++, 1000, 30_000, random));
+			if (next.retryAfterMs) holdUntil = Math.max(holdUntil, Math.min(watched.deadline, answeredAt + next.retryAfterMs));
 			watched.lastFault = error;
-			watched.dueAt = Math.min(watched.deadline, answeredAt + delay);
+			watched.dueAt = Math.min(watched.deadline, answeredAt + next.delayMs);
 			return;
 		}
 		if (watched.task.state !== 'running') {
@@ -272,7 +262,7 @@ export async function runBatch<R>(count: number, hooks: BatchHooks<R>, settings:
 			const reason = settings.signal?.aborted ? 'cancelled' : watched.lastCheckAt >= watched.deadline ? 'timeout' : undefined;
 			if (!reason) continue;
 			active.delete(watched.index);
-			fail(watched.index, hooks.stopped(reason, watched.task, watched.index, watched.lastFault), watched.task.id, true);
+			fail(watched.index, stoppedBy(reason, watched), watched.task.id, true);
 		}
 	};
 

@@ -1,48 +1,77 @@
+import { ViduFailure } from '../transport/failure';
 import { type Clock, pause } from './clock';
 
-/** What a failed attempt says about trying again. */
-export interface RetryAdvice {
-	retry: boolean;
-	/** From the server's Retry-After header. */
-	retryAfterMs?: number;
-}
-
+/**
+ * The one owner of retries: which failures are worth another request, how often, and after how long.
+ * Requests made once (a submission, Get Task, a callback's check) retry through withRetries; the
+ * poller retries its status checks on its own timer, with the same policy and the same delays.
+ */
 export interface RetryPolicy {
-	advise(error: unknown): RetryAdvice;
+	/** Whether this failure may be met by sending the same request again. */
+	retryable(failure: ViduFailure): boolean;
 	/** Attempts in all, the first included. */
 	maxAttempts: number;
-	/** Clock time after which no new attempt starts (the user's maximum wait). */
+}
+
+/** A paid request is only repeated when it provably created nothing (429, a refused connection). */
+export const SUBMISSION: RetryPolicy = { retryable: (f) => f.retry.notSent, maxAttempts: 3 };
+
+/**
+ * The poller queues refused submissions itself (they slow the whole batch down), so only
+ * connection faults that sent nothing are retried in place.
+ */
+export const SUBMISSION_IN_BATCH: RetryPolicy = { retryable: (f) => f.retry.notSent && !f.retry.rateLimited, maxAttempts: 3 };
+
+/** A single status query (Get Task) has no wait budget of its own: a few tries. */
+export const STATUS_QUERY: RetryPolicy = { retryable: (f) => f.retry.transient, maxAttempts: 4 };
+
+/** A callback's check answers the provider: short, it calls again anyway. */
+export const CALLBACK_CHECK: RetryPolicy = { retryable: (f) => f.retry.transient, maxAttempts: 2 };
+
+/** The poller's checks: transient faults are retried until the task's Max Wait. */
+export const STATUS_IN_BATCH: RetryPolicy = { retryable: (f) => f.retry.transient, maxAttempts: Number.POSITIVE_INFINITY };
+
+/** Without a Max Wait to respect, retries (and the Retry-After they honour) stop after this long. */
+export const DEFAULT_RETRY_BUDGET_MS = 2 * 60_000;
+
+const BASE_MS = 1000;
+const CAP_MS = 30_000;
+
+/** Exponential backoff with jitter: attempt n waits base·2^n, scaled by 50–100 % and capped. */
+export function backoffMs(attempt: number, random: () => number): number {
+	const exponential = Math.min(CAP_MS, BASE_MS * 2 ** attempt);
+	return Math.round(exponential * (0.5 + random() / 2));
+}
+
+/** Whether to try again after failed attempt number `attempt` (0-based), and after how long. */
+export function nextRetry(
+	policy: RetryPolicy,
+	error: unknown,
+	attempt: number,
+	random: () => number = Math.random,
+): { retry: false } | { retry: true; delayMs: number; retryAfterMs?: number } {
+	if (!(error instanceof ViduFailure) || !policy.retryable(error) || attempt + 1 >= policy.maxAttempts) return { retry: false };
+	const { retryAfterMs } = error.retry;
+	return { retry: true, delayMs: Math.max(retryAfterMs ?? 0, backoffMs(attempt, random)), retryAfterMs };
+}
+
+export interface RetryLimits {
+	/** Clock time after which no new attempt starts, whatever Retry-After asks (the user's Max Wait). */
 	deadline?: number;
 	signal?: AbortSignal;
 }
 
-/** Exponential backoff with jitter: attempt n waits base·2^n, scaled by 50–100 % and capped. */
-export function backoffMs(attempt: number, baseMs: number, capMs: number, random: () => number): number {
-	const exponential = Math.min(capMs, baseMs * 2 ** attempt);
-	return Math.round(exponential * (0.5 + random() / 2));
-}
-
-/** Retry-After is either delay-seconds or an HTTP date. */
-export function parseRetryAfter(value: unknown, nowMs: number): number | undefined {
-	if (typeof value !== 'string' || value.trim() === '') return undefined;
-	const seconds = Number(value);
-	if (Number.isFinite(seconds)) return seconds >= 0 ? seconds * 1000 : undefined;
-	const date = Date.parse(value);
-	return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
-}
-
-/** Runs `attempt` until it succeeds, the error is not worth retrying, or the budget runs out. */
-export async function withRetries<T>(attempt: () => Promise<T>, policy: RetryPolicy, clock: Clock): Promise<T> {
+/** Runs `attempt` until it succeeds, the policy says stop, or the time runs out. */
+export async function withRetries<T>(attempt: () => Promise<T>, policy: RetryPolicy, clock: Clock, limits: RetryLimits = {}): Promise<T> {
+	const deadline = limits.deadline ?? clock.now() + DEFAULT_RETRY_BUDGET_MS;
 	for (let n = 0; ; n++) {
 		const outcome = await attempt().then(
 			(value) => ({ ok: true as const, value }),
 			(error: unknown) => ({ ok: false as const, error }),
 		);
 		if (outcome.ok) return outcome.value;
-		const advice = policy.advise(outcome.error);
-		const delay = Math.max(advice.retryAfterMs ?? 0, backoffMs(n, 1000, 30_000, Math.random));
-		const outOfTime = policy.deadline !== undefined && clock.now() + delay > policy.deadline;
-		if (!advice.retry || n + 1 >= policy.maxAttempts || outOfTime || policy.signal?.aborted) throw outcome.error;
-		await pause(clock, delay, policy.signal);
+		const next = nextRetry(policy, outcome.error, n);
+		if (!next.retry || clock.now() + next.delayMs > deadline || limits.signal?.aborted) throw outcome.error;
+		await pause(clock, next.delayMs, limits.signal);
 	}
 }

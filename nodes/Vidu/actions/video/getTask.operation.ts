@@ -1,9 +1,12 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { downloadProperties } from '../../descriptions/download.description';
-import type { ViduClient } from '../../transport/client';
+import { InputProblem } from '../../model/outcomes';
 import { downloadFieldOf, taskToItem } from '../../output/items';
+import { systemClock } from '../../waiting/clock';
+import { STATUS_QUERY, withRetries } from '../../waiting/retry';
+import type { Deps } from '../router';
 
 const properties: INodeProperties[] = [
 	{
@@ -20,16 +23,15 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['video'], operation: ['getTask'] } }, properties);
 
-export async function execute(this: IExecuteFunctions, client: ViduClient, itemIndex: number): Promise<INodeExecutionData> {
-	const taskId = String(this.getNodeParameter('taskId', itemIndex)).trim();
+/** Asks once for a task's state (transient faults retried) and outputs it like Generate does. */
+export async function execute(this: IExecuteFunctions, { client }: Deps, index: number): Promise<INodeExecutionData> {
+	const taskId = String(this.getNodeParameter('taskId', index)).trim();
+	const downloadField = downloadFieldOf.call(this, index);
 	if (taskId === '') {
-		throw new NodeOperationError(this.getNode(), 'Task ID is empty', {
-			description: 'Map the taskId field of a previous Generate From Image or Submit Only run.',
-			itemIndex,
-		});
+		throw new InputProblem('Task ID is empty', 'Map the taskId field of a previous Generate From Image or Submit Only run.');
 	}
-	const call = { itemIndex };
-	const task = await client.getTask(taskId, call);
-	const stats = { elapsedSeconds: null, statusChecks: 1 };
-	return await taskToItem(this.getNode(), client, task, call, stats, downloadFieldOf.call(this, itemIndex));
+	const task = await withRetries(async () => await client.getTask(taskId), STATUS_QUERY, systemClock, {
+		signal: this.getExecutionCancelSignal(),
+	});
+	return await taskToItem(client, task, index, { elapsedSeconds: null, statusChecks: 1 }, downloadField);
 }

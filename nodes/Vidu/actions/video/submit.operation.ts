@@ -3,17 +3,17 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { generationOptions, modelProperty, promptProperty } from '../../descriptions/generation.description';
 import { imageProperties } from '../../descriptions/image.description';
-import type { ViduClient } from '../../transport/client';
-import { readCreateBody } from '../../request/createRequest';
 import { taskToItem } from '../../output/items';
+import { SUBMISSION } from '../../waiting/retry';
+import { submitItem } from '../../waiting/submitStep';
+import type { Deps } from '../router';
 
 const properties: INodeProperties[] = [modelProperty, ...imageProperties, promptProperty, generationOptions];
 
 export const description = updateDisplayOptions({ show: { resource: ['video'], operation: ['submit'] } }, properties);
 
-export async function execute(this: IExecuteFunctions, client: ViduClient, itemIndex: number): Promise<INodeExecutionData> {
-	const body = await readCreateBody.call(this, itemIndex);
-	const call = { itemIndex };
-	const task = await client.submit(body, call);
-	return await taskToItem(this.getNode(), client, task, call, { elapsedSeconds: 0, statusChecks: 0 }, undefined);
+/** Submits the item's task and outputs its id at once. Image, Prompt and Options are read by the submit step. */
+export async function execute(this: IExecuteFunctions, { client, ledger }: Deps, index: number): Promise<INodeExecutionData> {
+	const task = await submitItem.call(this, client, ledger, index, { policy: SUBMISSION });
+	return await taskToItem(client, task, index, { elapsedSeconds: 0, statusChecks: 0 }, undefined);
 }

@@ -1,0 +1,57 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import type { Ledger } from '../output/ledger';
+import { taskToItem } from '../output/items';
+import type { ViduClient } from '../transport/client';
+import { systemClock } from './clock';
+import { type BatchResult, runBatch } from './poller';
+import { SUBMISSION_IN_BATCH } from './retry';
+import { DEFAULT_SCHEDULE } from './schedule';
+import type { WaitSettings } from './settings';
+import { submitItem } from './submitStep';
+
+/**
+ * Wait Mode "Poll": submits every item's task (a bounded number in flight) and watches all of them
+ * on one shared status schedule; one outcome per input item, in input order.
+ */
+export async function waitByPolling(
+	this: IExecuteFunctions,
+	client: ViduClient,
+	ledger: Ledger,
+	wait: WaitSettings,
+	downloadFieldFor: (index: number) => string | undefined,
+): Promise<BatchResult<INodeExecutionData>> {
+	const call = { timeoutMs: wait.requestTimeoutMs };
+	const maxWaitMs = wait.maxWaitMinutes * 60_000;
+	const startedAt = systemClock.now();
+	return await runBatch<INodeExecutionData>(
+		this.getInputData().length,
+		{
+			submit: async (index) =>
+				await submitItem.call(this, client, ledger, index, {
+					policy: SUBMISSION_IN_BATCH,
+					timeoutMs: wait.requestTimeoutMs,
+					deadline: startedAt + maxWaitMs,
+				}),
+			check: async (task) => await client.getTask(task.id, call),
+			finish: async (task, index, stats) =>
+				await taskToItem(
+					client,
+					task,
+					index,
+					{ elapsedSeconds: Math.round(stats.elapsedMs / 100) / 10, statusChecks: stats.statusChecks },
+					downloadFieldFor(index),
+					call,
+				),
+		},
+		{
+			// 0: no cap of the user's; the API's refusals set the pace.
+			maxConcurrent: wait.maxConcurrent || Number.POSITIVE_INFINITY,
+			maxWaitMs,
+			schedule: { ...DEFAULT_SCHEDULE, maxGapMs: wait.pollIntervalMs },
+			continueOnFail: this.continueOnFail(),
+			signal: this.getExecutionCancelSignal(),
+		},
+		systemClock,
+	);
+}

@@ -1,0 +1,39 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import type { Ledger } from '../output/ledger';
+import { readCreateBody } from '../request/createRequest';
+import type { GenerationOptions } from '../request/body';
+import type { Task } from '../model/task';
+import type { ViduClient } from '../transport/client';
+import { systemClock } from './clock';
+import { type RetryPolicy, withRetries } from './retry';
+
+export interface SubmitSettings {
+	policy: RetryPolicy;
+	timeoutMs?: number;
+	/** Clock time after which no retry starts (the user's Max Wait). */
+	deadline?: number;
+	/** Options the node sets itself (the callback URL in Wait Mode Callback). */
+	overrides?: Partial<GenerationOptions>;
+}
+
+/**
+ * The submit step of every operation and wait mode: reads and checks the item (nothing is paid for
+ * a bad input), sends it, retrying only what the policy allows, and writes the task id to the ledger
+ * the moment it exists.
+ */
+export async function submitItem(
+	this: IExecuteFunctions,
+	client: ViduClient,
+	ledger: Ledger,
+	index: number,
+	settings: SubmitSettings,
+): Promise<Task> {
+	const body = await readCreateBody.call(this, index, settings.overrides);
+	const task = await withRetries(async () => await client.submit(body, { timeoutMs: settings.timeoutMs }), settings.policy, systemClock, {
+		deadline: settings.deadline,
+		signal: this.getExecutionCancelSignal(),
+	});
+	ledger.paid(index, task.id);
+	return task;
+}
