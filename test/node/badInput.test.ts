@@ -138,7 +138,7 @@ const cases: Case[] = [
 		'a movement amplitude outside the list',
 		withOptions({ movementAmplitude: '={{ "huge" }}' }),
 		null,
-		/^Movement Amplitude: "huge" is not one of the values the API accepts \(auto, small, medium, large\)$/,
+		/^Movement Amplitude: "huge" is not one of the values the API accepts \(auto, large, medium, small\)$/,
 	],
 	[
 		'a model outside the list',

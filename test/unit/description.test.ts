@@ -37,7 +37,7 @@ describe('node description', () => {
 
 	it('exposes every optional API parameter in Options: each option set reaches the API under its name', () => {
 		const options = all.find((p) => p.name === 'options' && p.type === 'collection')!.options as INodeProperties[];
-		const sample = { boolean: true, number: 7, string: 'https://example.com/x', options: 'set' } as Record<string, unknown>;
+		const sample: Record<string, string | number | boolean> = { boolean: true, number: 7, string: 'https://example.com/x', options: 'set' };
 		const values = Object.fromEntries(options.map((o) => [o.name, sample[o.type]]));
 		const body = buildCreateBody({ model: 'viduq1_img2video', image: 'https://example.com/a.png', prompt: 'p', options: values });
 		const sent = Object.keys((body as { input: Array<{ params: object }> }).input[0].params);

@@ -1,9 +1,10 @@
-/** The API's documented limits (vidu-q1-img2video reference). MB is taken as 10^6 bytes: the strict reading. */
+/**
+ * The API's documented limits on the image and the request (vidu-q1-img2video reference); the limits of
+ * the other fields are in model/apiFields.ts. MB is taken as 10^6 bytes: the strict reading.
+ */
 export const LIMITS = {
 	imageBytes: 50_000_000,
 	requestBytes: 20_000_000,
-	promptChars: 2000,
-	payloadChars: 1_048_576,
 	/** Width:height must stay within 1:4 … 4:1. */
 	maxAspect: 4,
 	/**
@@ -11,11 +12,6 @@ export const LIMITS = {
 	 * A header that claims more is a damaged or hostile file, not a photo to animate.
 	 */
 	maxSidePixels: 16_383,
-	models: ['viduq1_img2video'],
-	durations: [5],
-	resolutions: ['1080p'],
-	movementAmplitudes: ['auto', 'small', 'medium', 'large'],
-	watermarkPositions: [1, 2, 3, 4],
 } as const;
 
 export const megabytes = (bytes: number): string => `${(bytes / 1_000_000).toFixed(1)} MB`;

@@ -1,24 +1,10 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { MODEL_FIELD, OPTION_FIELDS, PROMPT_FIELD } from '../model/apiFields';
 import { base64Length, type EncodedImage } from './encode';
 
-/** The node's optional API fields, keyed by UI parameter name; values as n8n hands them over. */
-export interface GenerationOptions {
-	audio?: boolean;
-	voiceId?: string;
-	isRec?: boolean;
-	bgm?: boolean;
-	duration?: number;
-	seed?: number;
-	resolution?: string;
-	movementAmplitude?: string;
-	payload?: string;
-	offPeak?: boolean;
-	watermark?: boolean;
-	wmPosition?: number;
-	wmUrl?: string;
-	callbackUrl?: string;
-}
+/** The node's optional API fields, keyed by UI parameter name (model/apiFields.ts); values as n8n hands them over. */
+export type GenerationOptions = Record<string, string | number | boolean | undefined>;
 
 export interface GenerationRequest {
 	model: string;
@@ -28,44 +14,22 @@ export interface GenerationRequest {
 	options: GenerationOptions;
 }
 
-/** UI name -> API name. The order is the order of the reference page. */
-const API_NAMES: Array<[keyof GenerationOptions, string]> = [
-	['audio', 'audio'],
-	['voiceId', 'voice_id'],
-	['isRec', 'is_rec'],
-	['bgm', 'bgm'],
-	['duration', 'duration'],
-	['seed', 'seed'],
-	['resolution', 'resolution'],
-	['movementAmplitude', 'movement_amplitude'],
-	['payload', 'payload'],
-	['offPeak', 'off_peak'],
-	['watermark', 'watermark'],
-	['wmPosition', 'wm_position'],
-	['wmUrl', 'wm_url'],
-	['callbackUrl', 'callback_url'],
-];
-
 const hasValue = (value: unknown): boolean => value !== undefined && value !== null && !(typeof value === 'string' && value.trim() === '');
 
 /**
  * The wrapped create body (docs/api-contract.md#create-body). Only parameters with a value are sent: an empty
- * voice ID, watermark URL, callback URL or payload would be read by the API as a real value.
+ * voice ID, watermark URL, callback URL or payload would be read by the API as a real value. A field
+ * that depends on another option (voice_id on audio, the watermark fields on watermark) goes only with it.
  */
 export function buildCreateBody(request: GenerationRequest): IDataObject {
 	const params: IDataObject = { images: [request.image] };
-	if (hasValue(request.prompt)) params.prompt = request.prompt;
-	for (const [uiName, apiName] of API_NAMES) {
-		const value = request.options[uiName];
-		if (hasValue(value)) params[apiName] = value;
+	if (hasValue(request.prompt)) params[PROMPT_FIELD.api] = request.prompt;
+	for (const field of OPTION_FIELDS) {
+		const value = request.options[field.property.name];
+		if (!hasValue(value) || (field.onlyWith && request.options[field.onlyWith] !== true)) continue;
+		params[field.api] = value;
 	}
-	// voice_id only takes effect with audio, and the watermark fields only with a watermark
-	if (params.audio !== true) delete params.voice_id;
-	if (params.watermark !== true) {
-		delete params.wm_position;
-		delete params.wm_url;
-	}
-	return { model: request.model, input: [{ params }] };
+	return { [MODEL_FIELD.api]: request.model, input: [{ params }] };
 }
 
 /** A create body whose size is known before it is built, so limits are checked before reading the image. */

@@ -1,4 +1,5 @@
-import type { GenerationOptions, GenerationRequest } from './body';
+import { type ApiField, MODEL_FIELD, OPTIONS_BY_LABEL, PROMPT_FIELD } from '../model/apiFields';
+import type { GenerationRequest } from './body';
 import { sniffImage } from './imageType';
 import { imageSize } from './imageSize';
 import { InputProblem } from '../model/outcomes';
@@ -156,54 +157,65 @@ function pngHasImageData(head: Uint8Array, byteLength: number): boolean {
 	return Buffer.from(head.buffer, head.byteOffset, head.byteLength).indexOf('IDAT', 33, 'latin1') >= 0;
 }
 
-function checkChoice<T>(value: unknown, allowed: readonly T[], field: string): InputProblem | undefined {
-	if (value === undefined || allowed.includes(value as T)) return undefined;
+function checkChoice(value: unknown, allowed: unknown[], field: string): InputProblem | undefined {
+	if (value === undefined || allowed.includes(value)) return undefined;
 	return problem(
 		`${field}: ${shown(value)} is not one of the values the API accepts (${allowed.join(', ')})`,
 		`Pick one of ${allowed.join(', ')}, or check the expression that sets ${field}.`,
 	);
 }
 
-function checkUrl(value: string | undefined, field: string, required = false): InputProblem | undefined {
-	if (value === undefined || value.trim() === '' || isHttpUrl(value)) return undefined;
+function checkUrl(value: unknown, field: string, required = false): InputProblem | undefined {
+	if (typeof value !== 'string' || value.trim() === '' || isHttpUrl(value)) return undefined;
 	const orEmpty = required ? '' : `, or leave ${field} empty`;
 	return problem(`${field}: ${shown(value)} is not an http(s) URL`, `Give a full URL starting with http:// or https://${orEmpty}.`);
 }
 
-function checkLength(value: string | undefined, max: number, field: string): InputProblem | undefined {
-	if (value === undefined || value.length <= max) return undefined;
+function checkLength(value: unknown, max: number, field: string): InputProblem | undefined {
+	if (typeof value !== 'string' || value.length <= max) return undefined;
 	return problem(
 		`${field}: ${value.length.toLocaleString('en-US')} characters, over the API's limit of ${max.toLocaleString('en-US')}`,
 		`Shorten ${field} to at most ${max.toLocaleString('en-US')} characters.`,
 	);
 }
 
-function checkSeed(seed: GenerationOptions['seed']): InputProblem | undefined {
-	if (seed === undefined || (Number.isInteger(seed) && seed >= 0)) return undefined;
-	return problem(`Seed: ${shown(seed)} is not a whole number ≥ 0`, 'Use 0 for a random seed, or any whole number such as 42.');
+function checkWholeNumber(value: unknown, field: string): InputProblem | undefined {
+	if (value === undefined || (Number.isInteger(value) && (value as number) >= 0)) return undefined;
+	return problem(
+		`${field}: ${shown(value)} is not a whole number ≥ 0`,
+		`Use a whole number ≥ 0 such as 42, or check the expression that sets ${field}.`,
+	);
+}
+
+/** The check a field of model/apiFields.ts asks for, labelled with its UI name. */
+function checkField({ check, property }: ApiField, value: unknown): InputProblem | undefined {
+	const label = property.displayName;
+	if (check === 'choice')
+		return checkChoice(
+			value,
+			(property.options ?? []).map((option) => (option as { value: unknown }).value),
+			label,
+		);
+	if (check === 'url') return checkUrl(value, label);
+	if (check === 'wholeNumber') return checkWholeNumber(value, label);
+	if (check) return checkLength(value, check.maxChars, label);
+	return undefined;
 }
 
 /** Every check on the fields other than the image, in the order they appear in the node. */
 export function checkParameters(request: Omit<GenerationRequest, 'image'>): InputProblem | undefined {
-	const o = request.options;
-	return (
-		checkChoice(request.model, LIMITS.models, 'Model') ??
-		checkLength(request.prompt, LIMITS.promptChars, 'Prompt') ??
-		checkUrl(o.callbackUrl, 'Callback URL') ??
-		checkChoice(o.duration, LIMITS.durations, 'Duration (Seconds)') ??
-		checkChoice(o.movementAmplitude, LIMITS.movementAmplitudes, 'Movement Amplitude') ??
-		checkLength(o.payload, LIMITS.payloadChars, 'Payload') ??
-		checkChoice(o.resolution, LIMITS.resolutions, 'Resolution') ??
-		checkSeed(o.seed) ??
-		(o.watermark ? checkChoice(o.wmPosition, LIMITS.watermarkPositions, 'Watermark Position') : undefined) ??
-		(o.watermark ? checkUrl(o.wmUrl, 'Watermark URL') : undefined)
-	);
+	const values: Record<string, unknown> = { ...request.options, model: request.model, prompt: request.prompt };
+	for (const field of [MODEL_FIELD, PROMPT_FIELD, ...OPTIONS_BY_LABEL]) {
+		if (field.onlyWith && values[field.onlyWith] !== true) continue;
+		const found = checkField(field, values[field.property.name]);
+		if (found) return found;
+	}
+	return undefined;
 }
 
-export function checkImageUrl(url: string): InputProblem | undefined {
-	if (url.trim() === '')
-		return problem('Image URL is empty', 'Give a public http(s) link to the image, or map one from the previous node.');
-	return checkUrl(url, 'Image URL', true);
+export function checkImageUrl(url: string, label: string): InputProblem | undefined {
+	if (url.trim() === '') return problem(`${label} is empty`, 'Give a public http(s) link to the image, or map one from the previous node.');
+	return checkUrl(url, label, true);
 }
 
 /** The create body must stay under the API's request limit; checked before the image is read in full. */

@@ -1,34 +1,26 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { generationOptions, promptProperty } from '../descriptions/generation.description';
-import { type GenerationOptions, type GenerationRequest, planCreateBody } from './body';
-import { base64Length } from './encode';
+import { OPTION_FIELDS, PROMPT_FIELD } from '../model/apiFields';
 import type { InputProblem } from '../model/outcomes';
+import { type GenerationOptions, type GenerationRequest, planCreateBody } from './body';
 import { checkBodySize, checkParameters, coerce } from './checks';
+import { base64Length } from './encode';
 import { readImage } from './imageInput';
-
-const IMAGE_FIELD: Record<string, string> = {
-	binary: 'Input Data Field Name',
-	url: 'Image URL',
-	base64: 'Image Data',
-};
-
-const OPTION_FIELDS = generationOptions.options as INodeProperties[];
 
 /** Model, Prompt and Options as the API takes them, each typed as its UI field says. */
 function readTypedParameters(
 	this: IExecuteFunctions,
 	index: number,
 ): { parameters: Omit<GenerationRequest, 'image'>; problem?: undefined } | { problem: InputProblem } {
-	const prompt = coerce(this.getNodeParameter('prompt', index, ''), promptProperty);
+	const prompt = coerce(this.getNodeParameter('prompt', index, ''), PROMPT_FIELD.property);
 	if (prompt.problem) return prompt;
 	const raw = this.getNodeParameter('options', index, {}) as IDataObject;
 	const options: Record<string, unknown> = {};
-	for (const field of OPTION_FIELDS) {
-		if (!(field.name in raw)) continue;
-		const typed = coerce(raw[field.name], field);
+	for (const { property } of OPTION_FIELDS) {
+		if (!(property.name in raw)) continue;
+		const typed = coerce(raw[property.name], property);
 		if (typed.problem) return typed;
-		options[field.name] = typed.value;
+		options[property.name] = typed.value;
 	}
 	const model = String(this.getNodeParameter('model', index));
 	return { parameters: { model, prompt: prompt.value as string | undefined, options: options as GenerationOptions } };
@@ -50,11 +42,10 @@ export async function readCreateBody(
 	const parameters = { ...typed.parameters, options: { ...typed.parameters.options, ...overrides } };
 	const problem = checkParameters(parameters);
 	if (problem) throw problem;
-	const image = await readImage.call(this, index);
+	const { image, label } = await readImage.call(this, index);
 	const body = planCreateBody(parameters, image);
-	const field = IMAGE_FIELD[this.getNodeParameter('imageSource', index) as string] ?? 'Image';
 	const imageChars = typeof image === 'string' ? image.length : base64Length(image.byteLength);
-	const tooBig = checkBodySize(body.bytes, imageChars, field);
+	const tooBig = checkBodySize(body.bytes, imageChars, label);
 	if (tooBig) throw tooBig;
 	return await body.build();
 }

@@ -1,12 +1,19 @@
 import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 import { BINARY_ENCODING } from 'n8n-workflow';
 
+import { imageProperties } from '../descriptions/image.description';
 import { InputProblem } from '../model/outcomes';
 
 import { copyBase64Text, decodedLength, type EncodedImage, standardBase64, writeStreamAsBase64 } from './encode';
 import { checkImage, checkImageUrl } from './checks';
 
 type ImageSource = 'binary' | 'url' | 'base64';
+
+/** The labels the UI shows for the image fields: messages name what the user sees. */
+const LABEL = Object.fromEntries(imageProperties.map((property) => [property.name, property.displayName])) as Record<
+	'binaryPropertyName' | 'imageUrl' | 'imageData',
+	string
+>;
 
 const DATA_URI = /^data:([^;,]*)(;[^,]*)?,/i;
 /** Enough of the file for its type and its width and height (JPEG headers can sit behind large metadata). */
@@ -41,14 +48,14 @@ async function fromBinary(this: IExecuteFunctions, index: number): Promise<Encod
 	if (!binaries[field]) {
 		const present = Object.keys(binaries);
 		throw new InputProblem(
-			`Input Data Field Name: the input item has no binary field "${field}"`,
+			`${LABEL.binaryPropertyName}: the input item has no binary field "${field}"`,
 			present.length
-				? `Fields present on this item: ${present.join(', ')}. Set Input Data Field Name to one of them.`
+				? `Fields present on this item: ${present.join(', ')}. Set ${LABEL.binaryPropertyName} to one of them.`
 				: 'This item carries no binary data at all. Read the image first (Read/Write Files from Disk, HTTP Request with response format File, Google Drive download), or pick the URL or Base64 image source.',
 		);
 	}
 	const binary: IBinaryData = this.helpers.assertBinaryData(index, field);
-	const label = `Input Data Field Name ("${field}")`;
+	const label = `${LABEL.binaryPropertyName} ("${field}")`;
 	const { id } = binary;
 	if (!id) {
 		// In-memory binary data can come from a Code node: any text. It goes into the body as is, so
@@ -72,7 +79,7 @@ async function fromBinary(this: IExecuteFunctions, index: number): Promise<Encod
 
 function fromUrl(this: IExecuteFunctions, index: number): string {
 	const url = String(this.getNodeParameter('imageUrl', index) ?? '').trim();
-	const problem = checkImageUrl(url);
+	const problem = checkImageUrl(url, LABEL.imageUrl);
 	if (problem) throw problem;
 	return url;
 }
@@ -82,7 +89,7 @@ function fromBase64(this: IExecuteFunctions, index: number): EncodedImage {
 	const payload = text.replace(DATA_URI, '').replace(/\s+/g, '');
 	if (payload === '') {
 		throw new InputProblem(
-			'Image Data is empty',
+			`${LABEL.imageData} is empty`,
 			'Map the base64 text or data URI of the image from the previous node, or pick another Image Source.',
 		);
 	}
@@ -90,18 +97,18 @@ function fromBase64(this: IExecuteFunctions, index: number): EncodedImage {
 	const standard = standardBase64(payload);
 	if (standard === undefined) {
 		throw new InputProblem(
-			'Image Data: the text is not valid base64',
+			`${LABEL.imageData}: the text is not valid base64`,
 			`Expected base64 text or a data URI such as data:image/png;base64,iVBOR…; got "${text.slice(0, 40)}${text.length > 40 ? '…' : ''}".`,
 		);
 	}
 	const head = Buffer.from(standard.slice(0, (HEAD_BYTES / 3) * 4), 'base64');
-	return checked(head, decodedLength(standard), 'Image Data', copyBase64Text(standard));
+	return checked(head, decodedLength(standard), LABEL.imageData, copyBase64Text(standard));
 }
 
 /** The `images[0]` value: an http(s) URL as is, or an image to send as a data URI. */
-export async function readImage(this: IExecuteFunctions, index: number): Promise<string | EncodedImage> {
+export async function readImage(this: IExecuteFunctions, index: number): Promise<{ image: string | EncodedImage; label: string }> {
 	const source = this.getNodeParameter('imageSource', index) as ImageSource;
-	if (source === 'url') return fromUrl.call(this, index);
-	if (source === 'base64') return fromBase64.call(this, index);
-	return await fromBinary.call(this, index);
+	if (source === 'url') return { image: fromUrl.call(this, index), label: LABEL.imageUrl };
+	if (source === 'base64') return { image: fromBase64.call(this, index), label: LABEL.imageData };
+	return { image: await fromBinary.call(this, index), label: LABEL.binaryPropertyName };
 }
