@@ -9,7 +9,13 @@ import { httpFailure } from '../../nodes/Vidu/transport/failure';
 class FakeClock implements Clock {
 	time = 0;
 	private sleeps = 0;
-	now = () => this.time;
+	private reads = 0;
+	/** A loop that reads the time without ever sleeping spins on microtasks: fail it instead of hanging jest. */
+	now = () => {
+		if (++this.reads > 100_000)
+			throw new Error(`fake clock ceiling: time read ${this.reads} times at ${this.time} ms, a loop that never sleeps`);
+		return this.time;
+	};
 	sleep = async (ms: number) => {
 		if (!Number.isFinite(ms) || ++this.sleeps > 200_000 || this.time > 48 * 3_600_000) {
 			throw new Error(`fake clock ceiling: sleep(${ms}) at ${this.time} ms after ${this.sleeps} sleeps`);
@@ -47,7 +53,7 @@ function fakeApi(clock: FakeClock, durations: number[], options: { progress?: bo
 			return task(id, 'running');
 		},
 		check: async ({ id }) => {
-			log.checks.set(id, [...(log.checks.get(id) ?? []), clock.now()]);
+			log.checks.set(id, [...(log.checks.get(id) ?? []), clock.time]);
 			const index = Number(id.slice(1));
 			const elapsed = clock.now() - started.get(id)!;
 			if (elapsed < durations[index]) return task(id, 'running', options.progress ? elapsed / durations[index] : null);
@@ -60,6 +66,19 @@ function fakeApi(clock: FakeClock, durations: number[], options: { progress?: bo
 		},
 	};
 	return { hooks, log };
+}
+
+/** The first status check of task `id` is answered 429 with Retry-After: 20 s. */
+function refuseFirstCheckOf(id: string, hooks: BatchHooks<unknown>): void {
+	let refused = false;
+	const check = hooks.check;
+	hooks.check = async (t, index) => {
+		if (!refused && t.id === id) {
+			refused = true;
+			throw httpFailure('status', 429, {}, 20_000, t.id);
+		}
+		return await check(t, index);
+	};
 }
 
 const settings = (over: Partial<BatchSettings> = {}): BatchSettings => ({
@@ -118,15 +137,7 @@ describe('runBatch', () => {
 	it('honours Retry-After for every task, since the rate limit is per key', async () => {
 		const clock = new FakeClock();
 		const { hooks, log } = fakeApi(clock, [10_000, 10_000]);
-		let limited = false;
-		const check = hooks.check;
-		hooks.check = async (t, i) => {
-			if (!limited && t.id === 't0') {
-				limited = true;
-				throw httpFailure('status', 429, {}, 20_000, t.id);
-			}
-			return await check(t, i);
-		};
+		refuseFirstCheckOf('t0', hooks);
 		await runBatch(2, hooks, settings(), clock);
 		const firstLimitAt = 2000;
 		for (const id of ['t0', 't1']) {
@@ -211,18 +222,31 @@ describe('nextCheckDelay', () => {
 	it('a Retry-After on one status check holds every check until it has passed', async () => {
 		const clock = new FakeClock();
 		const { hooks, log } = fakeApi(clock, [30_000, 30_000, 30_000]);
-		let refused = false;
-		const check = hooks.check;
-		hooks.check = async (t, index) => {
-			if (!refused && t.id === 't0') {
-				refused = true;
-				throw httpFailure('status', 429, {}, 20_000, t.id);
-			}
-			return await check(t, index);
-		};
+		refuseFirstCheckOf('t0', hooks);
 		await runBatch(3, hooks, settings({ maxConcurrent: 3 }), clock);
 		const refusedAt = 2000; // the first check of every task is due 2 s after submission
 		const during = [...log.checks.values()].flat().filter((at) => at > refusedAt && at < refusedAt + 20_000);
+		expect(during).toEqual([]);
+	});
+
+	it('keeps holding checks when a refused submission wakes the loop during a Retry-After', async () => {
+		const clock = new FakeClock();
+		// Items 1 and 4 end at their first check (2 s), which makes room for item 2, refused at
+		// submission until 5 s: the loop wakes at 5 s, inside the 20 s hold that t0's check got at 2 s.
+		const { hooks, log } = fakeApi(clock, [60_000, 1500, 60_000, 60_000, 1500]);
+		refuseFirstCheckOf('t0', hooks);
+		let submissionRefused = false;
+		const submit = hooks.submit;
+		hooks.submit = async (index) => {
+			if (index === 2 && !submissionRefused) {
+				submissionRefused = true;
+				throw httpFailure('submit', 429, {}, 5000);
+			}
+			return await submit(index);
+		};
+		await runBatch(5, hooks, settings({ maxWaitMs: 30_000 }), clock);
+		expect(submissionRefused).toBe(true);
+		const during = [...log.checks.values()].flat().filter((at) => at > 2000 && at < 22_000);
 		expect(during).toEqual([]);
 	});
 
