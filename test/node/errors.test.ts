@@ -13,11 +13,19 @@ const generate = (extra: Record<string, unknown> = {}) => ({
 
 describe('failed tasks', () => {
 	it.each([
-		['{code, error_message}', { code: 8008003098, error_message: 'Generation failed' }, 'Generation failed (code 8008003098)'],
-		['{code, message} with a string code', { code: '8008003004', message: 'bad pixels' }, 'Invalid image (code 8008003004)'],
-		['a plain string', 'the model gave up', 'the model gave up'],
-		['an unknown code', { code: 77, message: 'odd' }, 'odd (code 77)'],
-	])('names the code and its meaning when error is %s', async (_shape, error, expected) => {
+		{
+			shape: '{code, error_message}',
+			error: { code: 8008003098, error_message: 'Generation failed' },
+			expected: 'Generation failed (code 8008003098)',
+		},
+		{
+			shape: '{code, message} with a string code',
+			error: { code: '8008003004', message: 'bad pixels' },
+			expected: 'Invalid image (code 8008003004)',
+		},
+		{ shape: 'a plain string', error: 'the model gave up', expected: 'the model gave up' },
+		{ shape: 'an unknown code', error: { code: 77, message: 'odd' }, expected: 'odd (code 77)' },
+	])('names the code and its meaning when error is $shape', async ({ error, expected }) => {
 		mock().scriptTasks({ finalStatus: 'FAILED', error });
 		const failure = await run({ parameters: generate() }).catch((e: unknown) => e);
 		expect(failure).toBeInstanceOf(NodeApiError);
@@ -42,12 +50,27 @@ describe('failed tasks', () => {
 
 describe('HTTP errors', () => {
 	it.each([
-		[401, { message: 'invalid key' }, /rejected the API key/, /invalid key/],
-		[403, { error: 'insufficient balance' }, /insufficient balance or permission/, /insufficient balance/],
-		[429, { error: { code: 429, message: 'slow down' } }, /rate limiting/, /slow down/],
-		[500, { status: { code: 500, message: 'boom' } }, /internal problem \(HTTP 500\)/, /boom.*may have been created/],
-		[400, { error: { code: 8008003002, error_message: 'bad seed' } }, /refused the request \(HTTP 400\)/, /bad seed/],
-	])('maps HTTP %i on submission to its own message', async (status, body, message, description) => {
+		{ status: 401, body: { message: 'invalid key' }, message: /rejected the API key/, description: /invalid key/ },
+		{
+			status: 403,
+			body: { error: 'insufficient balance' },
+			message: /insufficient balance or permission/,
+			description: /insufficient balance/,
+		},
+		{ status: 429, body: { error: { code: 429, message: 'slow down' } }, message: /rate limiting/, description: /slow down/ },
+		{
+			status: 500,
+			body: { status: { code: 500, message: 'boom' } },
+			message: /internal problem \(HTTP 500\)/,
+			description: /boom.*may have been created/,
+		},
+		{
+			status: 400,
+			body: { error: { code: 8008003002, error_message: 'bad seed' } },
+			message: /refused the request \(HTTP 400\)/,
+			description: /bad seed/,
+		},
+	])('maps HTTP $status on submission to its own message', async ({ status, body, message, description }) => {
 		// A 429 is retried until Max Wait: refuse for longer than that.
 		mock().fault({ route: 'create', status, body, times: status === 429 ? 1000 : 3 });
 		const failure = (await run({ parameters: generate() }).catch((e: unknown) => e)) as NodeApiError;

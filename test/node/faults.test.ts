@@ -109,9 +109,9 @@ describe('fault matrix: status checks are retried until the maximum wait', () =>
 
 describe('fault matrix: a submission is never sent twice once it may have arrived', () => {
 	it.each([
-		['a timeout', { delayMs: 1500 }, /the request timed out/],
-		['a dropped connection', { drop: true }, /the connection was closed unexpectedly/],
-	])('after %s it stops and says the task may exist', async (_label, fault, words) => {
+		{ label: 'a timeout', fault: { delayMs: 1500 }, words: /the request timed out/ },
+		{ label: 'a dropped connection', fault: { drop: true }, words: /the connection was closed unexpectedly/ },
+	])('after $label it stops and says the task may exist', async ({ fault, words }) => {
 		mock().fault({ route: 'create', ...fault });
 		const failure = await fail(run({ parameters: generate({ requestTimeoutSeconds: 0.3 }) }));
 		expect(failure.message).toMatch(words);

@@ -41,9 +41,9 @@ describe('Generate From Image', () => {
 	});
 
 	it.each([
-		['JPEG', jpegBytes(), 'image/jpeg'],
-		['WebP', webpBytes(), 'image/webp'],
-	])('sniffs %s from the bytes, not the file name', async (_label, bytes, mime) => {
+		{ label: 'JPEG', bytes: jpegBytes(), mime: 'image/jpeg' },
+		{ label: 'WebP', bytes: webpBytes(), mime: 'image/webp' },
+	])('sniffs $label from the bytes, not the file name', async ({ bytes, mime }) => {
 		await run({
 			parameters: { operation: 'generate', waitOptions: FAST_WAIT },
 			items: [await binaryItem(bytes, 'image.png', 'application/octet-stream')],
@@ -69,10 +69,10 @@ describe('Generate From Image', () => {
 	});
 
 	it.each([
-		['raw base64', (b: Buffer) => b.toString('base64')],
-		['a data URI with a wrong declared type', (b: Buffer) => `data:image/gif;base64,${b.toString('base64')}`],
-		['base64 with line breaks', (b: Buffer) => b.toString('base64').replace(/(.{10})/g, '$1\n')],
-	])('turns %s into a data URI with the sniffed type', async (_label, encode) => {
+		{ label: 'raw base64', encode: (b: Buffer) => b.toString('base64') },
+		{ label: 'a data URI with a wrong declared type', encode: (b: Buffer) => `data:image/gif;base64,${b.toString('base64')}` },
+		{ label: 'base64 with line breaks', encode: (b: Buffer) => b.toString('base64').replace(/(.{10})/g, '$1\n') },
+	])('turns $label into a data URI with the sniffed type', async ({ encode }) => {
 		const jpeg = jpegBytes();
 		await run({
 			parameters: { operation: 'generate', imageSource: 'base64', imageData: encode(jpeg), waitOptions: FAST_WAIT },
