@@ -51,13 +51,13 @@ export class Vidu implements INodeType {
 		],
 	};
 
+	methods = { credentialTest: { viduApiTest: testViduKey } };
+
 	/**
 	 * n8n never calls these for a restart webhook (it is served only while an execution waits, and the
 	 * callback URL travels with each create request): they exist because the community linter's
 	 * webhook-lifecycle-complete rule asks every node with webhooks for them.
 	 */
-	methods = { credentialTest: { viduApiTest: testViduKey } };
-
 	webhookMethods = {
 		default: {
 			checkExists: async (): Promise<boolean> => true,
