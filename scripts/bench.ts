@@ -7,7 +7,7 @@
  * baseline, which takes 50·L), --only=queue (just the queue-mode table), --queue-runs=<n> (default 6).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 
@@ -22,6 +22,8 @@ import { sendImages } from '../test/helpers/sendImages';
 import { until } from '../test/helpers/until';
 import { ViduMock } from '../dev/mock/viduMock';
 import { startQueueCluster, webhookExample } from '../dev/n8n/queueCluster';
+import { diyLoopWorkflow, viduNodeWorkflow } from '../dev/n8n/comparison';
+import { RealN8n, triggerRegistered } from '../dev/n8n/realN8n';
 
 const arg = (name: string, fallback?: string) =>
 	process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? (process.argv.includes(`--${name}`) ? 'true' : fallback);
@@ -203,6 +205,90 @@ function measureInChild(name: string) {
 	};
 }
 
+/** Resident memory of a process, from /proc (the n8n server runs apart from the bench). */
+function rssOf(pid: number): number {
+	const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+		.split('\n')
+		.find((l) => l.startsWith('VmRSS:'));
+	return Number(line?.split(/\s+/)[1] ?? NaN) * 1024;
+}
+
+interface ComparisonRow {
+	workflow: 'diy' | 'vidu';
+	items: number;
+	progress: boolean;
+	wallSeconds: number;
+	ratioToL: number;
+	statusCallsPerTask: number;
+	detectionMedianSeconds: number;
+	detectionMaxSeconds: number;
+	n8nRssGrowthMB: number;
+}
+
+/**
+ * The node against the loop users build by hand, in one real n8n 2.40.7 on Node 24, same mock API,
+ * each task ending L after its submission: wall time of the whole run (the Webhook answers when it
+ * ends), status calls per task, how late each finished video was noticed, and n8n's memory.
+ */
+async function compareInN8n(sizes: number[], progressModes: boolean[]): Promise<ComparisonRow[]> {
+	const mock = await new ViduMock().start();
+	const n8n = await RealN8n.start('2.40.7');
+	const rows: ComparisonRow[] = [];
+	try {
+		await n8n.importViduCredential(mock);
+		for (const workflow of [diyLoopWorkflow(mock), viduNodeWorkflow(mock)]) {
+			await n8n.importWorkflow(workflow);
+			await n8n.publishWorkflow(workflow.id);
+		}
+		const base = await n8n.startServer({ logFile: join(n8n.userFolder, 'n8n.log') });
+		for (const path of ['bench-diy', 'bench-vidu']) await triggerRegistered(base, path);
+		const pid = n8n.serverPid!;
+		for (const progress of progressModes) {
+			mock.setDefaultScript({ generationMs: L, progress });
+			for (const items of sizes) {
+				for (const workflow of ['diy', 'vidu'] as const) {
+					mock.forgetRecorded();
+					const baseline = rssOf(pid);
+					let peak = baseline;
+					const sampler = setInterval(() => (peak = Math.max(peak, rssOf(pid))), 100);
+					const started = Date.now();
+					const answer = await fetch(`${base}/webhook/bench-${workflow}`, {
+						method: 'POST',
+						headers: { 'content-type': 'application/json' },
+						body: JSON.stringify({ count: items }),
+						signal: AbortSignal.timeout(60 * 60_000),
+					});
+					await answer.text();
+					const wall = Date.now() - started;
+					clearInterval(sampler);
+					if (!answer.ok) throw new Error(`${workflow} N=${items}: HTTP ${answer.status}`);
+					if (mock.detections.length !== items) throw new Error(`${workflow} N=${items}: ${mock.detections.length} videos seen done`);
+					const delays = mock.detections.map((d) => (d.seenAt - d.endedAt) / 1000);
+					const row: ComparisonRow = {
+						workflow,
+						items,
+						progress,
+						wallSeconds: round(wall / 1000, 1),
+						ratioToL: round(wall / L),
+						statusCallsPerTask: round(mock.polls.length / items, 1),
+						detectionMedianSeconds: round(median(delays)),
+						detectionMaxSeconds: round(Math.max(...delays)),
+						n8nRssGrowthMB: round((peak - baseline) / MB, 1),
+					};
+					rows.push(row);
+					console.log(
+						`${progress ? 'progress   ' : 'no progress'}  N=${String(items).padStart(3)}  ${workflow === 'diy' ? 'DIY loop  ' : 'Vidu node '}  wall ${row.wallSeconds} s = ${row.ratioToL}·L  status calls/task ${row.statusCallsPerTask}  detection median ${row.detectionMedianSeconds} s, max ${row.detectionMaxSeconds} s  n8n RSS +${row.n8nRssGrowthMB} MB`,
+					);
+				}
+			}
+		}
+	} finally {
+		await n8n.stopServer();
+		await mock.stop();
+	}
+	return rows;
+}
+
 interface QueueRow {
 	mode: 'poll' | 'callback';
 	runs: number;
@@ -264,6 +350,7 @@ async function main() {
 	const memory = arg('memory');
 	if (memory) return await memoryCase(memory);
 	if (arg('only') === 'queue') return await printQueue();
+	if (arg('only') === 'compare') return await printComparison();
 
 	console.log(`Vidu node benchmark, ${new Date().toISOString()}, Node ${process.version} on ${os.cpus().length} cores`);
 	console.log(`generation time L = ${L / 1000} s, polling interval 5 s (the default)\n`);
@@ -316,6 +403,15 @@ async function main() {
 		JSON.stringify({ latencySeconds: L / 1000, rows, callbackRows, memory: memoryRows, queue }, null, 2),
 	);
 	console.log('\nWritten to .bench/results.json');
+}
+
+/** The node against the do-it-yourself loop in real n8n; --quick: N = 1 and 10 with progress only. */
+async function printComparison(): Promise<ComparisonRow[]> {
+	const quick = arg('quick') !== undefined;
+	console.log(
+		`\nThe Vidu node (default settings) against the do-it-yourself loop, real n8n 2.40.7, L = ${L / 1000} s, ${new Date().toISOString()}, Node ${process.version}, ${os.cpus().length} cores:`,
+	);
+	return await compareInN8n(quick ? [1, 10] : [1, 10, 50, 200], quick ? [true] : [true, false]);
 }
 
 /** The queue-mode table; needs PostgreSQL and Redis from Debian (`.ci/run` installs them). */

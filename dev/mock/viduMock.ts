@@ -180,6 +180,7 @@ export class ViduMock {
 		this.requests.length = 0;
 		this.sink.length = 0;
 		this.callbacks.length = 0;
+		this.detections.length = 0;
 	}
 
 	setDefaultScript(script: TaskScript): this {

@@ -135,6 +135,11 @@ export class RealN8n {
 		};
 	}
 
+	/** The `n8n start` process, for measuring its memory. */
+	get serverPid(): number | undefined {
+		return this.server?.pid;
+	}
+
 	useEnv(env: Record<string, string>): void {
 		this.sharedEnv = { ...this.sharedEnv, ...env };
 	}

@@ -124,14 +124,19 @@ describe('runBatch', () => {
 		expect(log.seenDoneAt.get('t0')).toBeLessThanOrEqual(1000);
 	});
 
-	it('starts quick and backs off to the interval without progress', async () => {
+	it('without progress, checks once per polling interval, like a hand-made loop', async () => {
 		const clock = new FakeClock();
 		const { hooks, log } = fakeApi(clock, [40_000]);
 		await runBatch(1, hooks, settings(), clock);
 		const at = log.checks.get('t0')!;
-		const gaps = at.map((t, n) => t - (n ? at[n - 1] : 0));
-		expect(gaps.slice(0, 4)).toEqual([2000, 3000, 4500, 5000]);
-		expect(Math.max(...gaps)).toBe(5000);
+		expect(at).toEqual([5000, 10_000, 15_000, 20_000, 25_000, 30_000, 35_000, 40_000]);
+	});
+
+	it('spreads the first checks of a batch over one polling interval', async () => {
+		const clock = new FakeClock();
+		const { hooks, log } = fakeApi(clock, new Array(5).fill(60_000));
+		await runBatch(5, hooks, settings(), clock);
+		expect(['t0', 't1', 't2', 't3', 't4'].map((id) => log.checks.get(id)![0])).toEqual([5000, 6000, 7000, 8000, 9000]);
 	});
 
 	it('honours Retry-After for every task, since the rate limit is per key', async () => {
@@ -194,13 +199,13 @@ describe('runBatch', () => {
 describe('nextCheckDelay', () => {
 	const schedule = { ...DEFAULT_SCHEDULE, maxGapMs: 10_000 };
 	it('aims just after the end estimated from progress, within the gap limits', () => {
-		expect(nextCheckDelay(1, 6000, 0.2, schedule)).toBe(10_000);
-		expect(nextCheckDelay(3, 24_000, 0.8, schedule)).toBe(6300);
-		expect(nextCheckDelay(5, 29_900, 0.999, schedule)).toBe(1000);
+		expect(nextCheckDelay(6000, 0.2, schedule)).toBe(10_000);
+		expect(nextCheckDelay(24_000, 0.8, schedule)).toBe(6150);
+		expect(nextCheckDelay(29_900, 0.999, schedule)).toBe(1000);
 	});
 	it('ignores progress that says nothing (0, tiny, or complete)', () => {
-		expect(nextCheckDelay(0, 1000, 0, schedule)).toBe(2000);
-		expect(nextCheckDelay(2, 1000, 1, schedule)).toBe(4500);
+		expect(nextCheckDelay(1000, 0, schedule)).toBe(10_000);
+		expect(nextCheckDelay(1000, 1, schedule)).toBe(10_000);
 	});
 
 	it('never has more than six status checks in flight at once', async () => {

@@ -78,7 +78,7 @@ export const waitOptions: INodeProperties = {
 			typeOptions: { minValue: 1 },
 			default: 5,
 			description:
-				'The longest gap between two status checks of a task. Checks start after 2 seconds and back off to this; when the API reports progress, they aim at the expected end.',
+				'The longest gap between two status checks of a task: the first comes one interval after submission (a batch spreads them over a second interval). When the API reports progress, or once a task of the run has finished, checks aim at the expected end.',
 		},
 		{
 			displayName: 'Request Timeout (Seconds)',

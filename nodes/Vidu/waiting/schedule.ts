@@ -1,48 +1,48 @@
 /**
- * When to ask again about one task. Quick at first (a short job is seen soon after it ends), then
- * backing off to the user's interval; when the API reports progress, the next check aims at the
- * moment the task should end, so completion is noticed within about a second without flooding.
+ * When to ask again about one task. With nothing known, once per polling interval, like the loop
+ * users build by hand; the tasks of a batch are spread over the interval, so that one of them sees
+ * the first finished video soon after it ends. When the API reports progress, the next check aims at
+ * the moment the task should end; once a task of the run has finished, at what it took.
  */
 export interface ScheduleSettings {
-	/** The first check after submission. */
-	firstCheckMs: number;
 	/** Never check one task more often than this. */
 	minGapMs: number;
 	/** The user's polling interval: never wait longer than this between checks. */
 	maxGapMs: number;
-	/** Growth of the gap between checks without progress information. */
-	factor: number;
 }
 
-export const DEFAULT_SCHEDULE: Omit<ScheduleSettings, 'maxGapMs'> = { firstCheckMs: 2000, minGapMs: 1000, factor: 1.5 };
+export const DEFAULT_SCHEDULE: Omit<ScheduleSettings, 'maxGapMs'> = { minGapMs: 1000 };
 
 // Aim slightly after the estimated end rather than just before it, to need one check instead of two.
-const AIM_AFTER_MS = 300;
+export const AIM_AFTER_MS = 150;
+
+/** Over how many slots of one polling interval the first checks of a batch are spread. */
+const SLOTS = 5;
 
 /**
- * The first check after submission: soon, unless this run has learnt how long its tasks take; then
- * at the polling interval, or at the expected end when that comes first.
+ * The first check after submission of the batch's `index`-th task: one polling interval later, plus
+ * its slot's share of another; once this run has learnt how long its tasks take, checks a polling
+ * interval apart that land on the expected end.
  */
-export function firstCheckDelay(settings: ScheduleSettings, expectedMs?: number): number {
+export function firstCheckDelay(settings: ScheduleSettings, index: number, expectedMs?: number): number {
 	if (expectedMs !== undefined) {
-		// Checks a polling interval apart that land on the expected end: the first one takes the remainder.
+		// The first one takes the remainder.
 		const end = expectedMs + AIM_AFTER_MS;
 		const gaps = Math.max(0, Math.floor(end / settings.maxGapMs) - 1);
 		return Math.round(Math.max(settings.minGapMs, end - gaps * settings.maxGapMs));
 	}
-	return Math.min(settings.firstCheckMs, settings.maxGapMs);
+	return Math.round(settings.maxGapMs * (1 + (index % SLOTS) / SLOTS));
 }
 
 /**
- * The delay before the next check, given how many checks were made, the time since submission
- * and the last progress (0–1) the API reported, if any.
+ * The delay before the next check, given the time since submission and the last progress (0–1)
+ * the API reported, if any.
  */
 export function nextCheckDelay(
-	checks: number,
 	sinceSubmitMs: number,
 	progress: number | null,
 	settings: ScheduleSettings,
-	/** How long this run's finished tasks took (their median), when any has finished. */
+	/** How long this run's finished tasks took, when any has finished. */
 	expectedMs?: number,
 ): number {
 	const clamp = (ms: number) => Math.round(Math.max(settings.minGapMs, Math.min(settings.maxGapMs, ms)));
@@ -56,5 +56,5 @@ export function nextCheckDelay(
 		// so short gaps, growing with how late the task is (it may be a slow one).
 		return untilEnd > 0 ? clamp(untilEnd) : clamp(-untilEnd / 2);
 	}
-	return clamp(firstCheckDelay(settings) * settings.factor ** checks);
+	return settings.maxGapMs;
 }
