@@ -22,7 +22,7 @@ import { sendImages } from '../test/helpers/sendImages';
 import { until } from '../test/helpers/until';
 import { ViduMock } from '../dev/mock/viduMock';
 import { startQueueCluster, webhookExample } from '../dev/n8n/queueCluster';
-import { diyLoopWorkflow, viduNodeWorkflow } from '../dev/n8n/comparison';
+import { diyLoopWorkflow, httpDownloadWorkflow, viduDownloadWorkflow, viduNodeWorkflow } from '../dev/n8n/comparison';
 import { RealN8n, triggerRegistered } from '../dev/n8n/realN8n';
 
 const arg = (name: string, fallback?: string) =>
@@ -225,55 +225,70 @@ interface ComparisonRow {
 	n8nRssGrowthMB: number;
 }
 
+/** Starts a run through a production webhook of the n8n at `base` and waits for its answer (the run's end). */
+async function runInN8n(base: string, pid: number, path: string, body: object): Promise<{ wallMs: number; rssGrowthMB: number }> {
+	const baseline = rssOf(pid);
+	let peak = baseline;
+	const sampler = setInterval(() => (peak = Math.max(peak, rssOf(pid))), 50);
+	const started = Date.now();
+	try {
+		const answer = await fetch(`${base}/webhook/${path}`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify(body),
+			signal: AbortSignal.timeout(60 * 60_000),
+		});
+		const text = await answer.text();
+		if (!answer.ok) throw new Error(`${path}: HTTP ${answer.status} ${text.slice(0, 200)}`);
+		return { wallMs: Date.now() - started, rssGrowthMB: round((Math.max(peak, rssOf(pid)) - baseline) / MB, 1) };
+	} finally {
+		clearInterval(sampler);
+	}
+}
+
+interface DownloadRow {
+	videoMB: number;
+	httpRequestNodeMB: number[];
+	viduNodeMB: number[];
+}
+
 /**
  * The node against the loop users build by hand, in one real n8n 2.40.7 on Node 24, same mock API,
  * each task ending L after its submission: wall time of the whole run (the Webhook answers when it
- * ends), status calls per task, how late each finished video was noticed, and n8n's memory.
+ * ends), status calls per task, how late each finished video was noticed, and n8n's memory. Then
+ * n8n's memory while a 200 MB video is downloaded by its HTTP Request node and by the Vidu node.
  */
-async function compareInN8n(sizes: number[], progressModes: boolean[]): Promise<ComparisonRow[]> {
+async function compareInN8n(sizes: number[], progressModes: boolean[]): Promise<{ rows: ComparisonRow[]; download: DownloadRow }> {
 	const mock = await new ViduMock().start();
 	const n8n = await RealN8n.start('2.40.7');
 	const rows: ComparisonRow[] = [];
 	try {
 		await n8n.importViduCredential(mock);
-		for (const workflow of [diyLoopWorkflow(mock), viduNodeWorkflow(mock)]) {
+		for (const workflow of [diyLoopWorkflow(mock), viduNodeWorkflow(mock), httpDownloadWorkflow(), viduDownloadWorkflow()]) {
 			await n8n.importWorkflow(workflow);
 			await n8n.publishWorkflow(workflow.id);
 		}
 		const base = await n8n.startServer({ logFile: join(n8n.userFolder, 'n8n.log') });
-		for (const path of ['bench-diy', 'bench-vidu']) await triggerRegistered(base, path);
+		for (const path of ['bench-diy', 'bench-vidu', 'bench-http-download', 'bench-vidu-download']) await triggerRegistered(base, path);
 		const pid = n8n.serverPid!;
 		for (const progress of progressModes) {
 			mock.setDefaultScript({ generationMs: L, progress });
 			for (const items of sizes) {
 				for (const workflow of ['diy', 'vidu'] as const) {
 					mock.forgetRecorded();
-					const baseline = rssOf(pid);
-					let peak = baseline;
-					const sampler = setInterval(() => (peak = Math.max(peak, rssOf(pid))), 100);
-					const started = Date.now();
-					const answer = await fetch(`${base}/webhook/bench-${workflow}`, {
-						method: 'POST',
-						headers: { 'content-type': 'application/json' },
-						body: JSON.stringify({ count: items }),
-						signal: AbortSignal.timeout(60 * 60_000),
-					});
-					await answer.text();
-					const wall = Date.now() - started;
-					clearInterval(sampler);
-					if (!answer.ok) throw new Error(`${workflow} N=${items}: HTTP ${answer.status}`);
+					const { wallMs, rssGrowthMB } = await runInN8n(base, pid, `bench-${workflow}`, { count: items });
 					if (mock.detections.length !== items) throw new Error(`${workflow} N=${items}: ${mock.detections.length} videos seen done`);
 					const delays = mock.detections.map((d) => (d.seenAt - d.endedAt) / 1000);
 					const row: ComparisonRow = {
 						workflow,
 						items,
 						progress,
-						wallSeconds: round(wall / 1000, 1),
-						ratioToL: round(wall / L),
+						wallSeconds: round(wallMs / 1000, 1),
+						ratioToL: round(wallMs / L),
 						statusCallsPerTask: round(mock.polls.length / items, 1),
 						detectionMedianSeconds: round(median(delays)),
 						detectionMaxSeconds: round(Math.max(...delays)),
-						n8nRssGrowthMB: round((peak - baseline) / MB, 1),
+						n8nRssGrowthMB: rssGrowthMB,
 					};
 					rows.push(row);
 					console.log(
@@ -282,11 +297,32 @@ async function compareInN8n(sizes: number[], progressModes: boolean[]): Promise<
 				}
 			}
 		}
+		// One finished task whose video is 200 MB, fetched in turn by both nodes (twice each, warm).
+		mock.videoStreamBytes = 200 * MB;
+		mock.setDefaultScript({ generationMs: 10 });
+		const created = (await (
+			await fetch(`${mock.url}/model/v1/generation`, {
+				method: 'POST',
+				headers: { authorization: `Bearer ${mock.apiKey}`, 'content-type': 'application/json' },
+				body: JSON.stringify({ model: 'viduq1_img2video', input: [{ params: { images: ['https://example.com/a.png'] } }] }),
+			})
+		).json()) as { id: string };
+		const download: DownloadRow = { videoMB: 200, httpRequestNodeMB: [], viduNodeMB: [] };
+		for (let round = 0; round < 2; round++) {
+			download.httpRequestNodeMB.push(
+				(await runInN8n(base, pid, 'bench-http-download', { url: `${mock.url}/cdn/${created.id}.mp4` })).rssGrowthMB,
+			);
+			download.viduNodeMB.push((await runInN8n(base, pid, 'bench-vidu-download', { taskId: created.id })).rssGrowthMB);
+		}
+		const [http, vidu] = [Math.min(...download.httpRequestNodeMB), Math.max(...download.viduNodeMB)];
+		console.log(
+			`download of a 200 MB video inside n8n: HTTP Request node +${download.httpRequestNodeMB.join(' / ')} MB, Vidu node +${download.viduNodeMB.join(' / ')} MB (target: Vidu's worst ≤ half of HTTP Request's best = ${round(http / 2, 1)} MB: ${vidu <= http / 2 ? 'met' : 'MISSED'})`,
+		);
+		return { rows, download };
 	} finally {
 		await n8n.stopServer();
 		await mock.stop();
 	}
-	return rows;
 }
 
 interface QueueRow {
@@ -406,7 +442,7 @@ async function main() {
 }
 
 /** The node against the do-it-yourself loop in real n8n; --quick: N = 1 and 10 with progress only. */
-async function printComparison(): Promise<ComparisonRow[]> {
+async function printComparison(): Promise<Awaited<ReturnType<typeof compareInN8n>>> {
 	const quick = arg('quick') !== undefined;
 	console.log(
 		`\nThe Vidu node (default settings) against the do-it-yourself loop, real n8n 2.40.7, L = ${L / 1000} s, ${new Date().toISOString()}, Node ${process.version}, ${os.cpus().length} cores:`,

@@ -5,6 +5,9 @@
  *   IF done, else back to Wait, all items as one batch;
  * - the Vidu node with its default settings.
  * POST {"count": N} to either: N one-image items.
+ * And two that fetch one finished video into n8n's binary data, to compare memory: n8n's own HTTP
+ * Request node (response format File) and the node's Get Task with Download Video.
+ * POST {"url": …} or {"taskId": …}.
  */
 import type { Workflow, WorkflowNode } from './queueCluster';
 
@@ -23,10 +26,8 @@ const link = (to: string) => [{ node: to, type: 'main', index: 0 }];
 
 function trigger(path: string): WorkflowNode[] {
 	const webhook = node('Start', 'n8n-nodes-base.webhook', 2, { httpMethod: 'POST', path, responseMode: 'lastNode', options: {} }, 0);
-	webhook.webhookId = `c0ffee00-0000-4000-8000-${path
-		.padStart(12, '0')
-		.slice(-12)
-		.replace(/[^0-9a-f]/g, '0')}`;
+	const hash = [...path].reduce((sum, c) => (sum * 131 + c.charCodeAt(0)) % 0xfffffffff, 17);
+	webhook.webhookId = `c0ffee00-0000-4000-8000-${hash.toString(16).padStart(12, '0')}`;
 	return [webhook, node('Items', 'n8n-nodes-base.code', 2, { jsCode: ITEMS_CODE }, 200)];
 }
 
@@ -111,5 +112,40 @@ export function viduNodeWorkflow(mock: { url: string }): Workflow {
 		name: 'Bench: Vidu node, default settings',
 		nodes: [...trigger('bench-vidu'), vidu],
 		connections: { Start: { main: [link('Items')] }, Items: { main: [link('Vidu')] } },
+	};
+}
+
+export function httpDownloadWorkflow(): Workflow {
+	return {
+		id: 'benchHttpDownld1',
+		name: 'Bench: HTTP Request node downloads a video',
+		nodes: [
+			trigger('bench-http-download')[0],
+			node(
+				'Download',
+				'n8n-nodes-base.httpRequest',
+				4.2,
+				{ url: '={{ $json.body.url }}', options: { response: { response: { responseFormat: 'file' } } } },
+				200,
+			),
+		],
+		connections: { Start: { main: [link('Download')] } },
+	};
+}
+
+export function viduDownloadWorkflow(): Workflow {
+	const vidu = node(
+		'Vidu',
+		'n8n-nodes-vidu.vidu',
+		1,
+		{ resource: 'video', operation: 'getTask', taskId: '={{ $json.body.taskId }}', downloadVideo: true },
+		200,
+	);
+	Object.assign(vidu, { credentials: { viduApi: { id: 'viduCredential01', name: 'Vidu account' } } });
+	return {
+		id: 'benchViduDownld1',
+		name: 'Bench: Vidu node downloads a video',
+		nodes: [trigger('bench-vidu-download')[0], vidu],
+		connections: { Start: { main: [link('Vidu')] } },
 	};
 }

@@ -19,10 +19,10 @@ const SLICE_MS = 250;
 export async function pause(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
 	// A NaN would return at once, and a caller's loop would spin the event loop instead of waiting.
 	if (Number.isNaN(ms)) throw new Error('pause: the wait time is not a number');
-	let left = ms;
-	while (left > 0 && !signal?.aborted) {
-		const step = Math.min(SLICE_MS, left);
-		await clock.sleep(step);
-		left -= step;
+	// Measured against the clock, not summed: every timer fires a little late, and twenty slices a
+	// polling interval would otherwise add a tenth of a second to each wait.
+	const until = clock.now() + ms;
+	for (let left = ms; left > 0 && !signal?.aborted; left = until - clock.now()) {
+		await clock.sleep(Math.min(SLICE_MS, left));
 	}
 }
