@@ -30,11 +30,11 @@ afterEach(async () => {
 
 describe('wait options that are not numbers are refused before anything is paid', () => {
 	it.each([
-		['maxConcurrent', 'Max Concurrent Tasks'],
-		['maxWaitMinutes', 'Max Wait (Minutes)'],
-		['pollIntervalSeconds', 'Polling Interval (Seconds)'],
-		['requestTimeoutSeconds', 'Request Timeout (Seconds)'],
-	])('%s from an expression that yields nothing', async (name, label) => {
+		{ name: 'maxConcurrent', label: 'Max Concurrent Tasks' },
+		{ name: 'maxWaitMinutes', label: 'Max Wait (Minutes)' },
+		{ name: 'pollIntervalSeconds', label: 'Polling Interval (Seconds)' },
+		{ name: 'requestTimeoutSeconds', label: 'Request Timeout (Seconds)' },
+	])('$name from an expression that yields nothing', async ({ name, label }) => {
 		const failure = await fail(run({ parameters: generate({}, { [name]: '={{ $json.nope }}' }) }));
 		expect(failure.message).toContain(label);
 		expect(failure.message).toMatch(/not a number/);
@@ -208,11 +208,11 @@ describe('answers are checked', () => {
 	});
 
 	it.each([
-		['data:video/mp4;base64,AAAA'],
-		['file:///etc/passwd'],
-		['ftp://example.com/v.mp4'],
-		['http://169.254.169.254/latest/meta-data'],
-	])('a video URL %s is not downloaded', async (url) => {
+		{ url: 'data:video/mp4;base64,AAAA' },
+		{ url: 'file:///etc/passwd' },
+		{ url: 'ftp://example.com/v.mp4' },
+		{ url: 'http://169.254.169.254/latest/meta-data' },
+	])('a video URL $url is not downloaded', async ({ url }) => {
 		mock().fault({ route: 'poll', body: { id: 'task_1', status: 'success', output: [{ content: [{ type: 'video', url }] }] } });
 		const failure = await fail(run({ parameters: generate({ downloadVideo: true }) }));
 		expect(failure.message).toMatch(/video URL/);
@@ -279,9 +279,9 @@ describe('image bytes that cannot be what they claim', () => {
 	});
 
 	it.each([
-		['PNG 100000×100000', pngBytes(100_000, 100_000)],
-		['JPEG 65535×65535', jpegBytes(65_535, 65_535)],
-	])('%s is refused', async (_label, bytes) => {
+		{ label: 'PNG 100000×100000', bytes: pngBytes(100_000, 100_000) },
+		{ label: 'JPEG 65535×65535', bytes: jpegBytes(65_535, 65_535) },
+	])('$label is refused', async ({ bytes }) => {
 		const failure = await fail(run({ parameters: generate({ imageSource: 'base64', imageData: bytes.toString('base64') }) }));
 		expect(failure.message).toMatch(/pixels, over/);
 		expect(mock().creates).toHaveLength(0);

@@ -48,11 +48,11 @@ describe('Get Task', () => {
 
 describe('task state spellings', () => {
 	it.each([
-		[['pending', 'processing'], 'completed'],
-		[['queued', 'in_queue'], 'done'],
-		[['IN_PROGRESS', 'Processing'], 'COMPLETED'],
-		[['created', 'queueing', 'something_new'], 'success'],
-	])('treats %j as running and %s as finished', async (runningStates, finalStatus) => {
+		{ runningStates: ['pending', 'processing'], finalStatus: 'completed' },
+		{ runningStates: ['queued', 'in_queue'], finalStatus: 'done' },
+		{ runningStates: ['IN_PROGRESS', 'Processing'], finalStatus: 'COMPLETED' },
+		{ runningStates: ['created', 'queueing', 'something_new'], finalStatus: 'success' },
+	])('treats $runningStates as running and $finalStatus as finished', async ({ runningStates, finalStatus }) => {
 		mock().scriptTasks({ pollsBeforeDone: runningStates.length, runningStates, finalStatus });
 		const [item] = await run({ parameters: { operation: 'generate', ...URL_IMAGE, waitOptions: FAST_WAIT } });
 		expect(mock().polls).toHaveLength(runningStates.length + 1);

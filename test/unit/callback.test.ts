@@ -55,14 +55,14 @@ describe('readDoorbell', () => {
 	});
 
 	it.each([
-		['no item', {}, {}],
-		['an item outside the run', { vidu_item: '7' }, {}],
-		['an item that was never submitted', { vidu_item: '2' }, {}],
-		['a malformed item', { vidu_item: '1abc' }, {}],
-		['a body naming another task', { vidu_item: '1', vidu_run: RUN }, { id: 'task_666' }],
-		['a callback of an earlier run', { vidu_item: '1', vidu_run: 'earlier0run' }, {}],
-		['a callback without its run', { vidu_item: '1' }, {}],
-	])('refuses %s', (_label, query, body) => {
+		{ label: 'no item', query: {}, body: {} },
+		{ label: 'an item outside the run', query: { vidu_item: '7' }, body: {} },
+		{ label: 'an item that was never submitted', query: { vidu_item: '2' }, body: {} },
+		{ label: 'a malformed item', query: { vidu_item: '1abc' }, body: {} },
+		{ label: 'a body naming another task', query: { vidu_item: '1', vidu_run: RUN }, body: { id: 'task_666' } },
+		{ label: 'a callback of an earlier run', query: { vidu_item: '1', vidu_run: 'earlier0run' }, body: {} },
+		{ label: 'a callback without its run', query: { vidu_item: '1' }, body: {} },
+	])('refuses $label', ({ query, body }) => {
 		expect(readDoorbell(query, body, run)).toEqual({ ok: false, reason: 'not a task of this run' });
 	});
 });
@@ -70,13 +70,13 @@ describe('readDoorbell', () => {
 describe('claimsStillRunning', () => {
 	const isRunning = (s: string) => stateOf(s) === 'running';
 	it.each([
-		[{ status: 'processing' }, true],
-		[{ status: 'queued' }, true],
-		[{ status: 'completed' }, false],
-		[{ status: 'FAILED' }, false],
-		[{}, false],
-		[{ status: '' }, false],
-	])('%j -> %s', (body, expected) => expect(claimsStillRunning(body, isRunning)).toBe(expected));
+		{ body: { status: 'processing' }, expected: true },
+		{ body: { status: 'queued' }, expected: true },
+		{ body: { status: 'completed' }, expected: false },
+		{ body: { status: 'FAILED' }, expected: false },
+		{ body: {}, expected: false },
+		{ body: { status: '' }, expected: false },
+	])('$body -> $expected', ({ body, expected }) => expect(claimsStillRunning(body, isRunning)).toBe(expected));
 });
 
 describe('deciding whether every task is finished', () => {

@@ -4,25 +4,25 @@ import { gifBytes, jpegBytes, pngBytes, webpBytes } from '../../dev/mock/images'
 
 describe('sniffImage', () => {
 	it.each([
-		['PNG', pngBytes(), 'image/png'],
-		['JPEG', jpegBytes(), 'image/jpeg'],
-		['WebP', webpBytes(), 'image/webp'],
-	])('recognises %s from its first bytes', (label, bytes, mime) => {
+		{ label: 'PNG', bytes: pngBytes(), mime: 'image/png' },
+		{ label: 'JPEG', bytes: jpegBytes(), mime: 'image/jpeg' },
+		{ label: 'WebP', bytes: webpBytes(), mime: 'image/webp' },
+	])('recognises $label from its first bytes', ({ label, bytes, mime }) => {
 		expect(sniffImage(bytes)).toEqual({ supported: true, mime, label });
 	});
 
 	it.each([
-		['a GIF image', gifBytes()],
-		['a HEIC/HEIF image', Buffer.from('\0\0\0\x18ftypheic\0\0\0\0', 'latin1')],
-		['an AVIF image', Buffer.from('\0\0\0\x18ftypavif\0\0\0\0', 'latin1')],
-		['a BMP image', Buffer.from('BM\x36\x00\x00\x00', 'latin1')],
-		['a TIFF image', Buffer.from([0x49, 0x49, 0x2a, 0x00, 8, 0, 0, 0])],
-		['a PDF document', Buffer.from('%PDF-1.7\n', 'latin1')],
-		['an SVG image', Buffer.from('<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"/>')],
-		['an HTML page', Buffer.from('<!DOCTYPE html><html></html>')],
-		['an empty file', Buffer.alloc(0)],
-		['an unrecognised file type', Buffer.from('hello world')],
-	])('names %s instead of accepting it', (label, bytes) => {
+		{ label: 'a GIF image', bytes: gifBytes() },
+		{ label: 'a HEIC/HEIF image', bytes: Buffer.from('\0\0\0\x18ftypheic\0\0\0\0', 'latin1') },
+		{ label: 'an AVIF image', bytes: Buffer.from('\0\0\0\x18ftypavif\0\0\0\0', 'latin1') },
+		{ label: 'a BMP image', bytes: Buffer.from('BM\x36\x00\x00\x00', 'latin1') },
+		{ label: 'a TIFF image', bytes: Buffer.from([0x49, 0x49, 0x2a, 0x00, 8, 0, 0, 0]) },
+		{ label: 'a PDF document', bytes: Buffer.from('%PDF-1.7\n', 'latin1') },
+		{ label: 'an SVG image', bytes: Buffer.from('<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"/>') },
+		{ label: 'an HTML page', bytes: Buffer.from('<!DOCTYPE html><html></html>') },
+		{ label: 'an empty file', bytes: Buffer.alloc(0) },
+		{ label: 'an unrecognised file type', bytes: Buffer.from('hello world') },
+	])('names $label instead of accepting it', ({ label, bytes }) => {
 		expect(sniffImage(bytes)).toEqual({ supported: false, label });
 	});
 

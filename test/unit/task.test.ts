@@ -13,19 +13,13 @@ describe('stateOf', () => {
 
 describe('parseTaskError', () => {
 	it.each([
-		['the model gave up', { message: 'the model gave up' }],
-		[
-			{ code: 8008003098, message: 'Generation failed' },
-			{ code: 8008003098, message: 'Generation failed' },
-		],
-		[
-			{ code: '8008003004', error_message: 'Invalid image' },
-			{ code: '8008003004', message: 'Invalid image' },
-		],
-		[{ code: 5 }, { code: 5, message: '' }],
-		[null, null],
-		['', null],
-	])('reads %j', (input, expected) => expect(parseTaskError(input)).toEqual(expected));
+		{ input: 'the model gave up', expected: { message: 'the model gave up' } },
+		{ input: { code: 8008003098, message: 'Generation failed' }, expected: { code: 8008003098, message: 'Generation failed' } },
+		{ input: { code: '8008003004', error_message: 'Invalid image' }, expected: { code: '8008003004', message: 'Invalid image' } },
+		{ input: { code: 5 }, expected: { code: 5, message: '' } },
+		{ input: null, expected: null },
+		{ input: '', expected: null },
+	])('reads $input', ({ input, expected }) => expect(parseTaskError(input)).toEqual(expected));
 });
 
 describe('parseTask', () => {
@@ -55,18 +49,12 @@ describe('parseTask', () => {
 
 describe('parseUsage', () => {
 	it.each([
-		[
-			{ cost: '0.2000', discount: 1 },
-			{ cost: 0.2, costRaw: '0.2000', discount: 1 },
-		],
-		[{ cost: '' }, { cost: null, costRaw: '', discount: null }],
-		[{ cost: 0.35 }, { cost: 0.35, costRaw: '0.35', discount: null }],
-		[
-			{ cost: 'n/a', discount: 'x' },
-			{ cost: null, costRaw: 'n/a', discount: null },
-		],
-		[null, { cost: null, costRaw: null, discount: null }],
-	])('reads %j', (input, expected) => expect(parseUsage(input)).toEqual(expected));
+		{ input: { cost: '0.2000', discount: 1 }, expected: { cost: 0.2, costRaw: '0.2000', discount: 1 } },
+		{ input: { cost: '' }, expected: { cost: null, costRaw: '', discount: null } },
+		{ input: { cost: 0.35 }, expected: { cost: 0.35, costRaw: '0.35', discount: null } },
+		{ input: { cost: 'n/a', discount: 'x' }, expected: { cost: null, costRaw: 'n/a', discount: null } },
+		{ input: null, expected: { cost: null, costRaw: null, discount: null } },
+	])('reads $input', ({ input, expected }) => expect(parseUsage(input)).toEqual(expected));
 });
 
 describe('taskToJson', () => {
@@ -78,12 +66,12 @@ describe('taskToJson', () => {
 
 describe('apiMessageOf', () => {
 	it.each([
-		[{ message: 'm1' }, 'm1'],
-		[{ error: 'm2' }, 'm2'],
-		[{ error: { code: 1, message: 'm3' } }, 'm3'],
-		[{ error: { code: 1, error_message: 'm4' } }, 'm4'],
-		[{ status: { code: 500, message: 'm5' } }, 'm5'],
-		['plain text', 'plain text'],
-		[{}, undefined],
-	])('finds the message in %j', (body, expected) => expect(apiMessageOf(body)).toBe(expected));
+		{ body: { message: 'm1' }, expected: 'm1' },
+		{ body: { error: 'm2' }, expected: 'm2' },
+		{ body: { error: { code: 1, message: 'm3' } }, expected: 'm3' },
+		{ body: { error: { code: 1, error_message: 'm4' } }, expected: 'm4' },
+		{ body: { status: { code: 500, message: 'm5' } }, expected: 'm5' },
+		{ body: 'plain text', expected: 'plain text' },
+		{ body: {}, expected: undefined },
+	])('finds the message in $body', ({ body, expected }) => expect(apiMessageOf(body)).toBe(expected));
 });
