@@ -58,10 +58,11 @@ const PARALLEL_CHECKS = 6;
 /** Tasks in flight allowed at first; doubles each wave while nothing is refused. */
 const FIRST_WAVE = 8;
 /**
- * Submissions sent at once: a batch of 200 goes out in a fraction of the time one at a time takes,
- * while the memory stays bounded (each holds its request body, image included, while it is sent).
+ * Submissions sent at once. One for now: with several, the API receives the items out of order, so
+ * task ids no longer follow item order, and the tests (and their mock) that script tasks by arrival
+ * order fail at random (seen in real n8n 1.123.81). Scripting the mock per item comes first.
  */
-const PARALLEL_SUBMITS = 4;
+const PARALLEL_SUBMITS = 1;
 
 interface Pick {
 	index: number;
