@@ -40,6 +40,11 @@ export interface TaskScript {
 	terminalOnCreate?: boolean;
 	/** Time mode: the task runs this long after submission (progress grows linearly), whatever the polls. */
 	generationMs?: number;
+	/**
+	 * Applies to the submission whose parameters contain this text (an image URL, a prompt), whatever
+	 * order submissions arrive in: clients may send several at once. Scripts without it go by arrival.
+	 */
+	forItem?: string;
 }
 
 /** A one-shot fault for the next matching request. */
@@ -59,7 +64,8 @@ export interface Fault {
 
 interface TaskRecord {
 	id: string;
-	script: Required<Omit<TaskScript, 'error' | 'usage' | 'generationMs'>> & Pick<TaskScript, 'error' | 'usage' | 'generationMs'>;
+	script: Required<Omit<TaskScript, 'error' | 'usage' | 'generationMs' | 'forItem'>> &
+		Pick<TaskScript, 'error' | 'usage' | 'generationMs' | 'forItem'>;
 	polls: number;
 	params: unknown;
 	createdAt: number;
@@ -119,6 +125,9 @@ export class ViduMock {
 	/** Like a provider's concurrency quota: creates beyond this many unfinished tasks get HTTP 429. */
 	maxInFlight?: number;
 	refusedCreates = 0;
+	/** Create requests being answered right now, and the most there ever were at once. */
+	private createsInFlight = 0;
+	peakCreatesInFlight = 0;
 	/** Requests to /sink/…: what a workflow under test reports back. */
 	readonly sink: unknown[] = [];
 	private server?: http.Server;
@@ -169,10 +178,25 @@ export class ViduMock {
 		await new Promise((resolve) => this.server!.close(resolve));
 	}
 
-	/** Scripts for the next submissions, in order; later ones use the default script. */
+	/** Scripts for the next submissions, in arrival order unless `forItem` says which; later ones use the default script. */
 	scriptTasks(...scripts: TaskScript[]): this {
 		this.scripts.push(...scripts);
 		return this;
+	}
+
+	/** The id of the latest task created for a submission whose parameters contain `text`. */
+	taskIdFor(text: string): string {
+		const task = [...this.tasks.values()].reverse().find((t) => JSON.stringify(t.params).includes(text));
+		if (!task) throw new Error(`no task was created for a submission containing ${JSON.stringify(text)}`);
+		return task.id;
+	}
+
+	/** The script for a submission: the one meant for its item, else the next one in order. */
+	private takeScript(params: unknown): TaskScript | undefined {
+		const text = JSON.stringify(params);
+		let index = this.scripts.findIndex((s) => s.forItem !== undefined && text.includes(s.forItem));
+		if (index < 0) index = this.scripts.findIndex((s) => s.forItem === undefined);
+		return index < 0 ? undefined : this.scripts.splice(index, 1)[0];
 	}
 
 	/** Forgets what was recorded (requests, reports, callbacks), so that a test sees only its own. */
@@ -243,6 +267,22 @@ export class ViduMock {
 				: path.startsWith('/model/v1/generation/task/')
 					? 'poll'
 					: 'any';
+		if (route !== 'create') return await this.answer(req, res, route, path, body);
+		this.peakCreatesInFlight = Math.max(this.peakCreatesInFlight, ++this.createsInFlight);
+		try {
+			await this.answer(req, res, route, path, body);
+		} finally {
+			this.createsInFlight--;
+		}
+	}
+
+	private async answer(
+		req: http.IncomingMessage,
+		res: http.ServerResponse,
+		route: Fault['route'],
+		path: string,
+		body: unknown,
+	): Promise<void> {
 		const fault = this.takeFault(route);
 		if (fault?.delayMs) await this.delay(fault.delayMs);
 		if (fault?.drop) {
@@ -312,7 +352,7 @@ export class ViduMock {
 			this.refusedCreates++;
 			return this.json(res, 429, { error: { code: 'QuotaExceeded', message: `at most ${this.maxInFlight} tasks in flight` } });
 		}
-		const script = { ...DEFAULT_SCRIPT, ...this.defaultScript, ...this.scripts.shift() };
+		const script = { ...DEFAULT_SCRIPT, ...this.defaultScript, ...this.takeScript(params) };
 		const id = `task_${++this.counter}`;
 		const task: TaskRecord = { id, script, polls: 0, params, createdAt: Date.now() };
 		this.tasks.set(id, task);

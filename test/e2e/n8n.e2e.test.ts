@@ -93,19 +93,21 @@ describe.each(VERSIONS)('in real n8n %s', (version) => {
 	});
 
 	it('several items with one failed task and Continue On Fail: every item answered, in order', async () => {
-		mock.scriptTasks({}, { finalStatus: 'failed', error: { code: 8008003004, message: 'bad image' } }, {});
+		mock.scriptTasks({ forItem: 'B-200', finalStatus: 'failed', error: { code: 8008003004, message: 'bad image' } });
 		const execution = await n8n.execute('viduExampleBatch01');
 		expect(execution.data.resultData.error).toBeUndefined();
 		const items = outputOf(execution, 'Vidu');
 		expect(items).toHaveLength(3);
 		expect(items.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
-		expect(items[0].json.status).toBe('completed');
+		expect(items[0].json).toMatchObject({ status: 'completed', taskId: mock.taskIdFor('A-100') });
 		expect(items[1].json).toMatchObject({
-			error: expect.stringMatching(/^Vidu task task_\d+ failed: Invalid image \(code 8008003004\)$/),
-			taskId: expect.stringMatching(/^task_\d+$/),
+			error: `Vidu task ${mock.taskIdFor('B-200')} failed: Invalid image (code 8008003004)`,
+			taskId: mock.taskIdFor('B-200'),
 		});
-		expect(items[2].json.status).toBe('completed');
-		expect(mock.creates.map((c) => (c.body as { input: Array<{ params: { prompt: string } }> }).input[0].params.prompt)).toEqual([
+		expect(items[2].json).toMatchObject({ status: 'completed', taskId: mock.taskIdFor('C-300') });
+		// Sent together, so the API may receive them in any order: one each.
+		const prompts = mock.creates.map((c) => (c.body as { input: Array<{ params: { prompt: string } }> }).input[0].params.prompt);
+		expect(prompts.sort()).toEqual([
 			'Product A-100 turns slowly on a white table',
 			'Product B-200 turns slowly on a white table',
 			'Product C-300 turns slowly on a white table',

@@ -24,16 +24,20 @@ describe('Wait Mode: Callback (the submitting half; the resume runs in real n8n,
 		const output = await run({ parameters: callbackParameters(), items });
 		expect(mock().creates).toHaveLength(2);
 		expect(mock().polls).toHaveLength(0);
+		// Sent together, so they may arrive in any order: each carries its own item's number.
+		const callbackOf = (url: string) =>
+			mock()
+				.creates.map((_, n) => sentParams(mock(), n))
+				.find((p) => (p.images as string[])[0] === url)!.callback_url;
 		for (const n of [0, 1]) {
-			expect(sentParams(mock(), n).callback_url).toMatch(
+			expect(callbackOf(items[n].json.url)).toMatch(
 				new RegExp(`^http://127\\.0\\.0\\.1:5678/webhook-waiting/exec-\\d+/vidu\\?.*vidu_item=${n}&vidu_run=[a-z0-9]{16}$`),
 			);
 		}
 		// While the execution waits, each item carries its task id: what flows on if the wait runs out.
-		expect(output.map((item) => item.json.vidu)).toEqual([
-			expect.objectContaining({ videoArrived: false, taskId: 'task_1' }),
-			expect.objectContaining({ videoArrived: false, taskId: 'task_2' }),
-		]);
+		expect(output.map((item) => item.json.vidu)).toEqual(
+			items.map((item) => expect.objectContaining({ videoArrived: false, taskId: mock().taskIdFor(item.json.url) })),
+		);
 	});
 
 	it('does not pause when every task is already finished on creation', async () => {
@@ -87,7 +91,7 @@ describe('Wait Mode: Callback (the submitting half; the resume runs in real n8n,
 
 describe("Wait Mode: Callback, the doorbell (webhook() in n8n-core's WebhookContext)", () => {
 	it('keeps waiting while a task runs, then resumes with Poll-mode items once all are finished', async () => {
-		mock().scriptTasks({ pollsBeforeDone: 1 }, { pollsBeforeDone: 0 });
+		mock().scriptTasks({ forItem: '/1.png', pollsBeforeDone: 1 }, { forItem: '/2.png', pollsBeforeDone: 0 });
 		const items = [{ json: { url: 'https://example.com/1.png' } }, { json: { url: 'https://example.com/2.png' } }];
 		const parameters = callbackParameters({ downloadVideo: true });
 		const credential = { apiKey: mock().apiKey, baseUrl: mock().url };
@@ -99,13 +103,14 @@ describe("Wait Mode: Callback, the doorbell (webhook() in n8n-core's WebhookCont
 		// "processing" costs nothing; a bare doorbell asks the API, starting after the ringing task.
 		expect((await ring(1, { status: 'processing' })).response).toEqual({ webhookResponse: { received: true } });
 		expect(mock().polls).toHaveLength(0);
-		expect((await ring(1)).response).toEqual({ webhookResponse: { received: true, waitingFor: 'task_1' } });
-		const final = await ring(0, { id: 'task_1', status: 'completed' });
+		const [first, second] = ['/1.png', '/2.png'].map((url) => mock().taskIdFor(url));
+		expect((await ring(1)).response).toEqual({ webhookResponse: { received: true, waitingFor: first } });
+		const final = await ring(0, { id: first, status: 'completed' });
 		expect(final.response.webhookResponse).toEqual({ received: true, resumed: true });
 		const output = final.response.workflowData![0];
 		expect(output.map((item) => [item.json.taskId, item.json.status, item.pairedItem])).toEqual([
-			['task_1', 'completed', { item: 0 }],
-			['task_2', 'completed', { item: 1 }],
+			[first, 'completed', { item: 0 }],
+			[second, 'completed', { item: 1 }],
 		]);
 		expect(output[0].binary?.data.mimeType).toBe('video/mp4');
 		expect(Object.keys(output[0].json).sort()).toEqual(
@@ -151,7 +156,7 @@ describe("Wait Mode: Callback, the doorbell (webhook() in n8n-core's WebhookCont
 	});
 
 	it('a burst of 300 bare doorbells while a task runs costs a few status calls, not 300', async () => {
-		mock().scriptTasks({ pollsBeforeDone: 1_000_000 }, { pollsBeforeDone: 0 });
+		mock().scriptTasks({ forItem: '/0.png', pollsBeforeDone: 1_000_000 }, { forItem: '/1.png', pollsBeforeDone: 0 });
 		const parameters = callbackParameters();
 		const credential = { apiKey: mock().apiKey, baseUrl: mock().url };
 		const executionId = newExecutionId();

@@ -117,7 +117,7 @@ describe('HTTP errors', () => {
 
 describe('Continue On Fail', () => {
 	it('turns each failure into an error item for its input item and goes on', async () => {
-		mock().scriptTasks({}, { finalStatus: 'failed', error: { code: 8008003098, message: 'no luck' } }, {});
+		mock().scriptTasks({ forItem: '/2.png', finalStatus: 'failed', error: { code: 8008003098, message: 'no luck' } });
 		const output = await run({
 			parameters: generate({ imageUrl: '={{ $json.url }}' }),
 			items: [
@@ -128,24 +128,26 @@ describe('Continue On Fail', () => {
 			],
 			continueOnFail: true,
 		});
+		const [first, second, fourth] = ['/1.png', '/2.png', '/4.png'].map((url) => mock().taskIdFor(url));
 		expect(output.map((o) => o.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }, { item: 3 }]);
-		expect(output[0].json.videoUrl).toBe(`${mock().url}/cdn/task_1.mp4`);
-		expect(output[1].json).toMatchObject({ error: 'Vidu task task_2 failed: Generation failed (code 8008003098)', taskId: 'task_2' });
+		expect(output[0].json.videoUrl).toBe(`${mock().url}/cdn/${first}.mp4`);
+		expect(output[1].json).toMatchObject({ error: `Vidu task ${second} failed: Generation failed (code 8008003098)`, taskId: second });
 		expect(output[2].json.error).toMatch(/Image URL: "ftp:\/\/example.com\/3.png" is not an http\(s\) URL/);
 		expect(output[2].json.taskId).toBeUndefined();
-		expect(output[3].json.taskId).toBe('task_3');
+		expect(output[3].json.taskId).toBe(fourth);
 		expect(mock().creates).toHaveLength(3);
 	});
 
 	it('stops at the first failure without it, naming every task already paid for', async () => {
-		mock().scriptTasks({ finalStatus: 'failed', pollsBeforeDone: 0 }, { pollsBeforeDone: 50 });
+		mock().scriptTasks({ forItem: '/1.png', finalStatus: 'failed', pollsBeforeDone: 0 }, { forItem: '/2.png', pollsBeforeDone: 50 });
 		const failure = (await run({
-			parameters: generate({ waitOptions: { ...FAST_WAIT, maxConcurrent: 2 } }),
-			items: [{ json: {} }, { json: {} }, { json: {} }],
+			parameters: generate({ imageUrl: '={{ $json.url }}', waitOptions: { ...FAST_WAIT, maxConcurrent: 2 } }),
+			items: [1, 2, 3].map((n) => ({ json: { url: `https://example.com/${n}.png` } })),
 		}).catch((e: unknown) => e)) as NodeApiError;
-		expect(failure.message).toMatch(/task_1 failed/);
-		expect(failure.description).toMatch(/Other tasks submitted in this run, all paid for: task_2 \(item 2, still running\)/);
-		expect(failure.context.taskIds).toEqual(['task_1', 'task_2']);
+		const [first, second] = ['/1.png', '/2.png'].map((url) => mock().taskIdFor(url));
+		expect(failure.message).toContain(`${first} failed`);
+		expect(failure.description).toContain(`Other tasks submitted in this run, all paid for: ${second} (item 2, still running)`);
+		expect(failure.context.taskIds).toEqual([first, second]);
 		expect(mock().creates).toHaveLength(2);
 	});
 

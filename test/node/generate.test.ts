@@ -9,6 +9,12 @@ describe('Generate From Image', () => {
 	beforeEach(() => {
 		mock = currentMock();
 	});
+	/** One image URL per item, each task running for its own number of status calls, whatever the arrival order. */
+	const scriptPerUrl = (...pollsBeforeDone: number[]) => {
+		const urls = pollsBeforeDone.map((_, n) => `https://example.com/${n + 1}.png`);
+		mock.scriptTasks(...urls.map((forItem, n) => ({ forItem, pollsBeforeDone: pollsBeforeDone[n] })));
+		return urls;
+	};
 
 	it('submits a binary PNG as a data URI, polls to completion and outputs URL and usage', async () => {
 		mock.scriptTasks({ pollsBeforeDone: 2 });
@@ -97,36 +103,44 @@ describe('Generate From Image', () => {
 	});
 
 	it('waits for several items at once, outputs them in input order with their status-call counts', async () => {
-		mock.scriptTasks({ pollsBeforeDone: 6 }, { pollsBeforeDone: 0 }, { pollsBeforeDone: 2 });
+		const urls = scriptPerUrl(6, 0, 2);
 		const output = await run({
-			parameters: { operation: 'generate', imageSource: 'url', imageUrl: 'https://example.com/a.png', waitOptions: FAST_WAIT },
-			items: [{ json: {} }, { json: {} }, { json: {} }],
+			parameters: { operation: 'generate', imageSource: 'url', imageUrl: '={{ $json.url }}', waitOptions: FAST_WAIT },
+			items: urls.map((url) => ({ json: { url } })),
 		});
-		expect(output.map((o) => o.json.taskId)).toEqual(['task_1', 'task_2', 'task_3']);
+		expect(output.map((o) => o.json.taskId)).toEqual(urls.map((url) => mock.taskIdFor(url)));
 		expect(output.map((o) => o.json.statusChecks)).toEqual([7, 1, 3]);
 		// All three were submitted before the first status check: they generate at the same time.
 		const firstPoll = mock.requests.findIndex((r) => r.method === 'GET');
 		expect(mock.requests.slice(0, firstPoll).filter((r) => r.method === 'POST')).toHaveLength(3);
 	});
 
-	it('handles several items in one run, keeping order and pairing', async () => {
-		mock.scriptTasks({ pollsBeforeDone: 3 }, { pollsBeforeDone: 0 }, { pollsBeforeDone: 1 });
-		const items = [
-			{ json: { url: 'https://example.com/1.png' } },
-			{ json: { url: 'https://example.com/2.png' } },
-			{ json: { url: 'https://example.com/3.png' } },
-		];
+	it('handles several items in one run, keeping order and pairing whatever order the API received them in', async () => {
+		const urls = scriptPerUrl(3, 0, 1);
 		const output = await run({
 			parameters: { operation: 'generate', imageSource: 'url', imageUrl: '={{ $json.url }}', waitOptions: FAST_WAIT },
-			items,
+			items: urls.map((url) => ({ json: { url } })),
 		});
-		expect(output.map((o) => o.json.taskId)).toEqual(['task_1', 'task_2', 'task_3']);
+		const ids = urls.map((url) => mock.taskIdFor(url));
+		expect(new Set(ids).size).toBe(3);
+		expect(output.map((o) => o.json.taskId)).toEqual(ids);
+		expect(output.map((o) => o.json.videoUrl)).toEqual(ids.map((id) => `${mock.url}/cdn/${id}.mp4`));
 		expect(output.map((o) => o.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
-		expect([0, 1, 2].map((n) => sentParams(mock, n).images)).toEqual(items.map((i) => [i.json.url]));
 	});
-});
 
-describe('output details', () => {
+	it('uploads binary images several at a time, never more than four at once, each to its own item', async () => {
+		// Each create is answered after 100 ms, so submissions that are sent together overlap at the API.
+		mock.fault({ route: 'create', delayMs: 100, times: 10 });
+		const images = Array.from({ length: 10 }, (_, n) => pngBytes(64 + n, 64));
+		const output = await run({
+			parameters: { operation: 'generate', waitOptions: { ...FAST_WAIT, maxConcurrent: 10 } },
+			items: await Promise.all(images.map(async (png, n) => await binaryItem(png, `${n}.png`, 'image/png'))),
+		});
+		expect(mock.peakCreatesInFlight).toBe(4);
+		expect(mock.creates).toHaveLength(10);
+		expect(output.map((o) => o.json.taskId)).toEqual(images.map((png) => mock.taskIdFor(png.toString('base64'))));
+	});
+
 	it('model comes from the create answer when the status answers do not repeat it', async () => {
 		const mock = currentMock();
 		mock.fault({

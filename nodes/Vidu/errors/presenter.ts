@@ -120,6 +120,8 @@ export class Presenter {
 	/** Without Continue On Fail the run stops at the first failure; every task already paid for is named. */
 	runError(error: unknown, itemIndex: number, submitted: SubmittedTask[]): NodeError {
 		const nodeError = this.build(error, itemIndex);
+		// In item order: submissions sent together are accepted in any order.
+		submitted = [...submitted].sort((a, b) => a.index - b.index);
 		const others = submitted.filter((s) => s.taskId !== taskIdOf(error));
 		if (others.length) {
 			const list = others.map((s) => `${s.taskId} (item ${s.index + 1}, ${STATE_WORDS[s.state]})`).join(', ');

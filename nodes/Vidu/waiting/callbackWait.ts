@@ -24,6 +24,7 @@ import {
 } from './doorbell';
 import { CALLBACK_CHECK, SUBMISSION, withRetries } from './retry';
 import type { WaitSettings } from './settings';
+import { inPool, PARALLEL_SUBMITS } from './pool';
 import { submitItem } from './submitStep';
 
 /**
@@ -80,7 +81,10 @@ export async function waitByCallback(
 	const run = newRunToken();
 	const submitted: SubmittedTask[] = [];
 	const tasks: Array<Task | undefined> = [];
-	for (let index = 0; index < items.length; index++) {
+	let firstFailure: { index: number; error: unknown } | undefined;
+	const submitOne = async (index: number) => {
+		// After a failure without Continue On Fail, what has not been sent stays unsent (nothing paid).
+		if (firstFailure) return;
 		try {
 			// Callback URL is not offered in this mode (n8n drops a value saved before): the node's own resume URL is the callback.
 			const task = await submitItem.call(this, client, ledger, index, {
@@ -93,10 +97,17 @@ export async function waitByCallback(
 			submitted.push({ index, taskId: task.id, state: task.state });
 			items[index].json[STATE_FIELD] = waitingState(task.id, run);
 		} catch (error) {
-			if (!this.continueOnFail()) throw presenter.runError(error, index, submitted);
-			items[index].json[STATE_FIELD] = failedSubmissionState(presenter.error(error, index).message);
+			if (!this.continueOnFail()) firstFailure ??= { index, error };
+			else items[index].json[STATE_FIELD] = failedSubmissionState(presenter.error(error, index).message);
 		}
-	}
+	};
+	await inPool(
+		items.map((_, index) => index),
+		PARALLEL_SUBMITS,
+		submitOne,
+	);
+	// Submissions already sent when one failed are paid for: the error names them all.
+	if (firstFailure) throw presenter.runError(firstFailure.error, firstFailure.index, submitted);
 	// Nothing left to wait for (every task finished on creation, or nothing was submitted): no pause.
 	if (tasks.every((task) => !task || task.state !== 'running')) {
 		const states = items.map((item) => callbackStateOf(item.json));

@@ -2,6 +2,7 @@ import { type Outcome, type SubmittedTask, WaitStopped } from '../model/outcomes
 import type { Task } from '../model/task';
 import { ViduFailure } from '../transport/failure';
 import { type Clock, pause } from './clock';
+import { inPool, PARALLEL_SUBMITS } from './pool';
 import { backoffMs, nextRetry, STATUS_IN_BATCH } from './retry';
 import { AIM_AFTER_MS, firstCheckDelay, nextCheckDelay, type ScheduleSettings } from './schedule';
 
@@ -57,12 +58,6 @@ interface Watched {
 const PARALLEL_CHECKS = 6;
 /** Tasks in flight allowed at first; doubles each wave while nothing is refused. */
 const FIRST_WAVE = 8;
-/**
- * Submissions sent at once. One for now: with several, the API receives the items out of order, so
- * task ids no longer follow item order, and the tests (and their mock) that script tasks by arrival
- * order fail at random (seen in real n8n 1.123.81). Scripting the mock per item comes first.
- */
-const PARALLEL_SUBMITS = 1;
 
 interface Pick {
 	index: number;
@@ -88,14 +83,6 @@ function expectedDuration(spans: Array<{ after: number; by: number }>): number |
 	const after = Math.max(...spans.map((s) => s.after));
 	const by = Math.min(...spans.map((s) => s.by));
 	return after < by ? by : median(spans.map((s) => s.by));
-}
-
-async function inPool<T>(entries: T[], size: number, work: (entry: T) => Promise<void>): Promise<void> {
-	const queue = [...entries];
-	const worker = async () => {
-		for (let entry = queue.shift(); entry !== undefined; entry = queue.shift()) await work(entry);
-	};
-	await Promise.all(Array.from({ length: Math.min(size, queue.length) }, worker));
 }
 
 export async function runBatch<R>(count: number, hooks: BatchHooks<R>, settings: BatchSettings, clock: Clock): Promise<BatchResult<R>> {
@@ -279,8 +266,7 @@ export async function runBatch<R>(count: number, hooks: BatchHooks<R>, settings:
 	};
 
 	while (!stopNow() && (unsubmitted() || active.size > 0) && !settings.signal?.aborted) {
-		// Submissions go in waves: as many as there is room for, PARALLEL_SUBMITS at a time (each holds
-		// its request body, image included, in memory while it is sent).
+		// Submissions go in waves: as many as there is room for, PARALLEL_SUBMITS at a time.
 		while (maySubmit()) {
 			const wave: Pick[] = [];
 			while (wave.length < limit - active.size && unsubmitted() && candidateReady()) wave.push(pick());

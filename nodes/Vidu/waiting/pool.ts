@@ -1,0 +1,15 @@
+/**
+ * Submissions sent at once, in both wait modes. Each holds its request body (the image included) in
+ * memory while it is sent, so a few at a time: enough to overlap the API's answer times, few enough
+ * for large images. The API then receives items out of order: task ids need not follow item order.
+ */
+export const PARALLEL_SUBMITS = 4;
+
+/** Runs `work` on every entry, at most `size` at a time, in entry order. */
+export async function inPool<T>(entries: T[], size: number, work: (entry: T) => Promise<void>): Promise<void> {
+	const queue = [...entries];
+	const worker = async () => {
+		for (let entry = queue.shift(); entry !== undefined; entry = queue.shift()) await work(entry);
+	};
+	await Promise.all(Array.from({ length: Math.min(size, queue.length) }, worker));
+}
