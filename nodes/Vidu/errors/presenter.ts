@@ -153,7 +153,7 @@ export class Presenter {
 		if (error instanceof ViduFailure) return this.fromFailure(error, itemIndex);
 		if (error instanceof InputProblem) return new NodeOperationError(node, error.message, { description: error.description, itemIndex });
 		if (error instanceof TaskFailed) return taskFailed(node, error, itemIndex);
-		if (error instanceof WaitStopped) return waitStopped(node, error, itemIndex);
+		if (error instanceof WaitStopped) return this.waitStopped(error, itemIndex);
 		if (error instanceof NotSubmitted) {
 			return new NodeOperationError(node, `Not submitted: ${error.why}`, {
 				description: 'Nothing was paid for this item. Run it again.',
@@ -161,6 +161,27 @@ export class Presenter {
 			});
 		}
 		return undefined;
+	}
+
+	/** The task keeps running and is paid for, so the error says how to fetch it instead of inviting a re-run. */
+	private waitStopped(stopped: WaitStopped, itemIndex: number): NodeOperationError {
+		const { task, reason, lastFault } = stopped;
+		const fault = lastFault instanceof Error ? ` The last status checks failed: ${this.faultText(lastFault, itemIndex)}.` : '';
+		const progress = task.progress === null ? '' : `, ${Math.round(task.progress * 100)}% done`;
+		const last = `(last status: ${task.apiStatus}${progress})`;
+		const message =
+			reason === 'timeout'
+				? `Vidu task ${task.id} did not finish within ${stopped.maxWaitMinutes} minutes ${last}`
+				: `Stopped waiting for Vidu task ${task.id}: the execution was cancelled ${last}`;
+		return new NodeOperationError(this.node, message, {
+			description: `The task keeps running at the provider and is paid for: do not submit it again. Fetch its result later with the Get Task operation and task ID ${task.id}${reason === 'timeout' ? ', or raise Max Wait (Minutes) in Wait Options' : ''}.${fault}`,
+			itemIndex,
+		});
+	}
+
+	/** A failed last status check, in the words the user would have read had it ended the wait. */
+	private faultText(fault: Error, itemIndex: number): string {
+		return fault instanceof ViduFailure ? this.fromFailure(fault, itemIndex).message : fault.message;
 	}
 
 	private fromFailure(failure: ViduFailure, itemIndex: number): NodeError {
@@ -233,7 +254,7 @@ export class Presenter {
 				);
 			case 'cancelled':
 				if (failure.phase === 'status' && taskId) {
-					return waitStopped(node, new WaitStopped('cancelled', { id: taskId, apiStatus: 'unknown', progress: null }), itemIndex);
+					return this.waitStopped(new WaitStopped('cancelled', { id: taskId, apiStatus: 'unknown', progress: null }), itemIndex);
 				}
 				return details.sent
 					? new NodeOperationError(node, 'The execution was cancelled while the task was being submitted', {
@@ -267,25 +288,4 @@ function taskFailed(node: INode, { task }: TaskFailed, itemIndex: number): NodeA
 		description: detail + (known?.hint ?? 'Check the input and try again.'),
 		itemIndex,
 	});
-}
-
-/** The task keeps running and is paid for, so the error says how to fetch it instead of inviting a re-run. */
-function waitStopped(node: INode, stopped: WaitStopped, itemIndex: number): NodeOperationError {
-	const { task, reason, lastFault } = stopped;
-	const fault = lastFault instanceof Error ? ` The last status checks failed: ${faultText(node, lastFault, itemIndex)}.` : '';
-	const progress = task.progress === null ? '' : `, ${Math.round(task.progress * 100)}% done`;
-	const last = `(last status: ${task.apiStatus}${progress})`;
-	const message =
-		reason === 'timeout'
-			? `Vidu task ${task.id} did not finish within ${stopped.maxWaitMinutes} minutes ${last}`
-			: `Stopped waiting for Vidu task ${task.id}: the execution was cancelled ${last}`;
-	return new NodeOperationError(node, message, {
-		description: `The task keeps running at the provider and is paid for: do not submit it again. Fetch its result later with the Get Task operation and task ID ${task.id}${reason === 'timeout' ? ', or raise Max Wait (Minutes) in Wait Options' : ''}.${fault}`,
-		itemIndex,
-	});
-}
-
-/** A failed last status check, in the words the user would have read had it ended the wait. */
-function faultText(node: INode, fault: Error, itemIndex: number): string {
-	return fault instanceof ViduFailure ? new Presenter(node, (text) => text).error(fault, itemIndex).message : fault.message;
 }

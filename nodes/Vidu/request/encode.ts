@@ -14,13 +14,13 @@ export const base64Length = (bytes: number): number => Math.ceil(bytes / 3) * 4;
 const ALPHABET = Buffer.from('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/', 'latin1');
 
 /**
- * Base64 of the first `length` bytes (a multiple of 3) written straight into `target`: toString('base64')
+ * Base64 of bytes[start, end) (a multiple of 3 long) written straight into `target`: toString('base64')
  * would make a string of each chunk first, 20 MB of short-lived strings for a 15 MB image, which
  * V8 keeps until its next collection and which count in n8n's memory.
  */
-function encodeGroupsInto(bytes: Uint8Array, length: number, target: Buffer, offset: number): number {
+function encodeGroupsInto(bytes: Uint8Array, start: number, end: number, target: Buffer, offset: number): number {
 	let out = offset;
-	for (let i = 0; i < length; i += 3) {
+	for (let i = start; i < end; i += 3) {
 		const group = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
 		target[out++] = ALPHABET[group >>> 18];
 		target[out++] = ALPHABET[(group >>> 12) & 63];
@@ -30,28 +30,38 @@ function encodeGroupsInto(bytes: Uint8Array, length: number, target: Buffer, off
 	return out;
 }
 
-/** Encodes a byte stream, carrying the 0–2 bytes that do not fill a 3-byte group to the next chunk. */
+/**
+ * Encodes a byte stream as it comes. Chunks rarely end on a 3-byte group: the 1–2 bytes left over
+ * wait in `pending` and are completed from the next chunk, which is then encoded where it lies
+ * (joining the two would copy most chunks once more: megabytes of garbage for a large image).
+ */
 export async function writeStreamAsBase64(
 	chunks: AsyncIterable<Uint8Array>,
 	target: Buffer,
 	offset: number,
 	expectedBytes: number,
 ): Promise<void> {
-	let carry: Buffer = Buffer.alloc(0);
+	const pending = new Uint8Array(3);
+	let pendingLength = 0;
 	let position = offset;
 	let seen = 0;
 	for await (const chunk of chunks) {
 		seen += chunk.length;
 		if (seen > expectedBytes) break;
-		const bytes = carry.length ? Buffer.concat([carry, chunk]) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
-		const whole = bytes.length - (bytes.length % 3);
-		position = encodeGroupsInto(bytes, whole, target, position);
-		carry = Buffer.from(bytes.subarray(whole));
+		let start = 0;
+		while (pendingLength > 0 && pendingLength < 3 && start < chunk.length) pending[pendingLength++] = chunk[start++];
+		if (pendingLength === 3) {
+			position = encodeGroupsInto(pending, 0, 3, target, position);
+			pendingLength = 0;
+		}
+		const end = chunk.length - ((chunk.length - start) % 3);
+		position = encodeGroupsInto(chunk, start, end, target, position);
+		for (let i = end; i < chunk.length; i++) pending[pendingLength++] = chunk[i];
 	}
 	if (seen !== expectedBytes) {
 		throw new Error(`the image changed while it was read (${seen} bytes instead of ${expectedBytes})`);
 	}
-	if (carry.length) target.write(carry.toString('base64'), position, 'latin1');
+	if (pendingLength) target.write(Buffer.from(pending.subarray(0, pendingLength)).toString('base64'), position, 'latin1');
 }
 
 /** The decoded length of clean base64 text (no whitespace). */

@@ -1,9 +1,8 @@
 import { type Outcome, type SubmittedTask, WaitStopped } from '../model/outcomes';
 import type { Task } from '../model/task';
-import { ViduFailure } from '../transport/failure';
 import { type Clock, pause } from './clock';
 import { inPool, PARALLEL_SUBMITS } from './pool';
-import { backoffMs, nextRetry, STATUS_IN_BATCH } from './retry';
+import { nextRetry, REFUSED_IN_BATCH, STATUS_IN_BATCH } from './retry';
 import { AIM_AFTER_MS, firstCheckDelay, nextCheckDelay, type ScheduleSettings } from './schedule';
 
 /**
@@ -152,18 +151,16 @@ export async function runBatch<R>(count: number, hooks: BatchHooks<R>, settings:
 		try {
 			task = await hooks.submit(index);
 		} catch (error) {
-			// Refused (HTTP 429): nothing was created, so it may be sent again later.
-			const refused = error instanceof ViduFailure && error.retry.rateLimited;
+			// Refused (HTTP 429): nothing was created, so it may be sent again later, within Max Wait.
+			const next = nextRetry(REFUSED_IN_BATCH, error, entry.refusals, random);
 			const answeredAt = clock.now();
-			const retryAfterMs = refused ? (error.retry.retryAfterMs ?? 0) : 0;
-			const delay = Math.max(retryAfterMs, backoffMs(entry.refusals, random));
-			if (refused && answeredAt + delay - firstTriedAt <= settings.maxWaitMs) {
-				// Refused, nothing created: slow down to what the API has accepted so far, try again later.
+			if (next.retry && answeredAt + next.delayMs - firstTriedAt <= settings.maxWaitMs) {
+				// Slow down to what the API has accepted so far.
 				limit = Math.max(1, active.size);
 				acceptedSinceRefusal = 0;
 				neverRefused = false;
-				submitHoldUntil = Math.max(submitHoldUntil, answeredAt + delay);
-				refusedQueue.push({ index, firstTriedAt, notBefore: answeredAt + delay, refusals: entry.refusals + 1 });
+				submitHoldUntil = Math.max(submitHoldUntil, answeredAt + next.delayMs);
+				refusedQueue.push({ index, firstTriedAt, notBefore: answeredAt + next.delayMs, refusals: entry.refusals + 1 });
 				return;
 			}
 			fail(index, error);

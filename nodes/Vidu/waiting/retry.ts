@@ -22,6 +22,12 @@ export const SUBMISSION: RetryPolicy = { retryable: (f) => f.retry.notSent, maxA
  */
 export const SUBMISSION_IN_BATCH: RetryPolicy = { retryable: (f) => f.retry.notSent && !f.retry.rateLimited, maxAttempts: 3 };
 
+/**
+ * A submission the API refused in a batch (HTTP 429: nothing created, nothing paid): the poller
+ * queues it and sends it again later, for as long as the item's Max Wait allows.
+ */
+export const REFUSED_IN_BATCH: RetryPolicy = { retryable: (f) => f.retry.rateLimited, maxAttempts: Number.POSITIVE_INFINITY };
+
 /** A single status query (Get Task) has no wait budget of its own: a few tries. */
 export const STATUS_QUERY: RetryPolicy = { retryable: (f) => f.retry.transient, maxAttempts: 4 };
 
