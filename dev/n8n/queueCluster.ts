@@ -66,6 +66,8 @@ export interface QueueCluster {
 	hook: string;
 	cookie: string;
 	workerLogs: string[];
+	/** Stops one worker (0-based), as when a worker machine goes away; the others go on. */
+	stopWorker(index: number): Promise<void>;
 	stop(): Promise<void>;
 }
 
@@ -102,7 +104,7 @@ export async function startQueueCluster(options: {
 		});
 		const workerLogs = Array.from({ length: options.workers }, (_, n) => join(folder, `worker-${n + 1}.log`));
 		const running = n8n;
-		await Promise.all(
+		const workers = await Promise.all(
 			workerLogs.map(
 				async (logFile) =>
 					await running.startHelper(['worker', `--concurrency=${options.concurrency}`], {
@@ -121,6 +123,9 @@ export async function startQueueCluster(options: {
 			hook,
 			cookie,
 			workerLogs,
+			async stopWorker(index) {
+				await workers[index].stop();
+			},
 			async stop() {
 				await started.n8n.stopServer();
 				await started.services.stop();

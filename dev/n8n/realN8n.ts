@@ -239,7 +239,10 @@ export class RealN8n {
 	 * A queue-mode process next to the server (`worker --concurrency=N`, `webhook`), with the server's
 	 * settings plus `env` (its own ports); resolves once its log shows `ready`.
 	 */
-	async startHelper(args: string[], options: { logFile: string; env: Record<string, string>; ready: RegExp }): Promise<void> {
+	async startHelper(
+		args: string[],
+		options: { logFile: string; env: Record<string, string>; ready: RegExp },
+	): Promise<{ stop: () => Promise<void> }> {
 		const n8n = join(this.installDir, 'node_modules', '.bin', 'n8n');
 		const output = openSync(options.logFile, 'a');
 		const helper = spawn(n8n, args, {
@@ -260,6 +263,7 @@ export class RealN8n {
 			await new Promise((resolve) => setTimeout(resolve, 250));
 		}
 		log(`n8n ${this.version}: ${args.join(' ')} ready in ${Math.round((Date.now() - started) / 1000)} s`);
+		return { stop: async () => await stop(helper) };
 	}
 
 	/** Stops the server and any queue-mode processes: SIGTERM, then SIGKILL after 15 s. */

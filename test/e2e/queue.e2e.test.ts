@@ -177,10 +177,12 @@ describe(`in n8n ${VERSION}'s queue mode (Postgres, Redis, 2 workers, a webhook 
 		});
 	});
 
-	it("a polling run stopped from the editor: cancelled, and its paid task ids are in the worker's log", async () => {
+	// Started through the main instance: n8n 2.40.7 passes an editor's stop on to the worker only for
+	// runs the main instance started (see README, Running at scale).
+	it("a polling run stopped from the editor: cancelled on its worker, which stops asking, and its paid task ids are in the worker's log", async () => {
 		mock.sendCallbacks = false;
 		mock.setDefaultScript({ generationMs: 600_000 });
-		await trigger('vidu-queue-poll', [`${mock.url}/images/stop-0.png`, `${mock.url}/images/stop-1.png`]);
+		await sendImages(cluster.base, 'vidu-queue-poll', [`${mock.url}/images/stop-0.png`, `${mock.url}/images/stop-1.png`]);
 		await until('status checks of both tasks', () => (new Set(mock.polls.map((p) => p.path)).size >= 2 ? true : undefined), 60_000);
 		const taskIds = [...new Set(mock.polls.map((p) => p.path.split('/').pop()!))];
 		const filter = encodeURIComponent(JSON.stringify({ status: ['running'], workflowId: 'viduQueuePoll01' }));
@@ -207,5 +209,49 @@ describe(`in n8n ${VERSION}'s queue mode (Postgres, Redis, 2 workers, a webhook 
 		// custom data): the node's log line on the worker is where the paid task ids are.
 		const workerLog = () => cluster.workerLogs.map((file) => readFileSync(file, 'utf8')).join('\n');
 		for (const taskId of taskIds) expect(workerLog()).toMatch(new RegExp(`Vidu task ${taskId} submitted for item \\d+ \\(paid\\)`));
+		// The worker ends the run and its slot is free: no status call after that (the interval is 1 s).
+		await until(
+			'the worker to end the run',
+			() => (new RegExp(`Worker (finished|errored while running) execution ${running.id} `).test(workerLog()) ? true : undefined),
+			30_000,
+		);
+		const polls = mock.polls.length;
+		await new Promise((resolve) => setTimeout(resolve, 3000));
+		expect(mock.polls).toHaveLength(polls);
+	});
+
+	// Last: it leaves one worker running.
+	it('Callback: a run paused on one worker is resumed by the other after the first has gone away', async () => {
+		mock.sendCallbacks = true;
+		mock.setDefaultScript({ generationMs: 20_000 });
+		const logOf = (worker: number) => readFileSync(cluster.workerLogs[worker], 'utf8');
+		const startedBefore = cluster.workerLogs.map((_, worker) => new Set(logOf(worker).match(/Worker started execution \d+/g)));
+		const triggeredAt = Date.now();
+		await trigger('vidu-animate', [`${mock.url}/images/moved.png`]);
+		const [pausedOn, executionId] = await until(
+			'a worker to take the run',
+			() => {
+				for (const worker of [0, 1]) {
+					const started = (logOf(worker).match(/Worker started execution \d+/g) ?? []).find((line) => !startedBefore[worker].has(line));
+					if (started) return [worker, started.split(' ').pop()!] as const;
+				}
+				return undefined;
+			},
+			60_000,
+		);
+		await until(
+			'the run to pause',
+			() => (logOf(pausedOn).includes(`Worker finished execution ${executionId} `) ? true : undefined),
+			60_000,
+		);
+		expect(mock.creates).toHaveLength(1);
+		await cluster.stopWorker(pausedOn);
+		// Stopped before the video can have ended (20 s after its submission, which followed the trigger).
+		expect(Date.now() - triggeredAt).toBeLessThan(20_000);
+		const [{ results }] = (await until('the report', () => (mock.sink.length ? mock.sink : undefined), 120_000)) as Results[];
+		expect(results).toEqual([expect.objectContaining({ status: 'completed', videoUrl: expect.stringMatching(/\/cdn\/task_\d+\.mp4$/) })]);
+		// So the other worker resumed the run.
+		expect(logOf(1 - pausedOn)).toContain(`Worker started execution ${executionId} `);
+		expect(mock.creates).toHaveLength(1);
 	});
 });
