@@ -200,7 +200,7 @@ describe('nextCheckDelay', () => {
 	const schedule = { ...DEFAULT_SCHEDULE, maxGapMs: 10_000 };
 	it('aims just after the end estimated from progress, within the gap limits', () => {
 		expect(nextCheckDelay(6000, 0.2, schedule)).toBe(10_000);
-		expect(nextCheckDelay(24_000, 0.8, schedule)).toBe(6150);
+		expect(nextCheckDelay(24_000, 0.8, schedule)).toBe(6060);
 		expect(nextCheckDelay(29_900, 0.999, schedule)).toBe(1000);
 	});
 	it('ignores progress that says nothing (0, tiny, or complete)', () => {

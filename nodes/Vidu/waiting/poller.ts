@@ -3,7 +3,7 @@ import type { Task } from '../model/task';
 import { type Clock, pause } from './clock';
 import { inPool, PARALLEL_SUBMITS } from './pool';
 import { nextRetry, REFUSED_IN_BATCH, STATUS_IN_BATCH } from './retry';
-import { AIM_AFTER_LEARNED_MS, firstCheckDelay, nextCheckDelay, type ScheduleSettings } from './schedule';
+import { AIM_AFTER_MS, firstCheckDelay, nextCheckDelay, type ScheduleSettings } from './schedule';
 
 /**
  * Runs many generation tasks at once: submits items with a bounded number in flight, watches all
@@ -247,7 +247,7 @@ export async function runBatch<R>(count: number, hooks: BatchHooks<R>, settings:
 		if (expected === undefined) return;
 		for (const other of active.values()) {
 			if (other.task.progress !== null || other.faults > 0) continue;
-			const end = Math.max(other.lastCheckAt + settings.schedule.minGapMs, other.submittedAt + expected + AIM_AFTER_LEARNED_MS);
+			const end = Math.max(other.lastCheckAt + settings.schedule.minGapMs, other.submittedAt + expected + AIM_AFTER_MS);
 			if (end < other.dueAt) other.dueAt = end;
 		}
 	};

@@ -13,14 +13,13 @@ export interface ScheduleSettings {
 
 export const DEFAULT_SCHEDULE: Omit<ScheduleSettings, 'maxGapMs'> = { minGapMs: 1000 };
 
-// Aim slightly after the estimated end rather than just before it, to need one check instead of two.
-export const AIM_AFTER_MS = 150;
 /**
- * What the run's finished tasks took is already an upper bound ("all done by"), measured on this
- * node's clock from each submission's answer; the margin only covers how much sooner or later the
- * API answered one submission than another (milliseconds), so it can be smaller.
+ * Aim slightly after the estimated end rather than just before it, to need one check instead of two.
+ * Both estimates are off by milliseconds only: from progress, by the time the create answer took to
+ * come back (the API counts from its own creation); from the run's finished tasks, by how much sooner
+ * one submission was answered than another. The margin covers that and the status call's transit.
  */
-export const AIM_AFTER_LEARNED_MS = 60;
+export const AIM_AFTER_MS = 60;
 
 /** Over how many slots of one polling interval the first checks of a batch are spread. */
 const SLOTS = 5;
@@ -33,7 +32,7 @@ const SLOTS = 5;
 export function firstCheckDelay(settings: ScheduleSettings, index: number, expectedMs?: number): number {
 	if (expectedMs !== undefined) {
 		// The first one takes the remainder.
-		const end = expectedMs + AIM_AFTER_LEARNED_MS;
+		const end = expectedMs + AIM_AFTER_MS;
 		const gaps = Math.max(0, Math.floor(end / settings.maxGapMs) - 1);
 		return Math.round(Math.max(settings.minGapMs, end - gaps * settings.maxGapMs));
 	}
@@ -57,7 +56,7 @@ export function nextCheckDelay(
 		return clamp(remaining + AIM_AFTER_MS);
 	}
 	if (expectedMs !== undefined) {
-		const untilEnd = expectedMs + AIM_AFTER_LEARNED_MS - sinceSubmitMs;
+		const untilEnd = expectedMs + AIM_AFTER_MS - sinceSubmitMs;
 		// Before the expected end: the polling interval, or the end itself. Past it: the end is near,
 		// so short gaps, growing with how late the task is (it may be a slow one).
 		return untilEnd > 0 ? clamp(untilEnd) : clamp(-untilEnd / 2);
