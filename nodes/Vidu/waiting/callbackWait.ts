@@ -22,9 +22,9 @@ import {
 	sweep,
 	waitingState,
 } from './doorbell';
+import { inPool, PARALLEL_SUBMITS } from './pool';
 import { CALLBACK_CHECK, SUBMISSION, withRetries } from './retry';
 import type { WaitSettings } from './settings';
-import { inPool, PARALLEL_SUBMITS } from './pool';
 import { submitItem } from './submitStep';
 
 /**
