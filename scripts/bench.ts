@@ -9,7 +9,7 @@
  *   (n8n-core in process);
  * - worker occupancy in n8n's queue mode, Poll vs Callback.
  * Options: --latency=<seconds> (default 20), --quick (N = 1 and 10 with progress, no queue mode: a few
- * minutes, one try per case), --only=compare | queue | memory, --queue-runs=<n> (default 6), --tries=<n>
+ * minutes, one try per case), --only=compare | download | queue | memory, --queue-runs=<n> (default 6), --tries=<n>
  * (runs of each comparison case, the median reported; default 3).
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -217,7 +217,12 @@ interface ComparisonRow {
 }
 
 /** Starts a run through a production webhook of the n8n at `base` and waits for its answer (the run's end). */
-async function runInN8n(base: string, pid: number, path: string, body: object): Promise<{ wallMs: number; rssGrowthMB: number }> {
+async function runInN8n(
+	base: string,
+	pid: number,
+	path: string,
+	body: object,
+): Promise<{ wallMs: number; rssGrowthMB: number; answer: string }> {
 	const baseline = rssOf(pid);
 	let peak = baseline;
 	const sampler = setInterval(() => (peak = Math.max(peak, rssOf(pid))), 50);
@@ -231,7 +236,11 @@ async function runInN8n(base: string, pid: number, path: string, body: object): 
 		});
 		const text = await answer.text();
 		if (!answer.ok) throw new Error(`${path}: HTTP ${answer.status} ${text.slice(0, 200)}`);
-		return { wallMs: Date.now() - started, rssGrowthMB: round((Math.max(peak, rssOf(pid)) - baseline) / MB, 1) };
+		return {
+			wallMs: Date.now() - started,
+			rssGrowthMB: round((Math.max(peak, rssOf(pid)) - baseline) / MB, 1),
+			answer: text,
+		};
 	} finally {
 		clearInterval(sampler);
 	}
@@ -241,6 +250,9 @@ interface DownloadRow {
 	videoMB: number;
 	httpRequestNodeMB: number[];
 	viduNodeMB: number[];
+	/** The whole run, Webhook to answer. */
+	httpRequestNodeSeconds: number[];
+	viduNodeSeconds: number[];
 }
 
 /**
@@ -317,12 +329,16 @@ async function compareInN8n(
 				body: JSON.stringify({ model: 'viduq1_img2video', input: [{ params: { images: ['https://example.com/a.png'] } }] }),
 			})
 		).json()) as { id: string };
-		const download: DownloadRow = { videoMB: 200, httpRequestNodeMB: [], viduNodeMB: [] };
+		const download: DownloadRow = { videoMB: 200, httpRequestNodeMB: [], viduNodeMB: [], httpRequestNodeSeconds: [], viduNodeSeconds: [] };
 		const cases = [
-			{ path: 'bench-http-download', body: { url: `${mock.url}/cdn/${created.id}.mp4` }, into: download.httpRequestNodeMB },
-			{ path: 'bench-vidu-download', body: { taskId: created.id }, into: download.viduNodeMB },
+			{
+				path: 'bench-http-download',
+				body: { url: `${mock.url}/cdn/${created.id}.mp4` },
+				into: { mb: download.httpRequestNodeMB, seconds: download.httpRequestNodeSeconds },
+			},
+			{ path: 'bench-vidu-download', body: { taskId: created.id }, into: { mb: download.viduNodeMB, seconds: download.viduNodeSeconds } },
 		];
-		for (let round = 0; round < 3; round++) {
+		for (let n = 0; n < 3; n++) {
 			for (const { path, body, into } of cases) {
 				await n8n.stopServer();
 				const fresh = await n8n.startServer({ logFile: join(n8n.userFolder, 'n8n.log') });
@@ -330,12 +346,16 @@ async function compareInN8n(
 				mock.videoStreamBytes = MB;
 				await runInN8n(fresh, n8n.serverPid!, path, body);
 				mock.videoStreamBytes = 200 * MB;
-				into.push((await runInN8n(fresh, n8n.serverPid!, path, body)).rssGrowthMB);
+				const { rssGrowthMB, answer, wallMs } = await runInN8n(fresh, n8n.serverPid!, path, body);
+				const stored = (JSON.parse(answer) as { bytes?: unknown }).bytes;
+				if (stored !== 200 * MB) throw new Error(`${path}: n8n stored ${String(stored)} bytes of the 200 MB video`);
+				into.mb.push(rssGrowthMB);
+				into.seconds.push(round(wallMs / 1000, 1));
 			}
 		}
 		const [http, vidu] = [median(download.httpRequestNodeMB), median(download.viduNodeMB)];
 		console.log(
-			`download of a 200 MB video inside n8n (fresh process each, after a 1 MB warm-up): HTTP Request node +${download.httpRequestNodeMB.join(' / ')} MB, Vidu node +${download.viduNodeMB.join(' / ')} MB (target: Vidu's median ≤ half of HTTP Request's = ${round(http / 2, 1)} MB: ${vidu <= http / 2 ? 'met' : 'MISSED'})`,
+			`download of a 200 MB video inside n8n (fresh process each, after a 1 MB warm-up): HTTP Request node +${download.httpRequestNodeMB.join(' / ')} MB in ${download.httpRequestNodeSeconds.join(' / ')} s, Vidu node +${download.viduNodeMB.join(' / ')} MB in ${download.viduNodeSeconds.join(' / ')} s (target: Vidu's median ≤ half of HTTP Request's = ${round(http / 2, 1)} MB: ${vidu <= http / 2 ? 'met' : 'MISSED'})`,
 		);
 		return { rows, download };
 	} finally {
@@ -406,6 +426,7 @@ async function main() {
 	if (memory) return await memoryCase(memory);
 	if (arg('only') === 'queue') return await printQueue();
 	if (arg('only') === 'compare') return await printComparison();
+	if (arg('only') === 'download') return void (await compareInN8n([], [], 0));
 	if (arg('only') === 'memory') return void printMemory(false);
 	const quick = arg('quick') !== undefined;
 

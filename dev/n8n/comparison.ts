@@ -7,7 +7,7 @@
  * POST {"count": N} to either: N one-image items.
  * And two that fetch one finished video into n8n's binary data, to compare memory: n8n's own HTTP
  * Request node (response format File) and the node's Get Task with Download Video.
- * POST {"url": …} or {"taskId": …}.
+ * POST {"url": …} or {"taskId": …}; the answer is {"bytes": the size n8n stored}.
  */
 import type { Workflow, WorkflowNode } from './queueCluster';
 
@@ -115,6 +115,16 @@ export function viduNodeWorkflow(mock: { url: string }): Workflow {
 	};
 }
 
+/** Answers with the stored file's size: a download that lost bytes must not pass for a frugal one. */
+const storedSize = () =>
+	node(
+		'Size',
+		'n8n-nodes-base.set',
+		3.4,
+		{ assignments: { assignments: [{ id: 'bytes', name: 'bytes', value: '={{ $binary.data.bytes }}', type: 'number' }] }, options: {} },
+		400,
+	);
+
 export function httpDownloadWorkflow(): Workflow {
 	return {
 		id: 'benchHttpDownld1',
@@ -128,8 +138,9 @@ export function httpDownloadWorkflow(): Workflow {
 				{ url: '={{ $json.body.url }}', options: { response: { response: { responseFormat: 'file' } } } },
 				200,
 			),
+			storedSize(),
 		],
-		connections: { Start: { main: [link('Download')] } },
+		connections: { Start: { main: [link('Download')] }, Download: { main: [link('Size')] } },
 	};
 }
 
@@ -145,7 +156,7 @@ export function viduDownloadWorkflow(): Workflow {
 	return {
 		id: 'benchViduDownld1',
 		name: 'Bench: Vidu node downloads a video',
-		nodes: [trigger('bench-vidu-download')[0], vidu],
-		connections: { Start: { main: [link('Vidu')] } },
+		nodes: [trigger('bench-vidu-download')[0], vidu, storedSize()],
+		connections: { Start: { main: [link('Vidu')] }, Vidu: { main: [link('Size')] } },
 	};
 }

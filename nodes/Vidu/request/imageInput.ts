@@ -3,6 +3,7 @@ import { BINARY_ENCODING } from 'n8n-workflow';
 
 import { imageProperties } from '../descriptions/image.description';
 import { InputProblem } from '../model/outcomes';
+import { trackingSpentBuffers } from '../transport/spentBuffers';
 
 import { copyBase64Text, decodedLength, type EncodedImage, standardBase64, writeStreamAsBase64 } from './encode';
 import { checkImage, checkImageUrl } from './checks';
@@ -73,7 +74,7 @@ async function fromBinary(this: IExecuteFunctions, index: number): Promise<Encod
 	const byteLength = binary.bytes ?? (await this.helpers.getBinaryMetadata(id)).fileSize;
 	const head = await readHead(await this.helpers.getBinaryStream(id));
 	return checked(head, byteLength, label, async (target, offset) => {
-		await writeStreamAsBase64(await this.helpers.getBinaryStream(id), target, offset, byteLength);
+		await writeStreamAsBase64(trackingSpentBuffers(await this.helpers.getBinaryStream(id)), target, offset, byteLength);
 	});
 }
 

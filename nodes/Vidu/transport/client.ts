@@ -2,6 +2,7 @@ import type { IBinaryData, IDataObject, IExecuteFunctions, IHttpRequestMethods, 
 
 import { clip, parseTask, type Task } from '../model/task';
 import { httpFailure, malformedFailure, networkFailure, type Phase, ViduFailure } from './failure';
+import { type ObservableStream, trackSpentBuffersOf } from './spentBuffers';
 
 export const CREDENTIAL_TYPE = 'viduApi';
 const CREATE_PATH = '/model/v1/generation';
@@ -234,6 +235,7 @@ export async function createClient(ctx: ApiContext): Promise<ViduClient> {
 				throw new ViduFailure('download', 'status', { taskId, status: response.statusCode });
 			}
 			try {
+				trackSpentBuffersOf(response.body as ObservableStream);
 				return await ctx.helpers.prepareBinaryData(response.body as Buffer, safeFileName(taskId), 'video/mp4');
 			} catch (error) {
 				throw unanswered('status', url, error, taskId);
