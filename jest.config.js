@@ -9,5 +9,6 @@ module.exports = {
 	// Some tests move 15–50 MB images through n8n's binary helpers: allow for a busy CI machine.
 	testTimeout: 30_000,
 	setupFiles: ['<rootDir>/test/helpers/quietLogs.ts'],
+	setupFilesAfterEnv: ['<rootDir>/test/helpers/cleanup.ts'],
 	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
 };

@@ -23,7 +23,7 @@ import { pngBytes } from '../dev/mock/images';
 import { createServer, get, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { binaryItem, newExecutionId, runNode, runWebhook, useBinaryMode } from '../test/helpers/runNode';
+import { binaryItem, newExecutionId, removeBinaryStorage, runNode, runWebhook, useBinaryMode } from '../test/helpers/runNode';
 import { sendImages } from '../test/helpers/sendImages';
 import { until } from '../test/helpers/until';
 import { ViduMock } from '../dev/mock/viduMock';
@@ -171,6 +171,7 @@ async function memoryCase(name: string): Promise<void> {
 	clearInterval(sampler);
 	peak = Math.max(peak, process.memoryUsage().rss);
 	mock.stop();
+	removeBinaryStorage();
 	process.stdout.write(
 		JSON.stringify({
 			name,
@@ -359,7 +360,7 @@ async function compareInN8n(
 		);
 		return { rows, download };
 	} finally {
-		await n8n.stopServer();
+		await n8n.dispose();
 		await mock.stop();
 	}
 }

@@ -3,7 +3,7 @@
 // the same ESLint analysis (@n8n/scan-community-package's analyzePackage) on the source and on
 // the shipped dist, plus the contents of the tarball itself. Run after `npm run build`.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -70,6 +70,7 @@ for (const [label, dir, patterns] of [
 	if (result.details) console.log(result.details);
 }
 
+rmSync(work, { recursive: true, force: true });
 if (problems.length) {
 	console.error(`\n${problems.length} problem(s): the package would not pass n8n's checks.`);
 	process.exit(1);

@@ -83,7 +83,7 @@ async function main(): Promise<void> {
 		if (stopping) return;
 		stopping = true;
 		say('\nStopping n8n and the mock…');
-		await n8n.stopServer();
+		await n8n.dispose();
 		await mock.stop();
 		process.exit(0);
 	};

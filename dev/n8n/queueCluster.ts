@@ -127,12 +127,12 @@ export async function startQueueCluster(options: {
 				await workers[index].stop();
 			},
 			async stop() {
-				await started.n8n.stopServer();
+				await started.n8n.dispose();
 				await started.services.stop();
 			},
 		};
 	} catch (error) {
-		await n8n?.stopServer();
+		await n8n?.dispose();
 		await services?.stop();
 		throw error;
 	}

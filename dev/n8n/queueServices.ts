@@ -3,7 +3,7 @@
  * each started on a free loopback port in a temporary folder and stopped at the end.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -78,6 +78,7 @@ export async function startQueueServices(): Promise<QueueServices> {
 		async stop() {
 			redis.kill('SIGTERM');
 			await asPostgres(join(bin, 'pg_ctl'), ['-D', dataDir, '-m', 'fast', 'stop']).catch(() => undefined);
+			rmSync(dataDir, { recursive: true, force: true });
 		},
 	};
 }

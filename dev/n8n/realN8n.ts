@@ -5,7 +5,7 @@
 import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
-import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -93,6 +93,8 @@ export class RealN8n {
 		readonly version: string,
 		private readonly installDir: string,
 		readonly userFolder: string,
+		/** The temporary folder of this run: the packed tarball and, unless given, the user folder. */
+		private readonly work: string,
 	) {}
 
 	/**
@@ -117,7 +119,7 @@ export class RealN8n {
 			cwd: nodesDir,
 		});
 		log(`n8n ${version}: ready in ${Math.round((Date.now() - started) / 1000)} s, package ${tarball}`);
-		return new RealN8n(version, installDir, userFolder);
+		return new RealN8n(version, installDir, userFolder, work);
 	}
 
 	private get env(): NodeJS.ProcessEnv {
@@ -269,6 +271,17 @@ export class RealN8n {
 	/** Stops the server and any queue-mode processes: SIGTERM, then SIGKILL after 15 s. */
 	async stopServer(): Promise<void> {
 		await Promise.all([this.server, ...this.helpers].map(async (child) => await stop(child)));
+	}
+
+	/**
+	 * Stops every process and removes the run's temporary folder: n8n's database and the binary
+	 * data of the runs (a download bench leaves over a gigabyte) and the logs. A given user folder is
+	 * kept, and with VIDU_KEEP_TMP=1 everything is, for a look after a failure.
+	 */
+	async dispose(): Promise<void> {
+		await this.stopServer();
+		if (process.env.VIDU_KEEP_TMP === '1') log(`kept ${this.work} (VIDU_KEEP_TMP=1)`);
+		else rmSync(this.work, { recursive: true, force: true });
 	}
 
 	/** Runs a workflow by id and returns n8n's own execution record. */

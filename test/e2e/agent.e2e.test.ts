@@ -85,6 +85,7 @@ describe.each(VERSIONS)('as an AI agent tool in real n8n %s', (version) => {
 	}, 40 * 60_000);
 
 	afterAll(async () => {
+		await n8n?.dispose();
 		await model?.stop();
 		await mock?.stop();
 	});

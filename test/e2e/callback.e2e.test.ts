@@ -113,7 +113,7 @@ describe.each(VERSIONS)('wait by callback in real n8n %s', (VERSION) => {
 	}, 40 * 60_000);
 
 	afterAll(async () => {
-		await n8n?.stopServer();
+		await n8n?.dispose();
 		await mock?.stop();
 	});
 

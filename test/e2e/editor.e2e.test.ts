@@ -83,7 +83,7 @@ describe(`the node in n8n ${VERSION}'s editor, in Chromium`, () => {
 
 	afterAll(async () => {
 		await browser?.close();
-		await n8n?.stopServer();
+		await n8n?.dispose();
 		await mock?.stop();
 	});
 

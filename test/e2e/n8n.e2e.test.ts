@@ -41,7 +41,10 @@ describe.each(VERSIONS)('in real n8n %s', (version) => {
 		}
 	}, 40 * 60_000);
 
-	afterAll(async () => await mock?.stop());
+	afterAll(async () => {
+		await n8n?.dispose();
+		await mock?.stop();
+	});
 	beforeEach(() => {
 		mock.requests.length = 0;
 	});

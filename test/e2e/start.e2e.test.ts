@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -47,6 +47,7 @@ describe('npm start: n8n with the node, the mock, a credential and the examples'
 	let port: number;
 	let mockPort: number;
 	let playground: Playground;
+	let playgroundFolder: string;
 	let cookie = '';
 	const base = () => `http://127.0.0.1:${port}`;
 	const rest = async <T>(path: string, init: RequestInit = {}): Promise<T> => {
@@ -64,7 +65,7 @@ describe('npm start: n8n with the node, the mock, a credential and the examples'
 			...process.env,
 			N8N_PORT: String(port),
 			VIDU_MOCK_PORT: String(mockPort),
-			VIDU_PLAYGROUND: mkdtempSync(join(tmpdir(), 'vidu-playground-')),
+			VIDU_PLAYGROUND: (playgroundFolder = mkdtempSync(join(tmpdir(), 'vidu-playground-'))),
 		};
 		delete env.VIDU_API_KEY;
 		playground = new Playground(env);
@@ -73,6 +74,7 @@ describe('npm start: n8n with the node, the mock, a credential and the examples'
 
 	afterAll(async () => {
 		if (await isListening(port)) await playground.interrupt();
+		rmSync(playgroundFolder, { recursive: true, force: true });
 	});
 
 	it('prints the editor URL and what to click, and n8n is healthy', async () => {

@@ -3,7 +3,7 @@
  * (expressions included), real httpRequestWithAuthentication applying the credential, real binary
  * data helpers. Only the credential store is a test double.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -31,14 +31,24 @@ import { TestCredentialsHelper } from './credentialsHelper';
 export type BinaryMode = 'default' | 'filesystem';
 
 let binaryMode: BinaryMode | undefined;
+let storagePath: string | undefined;
+
+/** Removes the folder filesystem mode wrote to (test/helpers/cleanup.ts, after each test file). */
+export function removeBinaryStorage(): void {
+	if (storagePath) rmSync(storagePath, { recursive: true, force: true });
+	storagePath = undefined;
+	binaryMode = undefined;
+}
 
 /** n8n keeps binaries in memory ('default', n8n 1.x) or on disk ('filesystem', the n8n 2.x default). */
 export async function useBinaryMode(mode: BinaryMode): Promise<void> {
 	if (binaryMode === mode) return;
+	removeBinaryStorage();
+	storagePath = mkdtempSync(join(tmpdir(), 'vidu-binary-'));
 	const config = {
 		mode,
 		availableModes: ['filesystem'],
-		localStoragePath: mkdtempSync(join(tmpdir(), 'vidu-binary-')),
+		localStoragePath: storagePath,
 		signingSecret: 'test',
 		dbMaxFileSize: 512,
 	};
