@@ -9,7 +9,7 @@
  *   (n8n-core in process);
  * - worker occupancy in n8n's queue mode, Poll vs Callback.
  * Options: --latency=<seconds> (default 20), --quick (N = 1 and 10 with progress, no queue mode: a few
- * minutes, one try per case), --only=compare | download | queue | memory, --queue-runs=<n> (default 6), --tries=<n>
+ * minutes, one try per case), --only=compare | download | callback | queue | memory, --queue-runs=<n> (default 6), --tries=<n>
  * (runs of each comparison case, the median reported; default 3).
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -429,6 +429,7 @@ async function main() {
 	if (arg('only') === 'compare') return await printComparison();
 	if (arg('only') === 'download') return void (await compareInN8n([], [], 0));
 	if (arg('only') === 'memory') return void printMemory(false);
+	if (arg('only') === 'callback') return void (await printCallback(false));
 	const quick = arg('quick') !== undefined;
 
 	console.log(
@@ -436,15 +437,7 @@ async function main() {
 	);
 	const comparison = await printComparison();
 
-	console.log('\nStatus calls per task in Wait Mode Callback (n8n-core in process, one callback run):');
-	const callbackRows = [];
-	for (const items of quick ? [1] : [1, 10]) {
-		const callback = await callbackRun(items);
-		callbackRows.push({ items, ...callback });
-		console.log(
-			`N=${String(items).padStart(2)}  ${callback.statusCallsPerTask} calls/task, ${callback.ratioToL}·L, ${callback.callbacks} callbacks received`,
-		);
-	}
+	const callbackRows = await printCallback(quick);
 
 	const memoryRows = printMemory(quick);
 	const queue = quick ? 'skipped (--quick)' : await printQueue();
@@ -499,6 +492,21 @@ async function printComparison(): Promise<Awaited<ReturnType<typeof compareInN8n
 		`\nThe Vidu node (default settings) against the do-it-yourself loop, real n8n 2.40.7, L = ${L / 1000} s, median of ${tries} tries, ${new Date().toISOString()}, Node ${process.version}, ${os.cpus().length} cores:`,
 	);
 	return await compareInN8n(quick ? [1, 10] : [1, 10, 50, 200], quick ? [true] : [true, false], tries);
+}
+
+async function printCallback(quick: boolean) {
+	console.log(
+		`\nStatus calls per task in Wait Mode Callback (n8n-core in process, one callback run), ${new Date().toISOString()}, Node ${process.version}:`,
+	);
+	const rows = [];
+	for (const items of quick ? [1] : [1, 10]) {
+		const callback = await callbackRun(items);
+		rows.push({ items, ...callback });
+		console.log(
+			`N=${String(items).padStart(2)}  ${callback.statusCallsPerTask} calls/task, ${callback.ratioToL}·L, ${callback.callbacks} callbacks received`,
+		);
+	}
+	return rows;
 }
 
 /** The queue-mode table; needs PostgreSQL and Redis from Debian (`.ci/run` installs them). */
