@@ -5,6 +5,7 @@ import {
 	spentBufferTracker,
 	trackingSpentBuffers,
 	trackSpentBuffersOf,
+	type ObservableStream,
 } from '../../nodes/Vidu/transport/spentBuffers';
 
 const CHUNK = 64 * 1024;
@@ -73,5 +74,13 @@ describe('tracking a stream', () => {
 		for (let turn = 0; turn < 3; turn++) await new Promise(setImmediate);
 		const received = await readers[reader](stream);
 		expect(Buffer.concat(received).equals(Buffer.concat(sent))).toBe(true);
+	});
+
+	it.each([
+		{ label: 'a Buffer', body: Buffer.from('video') },
+		{ label: 'a web stream', body: new ReadableStream() },
+		{ label: 'nothing', body: undefined },
+	])('leaves $label alone', ({ body }) => {
+		expect(() => trackSpentBuffersOf(body as unknown as ObservableStream)).not.toThrow();
 	});
 });

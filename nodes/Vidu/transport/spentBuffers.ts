@@ -53,9 +53,11 @@ export interface ObservableStream {
  * A 'data' listener sets a fresh stream flowing, and chunks that flowed before the store reads (it
  * creates a folder first) would be lost; so the stream is set back to neither flowing nor paused at
  * once: however the store reads it (a pipe, its own 'data' listener, async iteration), the flow
- * starts then, and every chunk passes this listener too.
+ * starts then, and every chunk passes this listener too. A body that is not a Node.js stream (a
+ * Buffer, a web stream) is left alone.
  */
-export function trackSpentBuffersOf(stream: ObservableStream): void {
+export function trackSpentBuffersOf(stream: ObservableStream | undefined): void {
+	if (typeof stream?.on !== 'function' || !('readableFlowing' in stream)) return;
 	const track = spentBufferTracker();
 	stream.on('data', (chunk) => track(chunk.length));
 	stream.readableFlowing = null;
