@@ -528,7 +528,10 @@ async function printQueue(): Promise<QueueRow[] | string> {
 	}
 }
 
-main().catch((error: unknown) => {
-	console.error(error);
-	process.exit(1);
-});
+// The in-process runs keep n8n's binary data in a temporary folder.
+main()
+	.finally(removeBinaryStorage)
+	.catch((error: unknown) => {
+		console.error(error);
+		process.exit(1);
+	});
