@@ -1,4 +1,6 @@
 import { PassThrough } from 'node:stream';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 
 import {
 	READ_BYTES_PER_COLLECTION,
@@ -29,6 +31,21 @@ describe('spentBufferTracker', () => {
 		track(READ_BYTES_PER_COLLECTION - 1);
 		expect(collect).not.toHaveBeenCalled();
 		track(1);
+		expect(collect).toHaveBeenCalledTimes(1);
+	});
+
+	it('starts counting again after a collection V8 ran on its own', async () => {
+		setFlagsFromString('--expose-gc');
+		const gc = runInNewContext('gc') as () => void;
+		const collect = jest.fn();
+		const track = spentBufferTracker(collect);
+		track(READ_BYTES_PER_COLLECTION - 1);
+		// A weak reference's target outlives the job that made it: collect in a later one.
+		await new Promise(setImmediate);
+		gc();
+		track(1);
+		expect(collect).not.toHaveBeenCalled();
+		track(READ_BYTES_PER_COLLECTION - 1);
 		expect(collect).toHaveBeenCalledTimes(1);
 	});
 });
