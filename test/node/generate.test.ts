@@ -102,6 +102,27 @@ describe('Generate From Image', () => {
 		expect(item.json.videoUrl).toBe(`${mock.url}/cdn/task_1.mp4`);
 	});
 
+	it('outputs at once, without a status call, tasks whose create answer is already completed or failed', async () => {
+		const urls = ['https://example.com/1.png', 'https://example.com/2.png'];
+		mock.scriptTasks(
+			{ forItem: urls[0], terminalOnCreate: true },
+			{ forItem: urls[1], terminalOnCreate: true, finalStatus: 'failed', error: { code: 8008003004, message: 'bad image' } },
+		);
+		const output = await run({
+			parameters: { operation: 'generate', imageSource: 'url', imageUrl: '={{ $json.url }}', downloadVideo: true, waitOptions: FAST_WAIT },
+			items: urls.map((url) => ({ json: { url } })),
+			continueOnFail: true,
+		});
+		expect(output[0].json).toMatchObject({
+			status: 'completed',
+			videoUrl: `${mock.url}/cdn/${mock.taskIdFor(urls[0])}.mp4`,
+			statusChecks: 0,
+		});
+		expect((await readBinary(output[0].binary!.data)).equals(mock.videoBytes)).toBe(true);
+		expect(output[1].json).toMatchObject({ taskId: mock.taskIdFor(urls[1]), error: expect.stringMatching(/Invalid image/) });
+		expect(mock.polls).toHaveLength(0);
+	});
+
 	it('waits for several items at once, outputs them in input order with their status-call counts', async () => {
 		const urls = scriptPerUrl(6, 0, 2);
 		const output = await run({

@@ -40,7 +40,11 @@ const task = (id: string, state: Task['state'], progress: number | null = null):
  * A fake API on the fake clock: item i's task takes durations[i] ms; reports progress if asked.
  * Records submissions, checks and the most tasks running at once.
  */
-function fakeApi(clock: FakeClock, durations: number[], options: { progress?: boolean; failing?: number[] } = {}) {
+function fakeApi(
+	clock: FakeClock,
+	durations: number[],
+	options: { progress?: boolean; failing?: number[]; finishedOnCreate?: boolean } = {},
+) {
 	const started = new Map<string, number>();
 	const log = { submits: [] as number[], checks: new Map<string, number[]>(), maxRunning: 0, seenDoneAt: new Map<string, number>() };
 	const running = () => [...started].filter(([id, at]) => clock.now() < at + durations[Number(id.slice(1))]).length;
@@ -50,6 +54,8 @@ function fakeApi(clock: FakeClock, durations: number[], options: { progress?: bo
 			const id = `t${index}`;
 			started.set(id, clock.now());
 			log.maxRunning = Math.max(log.maxRunning, running());
+			// The create answer may already be terminal (docs/api-contract.md#create).
+			if (options.finishedOnCreate) return task(id, options.failing?.includes(index) ? 'failed' : 'completed');
 			return task(id, 'running');
 		},
 		check: async ({ id }) => {
@@ -170,6 +176,18 @@ describe('runBatch', () => {
 		expect(result.outcomes.map((o) => o?.ok)).toEqual([true, false, true]);
 		expect(result.outcomes[1]).toMatchObject({ ok: false, error: { task: { id: 't1' } } });
 		expect(result.firstFailure).toBeUndefined();
+	});
+
+	it.each([
+		{ label: 'completed', failing: [] },
+		{ label: 'completed or failed, with Continue On Fail', failing: [1] },
+	])('ends at once when every create answer is already $label: no status call, no sleep', async ({ failing }) => {
+		const clock = new FakeClock();
+		const { hooks, log } = fakeApi(clock, [30_000, 30_000, 30_000], { finishedOnCreate: true, failing });
+		const result = await runBatch(3, hooks, settings({ continueOnFail: true }), clock);
+		expect(result.outcomes.map((o) => o?.ok)).toEqual([0, 1, 2].map((i) => !failing.includes(i)));
+		expect(log.checks.size).toBe(0);
+		expect(clock.time).toBe(0);
 	});
 
 	it('times each task out at its own maximum wait, after a last check at the deadline', async () => {

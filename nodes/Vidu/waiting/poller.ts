@@ -270,7 +270,8 @@ export async function runBatch<R>(count: number, hooks: BatchHooks<R>, settings:
 			await inPool(wave, PARALLEL_SUBMITS, submitOne);
 		}
 		stopExpired();
-		if (stopNow()) continue;
+		// Tasks finished on creation leave nothing to wait for: the loop's condition ends the run.
+		if (stopNow() || (!unsubmitted() && active.size === 0)) continue;
 
 		// One timer for everything: sleep until the earliest check is due, or until refused
 		// submissions may go again when there is room for them.
