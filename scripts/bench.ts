@@ -23,7 +23,8 @@ import { pngBytes } from '../dev/mock/images';
 import { createServer, get, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { binaryItem, newExecutionId, removeBinaryStorage, runNode, runWebhook, useBinaryMode } from '../test/helpers/runNode';
+import { removeBinaryStorage, useBinaryMode } from '../test/helpers/binaryStorage';
+import { binaryItem, newExecutionId, runNode, runWebhook } from '../test/helpers/runNode';
 import { sendImages } from '../test/helpers/sendImages';
 import { until } from '../test/helpers/until';
 import { ViduMock } from '../dev/mock/viduMock';

@@ -3,10 +3,6 @@
  * (expressions included), real httpRequestWithAuthentication applying the credential, real binary
  * data helpers. Only the credential store is a test double.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
 import { Container } from '@n8n/di';
 import { BinaryDataService, ExecuteContext, WebhookContext } from 'n8n-core';
 import type {
@@ -26,39 +22,8 @@ import { createRunExecutionData, Workflow } from 'n8n-workflow';
 
 import { ViduApi } from '../../credentials/ViduApi.credentials';
 import { Vidu } from '../../nodes/Vidu/Vidu.node';
+import { binaryModeInUse, useBinaryMode } from './binaryStorage';
 import { TestCredentialsHelper } from './credentialsHelper';
-
-export type BinaryMode = 'default' | 'filesystem';
-
-let binaryMode: BinaryMode | undefined;
-let storagePath: string | undefined;
-
-/** Removes the folder filesystem mode wrote to (test/helpers/cleanup.ts, after each test file). */
-export function removeBinaryStorage(): void {
-	if (storagePath) rmSync(storagePath, { recursive: true, force: true });
-	storagePath = undefined;
-	binaryMode = undefined;
-}
-
-/** n8n keeps binaries in memory ('default', n8n 1.x) or on disk ('filesystem', the n8n 2.x default). */
-export async function useBinaryMode(mode: BinaryMode): Promise<void> {
-	if (binaryMode === mode) return;
-	removeBinaryStorage();
-	storagePath = mkdtempSync(join(tmpdir(), 'vidu-binary-'));
-	const config = {
-		mode,
-		availableModes: ['filesystem'],
-		localStoragePath: storagePath,
-		signingSecret: 'test',
-		dbMaxFileSize: 512,
-	};
-	const errorReporter = { error: () => undefined };
-	const logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
-	const service = new BinaryDataService(config as never, errorReporter as never, logger as never);
-	await service.init();
-	Container.set(BinaryDataService, service);
-	binaryMode = mode;
-}
 
 export const NODE_NAME = 'Vidu';
 
@@ -107,7 +72,7 @@ function nodeSetup(options: RunOptions) {
 		connections: {},
 		active: false,
 		nodeTypes,
-		settings: { binaryMode: binaryMode === 'filesystem' ? 'separate' : undefined },
+		settings: { binaryMode: binaryModeInUse() === 'filesystem' ? 'separate' : undefined },
 	});
 	const credentialsHelper = new TestCredentialsHelper(
 		{ viduApi: new ViduApi() },
@@ -129,7 +94,7 @@ function nodeSetup(options: RunOptions) {
 }
 
 export async function runNode(options: RunOptions): Promise<INodeExecutionData[]> {
-	await useBinaryMode(binaryMode ?? 'default');
+	await useBinaryMode(binaryModeInUse() ?? 'default');
 	const { nodeType, node, workflow, additionalData } = nodeSetup(options);
 	const items = options.items ?? [{ json: {} }];
 	const runExecutionData = createRunExecutionData();
@@ -193,7 +158,7 @@ export async function runWebhook(
 
 /** Stores bytes the way a previous node (Read Binary File, HTTP Request) would. */
 export async function binaryItem(bytes: Buffer, fileName: string, mimeType: string, field = 'data'): Promise<INodeExecutionData> {
-	await useBinaryMode(binaryMode ?? 'default');
+	await useBinaryMode(binaryModeInUse() ?? 'default');
 	const service = Container.get(BinaryDataService);
 	const data: IBinaryData = { data: '', mimeType, fileName };
 	const stored = await service.store({ type: 'execution', workflowId: 'wf-test', executionId: 'exec-0' }, bytes, data);

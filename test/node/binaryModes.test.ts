@@ -1,5 +1,6 @@
 import { pngBytes, webpBytes } from '../../dev/mock/images';
-import { binaryItem, readBinary, useBinaryMode } from '../helpers/runNode';
+import { useBinaryMode } from '../helpers/binaryStorage';
+import { binaryItem, readBinary } from '../helpers/runNode';
 import { FAST_WAIT, sentParams, useMock } from '../helpers/setup';
 
 const { mock, run } = useMock();

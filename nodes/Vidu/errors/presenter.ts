@@ -240,6 +240,14 @@ export class Presenter {
 					{ message: details.problem ?? '' },
 				);
 			case 'download':
+				// The host answered with an error status, or the node stopped a download it could not bound.
+				if (details.problem) {
+					return apiError(
+						`Could not download the generated video: ${details.problem}`,
+						'The task is finished and paid for: do not submit it again. Run Get Task with this task ID for its video URL (and to try the download again), or turn off Download Video to get only the URL.',
+						{ message: details.problem },
+					);
+				}
 				return apiError(
 					`Could not download the generated video (HTTP ${details.status})`,
 					'Result URLs expire (the provider keeps them about 24 hours). Run Get Task with this task ID for a fresh URL, or turn off Download Video to get only the URL.',

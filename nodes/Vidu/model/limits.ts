@@ -12,6 +12,12 @@ export const LIMITS = {
 	 * A header that claims more is a damaged or hostile file, not a photo to animate.
 	 */
 	maxSidePixels: 16_383,
+	/**
+	 * Not documented by the API either: the node's own bounds on a video download. A 5-second 1080p
+	 * video is tens of MB; a host that sends more, or sends slower, is broken or hostile.
+	 */
+	videoBytes: 1_000_000_000,
+	downloadMs: 10 * 60_000,
 } as const;
 
 export const megabytes = (bytes: number): string => `${(bytes / 1_000_000).toFixed(1)} MB`;

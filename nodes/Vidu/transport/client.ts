@@ -2,7 +2,7 @@ import type { IBinaryData, IDataObject, IExecuteFunctions, IHttpRequestMethods, 
 
 import { clip, parseTask, type Task } from '../model/task';
 import { httpFailure, malformedFailure, networkFailure, type Phase, ViduFailure } from './failure';
-import { type ObservableStream, trackSpentBuffersOf } from './spentBuffers';
+import { downloadVideo } from './videoDownload';
 
 export const CREDENTIAL_TYPE = 'viduApi';
 const CREATE_PATH = '/model/v1/generation';
@@ -108,23 +108,6 @@ async function readCapped(body: unknown, maxBytes: number, deadline: AbortSignal
 	return Buffer.concat(parts).subarray(0, maxBytes);
 }
 
-/**
- * Why a result URL is not fetched, if it is not: only http(s), and never the link-local range where
- * cloud metadata services answer (a video URL comes from the far side and is not trusted).
- */
-export function unsafeVideoUrl(url: string): string | undefined {
-	let parsed: URL;
-	try {
-		parsed = new URL(url);
-	} catch {
-		return 'it is not a valid URL';
-	}
-	if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return `it is a ${parsed.protocol} URL, not http(s)`;
-	const host = parsed.hostname.replace(/^\[|\]$/g, '').toLowerCase();
-	if (/^169\.254\./.test(host) || /^fe[89ab][0-9a-f]:/.test(host)) return 'it points at a link-local address';
-	return undefined;
-}
-
 const safeFileName = (taskId: string) => `${taskId.replace(/[^\w.-]+/g, '_')}.mp4`;
 
 /** What the client needs from n8n: an execute() context, or a webhook() one when a callback resumes the run. */
@@ -213,33 +196,17 @@ export async function createClient(ctx: ApiContext): Promise<ViduClient> {
 			return task;
 		},
 		async download(url, taskId, call = {}) {
-			const refused = unsafeVideoUrl(url);
-			if (refused) throw new ViduFailure('unsafeVideoUrl', 'status', { taskId, url, problem: refused });
-			let response: IN8nHttpFullResponse;
-			try {
-				// Plain httpRequest on purpose: the Bearer token must never reach the video CDN.
-				response = (await ctx.helpers.httpRequest({
-					method: 'GET',
-					url,
-					encoding: 'stream',
-					returnFullResponse: true,
-					ignoreHttpStatusErrors: true,
-					timeout: call.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
-					abortSignal: signal,
-				})) as IN8nHttpFullResponse;
-			} catch (error) {
-				throw unanswered('status', url, error, taskId);
-			}
-			if (response.statusCode >= 400) {
-				(response.body as { destroy?: () => void }).destroy?.();
-				throw new ViduFailure('download', 'status', { taskId, status: response.statusCode });
-			}
-			try {
-				trackSpentBuffersOf(response.body as ObservableStream);
-				return await ctx.helpers.prepareBinaryData(response.body as Buffer, safeFileName(taskId), 'video/mp4');
-			} catch (error) {
-				throw unanswered('status', url, error, taskId);
-			}
+			return await downloadVideo({
+				url,
+				taskId,
+				fileName: safeFileName(taskId),
+				timeoutMs: call.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+				cancel: signal,
+				// Plain httpRequest on purpose: the Bearer token must never reach the video host.
+				httpRequest: async (options) => await ctx.helpers.httpRequest(options),
+				store: async (body, fileName, mimeType) => await ctx.helpers.prepareBinaryData(body as Buffer, fileName, mimeType),
+				unanswered: (at, error) => unanswered('status', at, error, taskId),
+			});
 		},
 	};
 }

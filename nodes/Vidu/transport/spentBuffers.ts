@@ -49,24 +49,3 @@ export async function* trackingSpentBuffers<T extends { length: number }>(chunks
 		yield chunk;
 	}
 }
-
-/** What the tracker needs of a stream that another reader (n8n's binary store) consumes. */
-export interface ObservableStream {
-	on(event: 'data', listener: (chunk: { length: number }) => void): unknown;
-	readableFlowing: boolean | null;
-}
-
-/**
- * Counts the chunks of a stream that n8n's binary store reads, and hands the stream back as it was.
- * A 'data' listener sets a fresh stream flowing, and chunks that flowed before the store reads (it
- * creates a folder first) would be lost; so the stream is set back to neither flowing nor paused at
- * once: however the store reads it (a pipe, its own 'data' listener, async iteration), the flow
- * starts then, and every chunk passes this listener too. A body that is not a Node.js stream (a
- * Buffer, a web stream) is left alone.
- */
-export function trackSpentBuffersOf(stream: ObservableStream | undefined): void {
-	if (typeof stream?.on !== 'function' || !('readableFlowing' in stream)) return;
-	const track = spentBufferTracker();
-	stream.on('data', (chunk) => track(chunk.length));
-	stream.readableFlowing = null;
-}

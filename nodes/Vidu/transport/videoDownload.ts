@@ -1,0 +1,153 @@
+import type { IBinaryData, IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
+
+import { LIMITS } from '../model/limits';
+import { ViduFailure } from './failure';
+import { spentBufferTracker } from './spentBuffers';
+
+/** Hops a video URL may take before the file; each is checked like the URL the API gave. */
+export const MAX_VIDEO_REDIRECTS = 5;
+
+/**
+ * Why a video URL is not fetched, if it is not: only http(s), and never the link-local range where
+ * cloud metadata services answer (the URL comes from the far side and is not trusted).
+ */
+export function unsafeVideoUrl(url: string): string | undefined {
+	let parsed: URL;
+	try {
+		parsed = new URL(url);
+	} catch {
+		return 'is not a valid URL';
+	}
+	if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return `is a ${parsed.protocol} URL, not http(s)`;
+	const host = parsed.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+	if (/^169\.254\./.test(host) || /^fe[89ab][0-9a-f]:/.test(host)) return 'points at a link-local address';
+	return undefined;
+}
+
+/** What the download needs of a Node.js stream that n8n's binary store reads. */
+export interface ObservableStream {
+	on(event: 'data', listener: (chunk: { length: number }) => void): unknown;
+	readableFlowing: boolean | null;
+	destroy(error?: Error): unknown;
+}
+
+const isObservable = (body: unknown): body is ObservableStream =>
+	typeof (body as ObservableStream | undefined)?.on === 'function' && 'readableFlowing' in (body as object);
+
+/**
+ * Sees every chunk of a stream that n8n's binary store reads, and hands the stream back as it was.
+ * A 'data' listener sets a fresh stream flowing, and chunks that flowed before the store reads (it
+ * creates a folder first) would be lost; so the stream is set back to neither flowing nor paused at
+ * once: however the store reads it (a pipe, its own 'data' listener, async iteration), the flow
+ * starts then, and every chunk passes this listener too.
+ */
+export function watchChunks(stream: ObservableStream, onChunk: (bytes: number) => void): void {
+	stream.on('data', (chunk) => onChunk(chunk.length));
+	stream.readableFlowing = null;
+}
+
+const wholeUnits = (ms: number) => (ms >= 120_000 ? `${Math.round(ms / 60_000)} minutes` : `${Math.round(ms / 1000)} seconds`);
+
+export interface VideoDownload {
+	url: string;
+	taskId: string;
+	fileName: string;
+	/** Bounds the wait for each answer and each silence in it (the socket timeout). */
+	timeoutMs: number;
+	/** The user stopped the execution. */
+	cancel?: AbortSignal;
+	/** n8n's plain httpRequest: never the authenticated one, the Bearer token must not reach the video host. */
+	httpRequest(options: IHttpRequestOptions): Promise<unknown>;
+	store(body: unknown, fileName: string, mimeType: string): Promise<IBinaryData>;
+	/** Turns a request that got no answer into the failure to throw (cancelled or network). */
+	unanswered(url: string, error: unknown): ViduFailure;
+}
+
+/**
+ * Fetches the video into n8n's binary data. The host is the far side as much as the API: redirects
+ * are followed by hand so that every hop is checked, and the whole download is bounded in size
+ * (LIMITS.videoBytes) and time (LIMITS.downloadMs, or the request timeout when that is longer),
+ * because a socket timeout alone lets a host that sends a byte now and then, or never stops
+ * sending, hold the node and fill the disk.
+ */
+export async function downloadVideo(job: VideoDownload): Promise<IBinaryData> {
+	const { taskId } = job;
+	const refused = (problem: string) => new ViduFailure('download', 'status', { taskId, problem });
+	const limitMs = Math.max(LIMITS.downloadMs, job.timeoutMs);
+	const deadline = AbortSignal.timeout(limitMs);
+	const tooSlow = () => refused(`it took longer than ${wholeUnits(limitMs)}`);
+	const tooBig = () => refused(`it is larger than ${Math.round(LIMITS.videoBytes / 1_000_000)} MB`);
+	const stopped = job.cancel ? AbortSignal.any([job.cancel, deadline]) : deadline;
+	const failed = (url: string, error: unknown) => (deadline.aborted && !job.cancel?.aborted ? tooSlow() : job.unanswered(url, error));
+
+	let url = job.url;
+	let response: IN8nHttpFullResponse | undefined;
+	for (let hop = 0; !response; hop++) {
+		const unsafe = unsafeVideoUrl(url);
+		if (unsafe) {
+			const problem = hop === 0 ? `it ${unsafe}` : `it redirects to a URL that ${unsafe}`;
+			throw new ViduFailure('unsafeVideoUrl', 'status', { taskId, url, problem });
+		}
+		let answer: IN8nHttpFullResponse;
+		try {
+			answer = (await job.httpRequest({
+				method: 'GET',
+				url,
+				encoding: 'stream',
+				returnFullResponse: true,
+				ignoreHttpStatusErrors: true,
+				disableFollowRedirect: true,
+				timeout: job.timeoutMs,
+				abortSignal: stopped,
+			})) as IN8nHttpFullResponse;
+		} catch (error) {
+			throw failed(url, error);
+		}
+		const location = answer.headers?.location;
+		if (answer.statusCode < 300 || answer.statusCode >= 400 || typeof location !== 'string') {
+			response = answer;
+			break;
+		}
+		(answer.body as ObservableStream | undefined)?.destroy?.();
+		if (hop === MAX_VIDEO_REDIRECTS) throw refused(`it redirected more than ${MAX_VIDEO_REDIRECTS} times`);
+		url = new URL(location, url).href;
+	}
+
+	const body = response.body;
+	if (response.statusCode >= 400) {
+		(body as ObservableStream | undefined)?.destroy?.();
+		throw new ViduFailure('download', 'status', { taskId, status: response.statusCode });
+	}
+	if (Number(response.headers?.['content-length']) > LIMITS.videoBytes) {
+		(body as ObservableStream | undefined)?.destroy?.();
+		throw tooBig();
+	}
+
+	// Set when the node itself stops the body: the store then fails with this, not a network error.
+	let halted: ViduFailure | undefined;
+	const halt = (failure: ViduFailure) => {
+		halted ??= failure;
+		(body as ObservableStream).destroy(halted);
+	};
+	const onDeadline = () => halt(deadline.aborted && !job.cancel?.aborted ? tooSlow() : job.unanswered(url, undefined));
+	if (isObservable(body)) {
+		const trackSpent = spentBufferTracker();
+		let received = 0;
+		watchChunks(body, (bytes) => {
+			trackSpent(bytes);
+			received += bytes;
+			if (received > LIMITS.videoBytes) halt(tooBig());
+		});
+		stopped.addEventListener('abort', onDeadline, { once: true });
+		if (stopped.aborted) onDeadline();
+	} else if (Buffer.isBuffer(body) && body.length > LIMITS.videoBytes) {
+		throw tooBig();
+	}
+	try {
+		return await job.store(body, job.fileName, 'video/mp4');
+	} catch (error) {
+		throw halted ?? failed(url, error);
+	} finally {
+		stopped.removeEventListener('abort', onDeadline);
+	}
+}
