@@ -76,6 +76,9 @@ describe('claimsStillRunning', () => {
 		{ body: { status: 'FAILED' }, expected: false },
 		{ body: {}, expected: false },
 		{ body: { status: '' }, expected: false },
+		{ body: { state: 'processing' }, expected: true },
+		{ body: { state: 'success' }, expected: false },
+		{ body: { status: '', state: 'queueing' }, expected: true },
 	])('$body -> $expected', ({ body, expected }) => expect(claimsStillRunning(body, isRunning)).toBe(expected));
 });
 

@@ -64,7 +64,7 @@ export interface VideoDownload {
 }
 
 /**
- * Fetches the video into n8n's binary data. The host is the far side as much as the API: redirects
+ * Fetches the video into n8n's binary data (docs/api-contract.md#video-files). The host is the far side as much as the API: redirects
  * are followed by hand so that every hop is checked, and the whole download is bounded in size
  * (LIMITS.videoBytes) and time (LIMITS.downloadMs, or the request timeout when that is longer),
  * because a socket timeout alone lets a host that sends a byte now and then, or never stops

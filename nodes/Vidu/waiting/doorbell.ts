@@ -100,7 +100,9 @@ export function checkOrder(ringing: number, states: Array<CallbackState | undefi
  * say a task is done (that is always checked with the API), only allowed to spare a useless check.
  */
 export function claimsStillRunning(body: IDataObject, isRunning: (status: string) => boolean): boolean {
-	return typeof body.status === 'string' && body.status.trim() !== '' && isRunning(body.status);
+	// The gateway's task shape says `status`, the model maker's callback `state` (docs/api-contract.md#callbacks).
+	const said = [body.status, body.state].find((value) => typeof value === 'string' && value.trim() !== '') as string | undefined;
+	return said !== undefined && isRunning(said);
 }
 
 export type SweepResult = { allFinished: true; tasks: Array<Task | undefined> } | { allFinished: false; waitingFor: string };
