@@ -45,6 +45,16 @@ describe('parseTask', () => {
 			{ type: 'video', url: 'u2' },
 		]);
 	});
+
+	it.each([
+		{ label: 'type video_url with url', output: [{ content: [{ type: 'video_url', url: 'u1' }] }] },
+		{ label: 'a video_url text', output: [{ content: [{ type: 'video_url', video_url: 'u1' }] }] },
+		{ label: 'a video_url object', output: [{ content: [{ type: 'video_url', video_url: { url: 'u1' } }] }] },
+		{ label: 'entries directly in output', output: [{ type: 'video', url: 'u1' }] },
+		{ label: 'an output object instead of a list', output: { content: [{ type: 'video', url: 'u1' }] } },
+	])('finds the video in $label', ({ output }) => {
+		expect(parseTask({ id: 'a', status: 'completed', output })?.videos.map((v) => v.url)).toEqual(['u1']);
+	});
 });
 
 describe('parseUsage', () => {

@@ -55,15 +55,22 @@ export function parseTaskError(value: unknown): TaskError | null {
 	return { code: typeof value.code === 'number' ? value.code : code, message: clip(message) };
 }
 
+/** An entry's link: `url`, or (where the entry's type is `video_url`) `video_url` as text or as `{url}`. */
+function urlOf(item: IDataObject): string | undefined {
+	const nested = isObject(item.video_url) ? item.video_url.url : item.video_url;
+	return textOf(item.url) ?? textOf(nested);
+}
+
+/** `output[].content[]`, entries directly in `output`, or one of either on its own (docs/api-contract.md#task-answers). */
 function parseVideos(output: unknown): VideoEntry[] {
-	if (!Array.isArray(output)) return [];
+	const entries: unknown[] = Array.isArray(output) ? output : isObject(output) ? [output] : [];
 	const videos: VideoEntry[] = [];
-	for (const entry of output) {
+	for (const entry of entries) {
 		const content: unknown[] = isObject(entry) && Array.isArray(entry.content) ? entry.content : [entry];
 		for (const item of content) {
-			if (isObject(item) && typeof item.url === 'string' && item.url !== '') {
-				videos.push({ ...item, type: typeof item.type === 'string' ? item.type : 'video', url: item.url });
-			}
+			if (!isObject(item)) continue;
+			const url = urlOf(item);
+			if (url) videos.push({ ...item, type: typeof item.type === 'string' ? item.type : 'video', url });
 		}
 	}
 	return videos;
