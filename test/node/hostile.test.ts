@@ -207,6 +207,15 @@ describe('answers are checked', () => {
 		expect(failure.context.taskId).toBe('task_1');
 	});
 
+	it('a status answer that does not repeat the id is about the task asked for', async () => {
+		mock().fault({
+			route: 'poll',
+			body: { state: 'SUCCESS', output: [{ content: [{ type: 'video', url: 'https://cdn.example.com/x.mp4' }] }] },
+		});
+		const [item] = await run({ parameters: generate() });
+		expect(item.json).toMatchObject({ taskId: 'task_1', status: 'completed', videoUrl: 'https://cdn.example.com/x.mp4' });
+	});
+
 	it.each([
 		{ url: 'data:video/mp4;base64,AAAA' },
 		{ url: 'file:///etc/passwd' },

@@ -29,6 +29,13 @@ describe('parseTask', () => {
 		expect(parseTask(null)).toBeUndefined();
 	});
 
+	it('takes a status answer without an id as about the task asked for, when it says a state', () => {
+		expect(parseTask({ state: 'processing', progress: 0.5 }, 'asked')).toMatchObject({ id: 'asked', state: 'running', progress: 0.5 });
+		expect(parseTask({ status: 'completed' }, 'asked')).toMatchObject({ id: 'asked', state: 'completed' });
+		expect(parseTask({ message: 'ok' }, 'asked')).toBeUndefined();
+		expect(parseTask({ id: 'other', status: 'completed' }, 'asked')).toMatchObject({ id: 'other' });
+	});
+
 	it('reads task_id, numeric ids and string progress', () => {
 		expect(parseTask({ task_id: 'x', status: 'processing', progress: '0.5' })).toMatchObject({ id: 'x', progress: 0.5 });
 		expect(parseTask({ id: 42, status: 'pending' })).toMatchObject({ id: '42', state: 'running' });

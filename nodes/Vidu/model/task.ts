@@ -82,15 +82,17 @@ function parseProgress(value: unknown): number | null {
 }
 
 /**
- * Reads a create or poll response. Returns undefined when the body carries no task id:
- * the caller decides what that means (a failed submission, or a broken status answer).
+ * Reads a create or poll response. Returns undefined when the body carries no task id: the caller
+ * decides what that means (a failed submission, or a broken status answer). A status answer that
+ * says a state but does not repeat the id is about the task asked for, `askedId`.
  */
-export function parseTask(body: unknown): Task | undefined {
+export function parseTask(body: unknown, askedId?: string): Task | undefined {
 	if (!isObject(body)) return undefined;
 	const idValue = body.id ?? body.task_id;
-	const id = typeof idValue === 'number' ? String(idValue) : textOf(idValue);
+	const status = textOf(body.status) ?? textOf(body.state);
+	const id = (typeof idValue === 'number' ? String(idValue) : textOf(idValue)) ?? (status ? askedId : undefined);
 	if (id === undefined) return undefined;
-	const apiStatus = textOf(body.status) ?? textOf(body.state) ?? 'unknown';
+	const apiStatus = status ?? 'unknown';
 	return {
 		id,
 		state: stateOf(apiStatus),

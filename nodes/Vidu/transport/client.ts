@@ -188,7 +188,7 @@ export async function createClient(ctx: ApiContext): Promise<ViduClient> {
 		},
 		async getTask(taskId, call = {}) {
 			const answer = await request('GET', TASK_PATH + encodeURIComponent(taskId), 'status', call, taskId);
-			const task = parseTask(answer);
+			const task = parseTask(answer, taskId);
 			if (!task) throw malformedFailure('status', 'the status response has no task id', answer, taskId);
 			if (task.id !== taskId) {
 				throw malformedFailure('status', `the status answer is about another task (${clip(task.id, 80)})`, answer, taskId);
