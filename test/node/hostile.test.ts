@@ -258,6 +258,46 @@ describe('parameters of the wrong type from expressions', () => {
 		expect(failure.message).toBe('Audio: "yes" is not true or false');
 		expect(mock().creates).toHaveLength(0);
 	});
+
+	it('Download Video "false" as text downloads nothing', async () => {
+		mock().scriptTasks({ pollsBeforeDone: 0 });
+		const [item] = await run({ parameters: generate({ downloadVideo: '={{ "false" }}' }) });
+		expect(item.binary).toBeUndefined();
+		expect(mock().downloads).toHaveLength(0);
+	});
+
+	it.each([
+		{ label: 'Download Video "yes"', extra: { downloadVideo: '={{ "yes" }}' }, message: 'Download Video: "yes" is not true or false' },
+		{
+			label: 'an empty Put Output in Field',
+			extra: { downloadVideo: true, outputBinaryPropertyName: '={{ "" }}' },
+			message: 'Put Output in Field is empty',
+		},
+		{
+			label: 'a Put Output in Field that is an object',
+			extra: { downloadVideo: true, outputBinaryPropertyName: '={{ { a: 1 } }}' },
+			message: /^Put Output in Field: .* is not text/,
+		},
+	])('$label is refused before anything is paid, in both wait modes', async ({ extra, message }) => {
+		for (const waitMode of ['poll', 'callback']) {
+			const failure = await fail(run({ parameters: generate({ ...extra, waitMode, waitOptions: { allowLocalResumeUrl: true } }) }));
+			expect(failure.message).toMatch(message);
+			expect(failure.context.itemIndex).toBe(0);
+		}
+		expect(mock().creates).toHaveLength(0);
+	});
+
+	it('a Task ID that is an object is refused without asking the API', async () => {
+		const failure = await fail(run({ parameters: { operation: 'getTask', taskId: '={{ { id: 1 } }}' } }));
+		expect(failure.message).toMatch(/^Task ID: .* is not text/);
+		expect(mock().polls).toHaveLength(0);
+	});
+
+	it('a Task ID that is a number is asked about as text', async () => {
+		const failure = await fail(run({ parameters: { operation: 'getTask', taskId: '={{ 12345 }}' } }));
+		expect(mock().polls.map((p) => p.path)).toEqual(['/model/v1/generation/task/12345']);
+		expect(failure.message).toMatch(/not found/);
+	});
 });
 
 describe('image bytes that cannot be what they claim', () => {

@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { INodeExecutionData } from 'n8n-workflow';
 
 import { TaskFailed } from '../model/outcomes';
 import type { Task } from '../model/task';
@@ -35,10 +35,4 @@ export async function taskToItem(
 		item.binary = { [downloadField]: await client.download(task.videos[0].url, task.id, call) };
 	}
 	return item;
-}
-
-/** Where Download Video puts the file for this item, or undefined when it is off. */
-export function downloadFieldOf(this: Pick<IExecuteFunctions, 'getNodeParameter'>, index: number): string | undefined {
-	if (!(this.getNodeParameter('downloadVideo', index, false) as boolean)) return undefined;
-	return this.getNodeParameter('outputBinaryPropertyName', index, 'data') as string;
 }

@@ -5,6 +5,7 @@ import { InputProblem, type Outcome, type SubmittedTask } from '../model/outcome
 import { stateOf, type Task } from '../model/task';
 import { taskToItem } from '../output/items';
 import type { Ledger } from '../output/ledger';
+import { readDownloadField } from '../request/downloadChoice';
 import { createClient, type ViduClient } from '../transport/client';
 import { systemClock } from './clock';
 import {
@@ -151,8 +152,7 @@ export async function answerCallback(this: IWebhookFunctions, memory: DoorbellMe
 	);
 	if (!outcome.allFinished) return { webhookResponse: { received: true, waitingFor: outcome.waitingFor } };
 	if (!memory.claimResume(executionId)) return { webhookResponse: { received: true, resumed: true } };
-	const download = this.getNodeParameter('downloadVideo', false) as boolean;
-	const field = download ? (this.getNodeParameter('outputBinaryPropertyName', 'data') as string) : undefined;
+	const field = readDownloadField(this.getNodeParameter('downloadVideo', false), this.getNodeParameter('outputBinaryPropertyName', 'data'));
 	const presenter = await createPresenter(this);
 	const outcomes = await finishRun(client, states, outcome.tasks, field, String(this.getNodeParameter('model', '')));
 	return { webhookResponse: { received: true, resumed: true }, workflowData: [presenter.outcomes(outcomes)] };

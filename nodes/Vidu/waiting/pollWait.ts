@@ -24,15 +24,19 @@ export async function waitByPolling(
 	const call = { timeoutMs: wait.requestTimeoutMs };
 	const maxWaitMs = wait.maxWaitMinutes * 60_000;
 	const startedAt = systemClock.now();
+	/** Read with the rest of the item before it is submitted: a bad value is refused before anything is paid. */
+	const downloadFields: Array<string | undefined> = [];
 	return await runBatch<INodeExecutionData>(
 		this.getInputData().length,
 		{
-			submit: async (index) =>
-				await submitItem.call(this, client, ledger, index, {
+			submit: async (index) => {
+				downloadFields[index] = downloadFieldFor(index);
+				return await submitItem.call(this, client, ledger, index, {
 					policy: SUBMISSION_IN_BATCH,
 					timeoutMs: wait.requestTimeoutMs,
 					deadline: startedAt + maxWaitMs,
-				}),
+				});
+			},
 			check: async (task) => await client.getTask(task.id, call),
 			finish: async (task, index, stats) =>
 				await taskToItem(
@@ -40,7 +44,7 @@ export async function waitByPolling(
 					task,
 					index,
 					{ elapsedSeconds: Math.round(stats.elapsedMs / 100) / 10, statusChecks: stats.statusChecks },
-					downloadFieldFor(index),
+					downloadFields[index],
 					call,
 				),
 		},

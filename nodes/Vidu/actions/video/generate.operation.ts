@@ -5,7 +5,7 @@ import { downloadProperties } from '../../descriptions/download.description';
 import { generationOptions, modelProperty, promptProperty } from '../../descriptions/generation.description';
 import { imageProperties } from '../../descriptions/image.description';
 import { waitModeProperties, waitOptions } from '../../descriptions/waiting.description';
-import { downloadFieldOf } from '../../output/items';
+import { downloadFieldOf } from '../../request/downloadChoice';
 import { waitByCallback } from '../../waiting/callbackWait';
 import { waitByPolling } from '../../waiting/pollWait';
 import { readWaitSettings } from '../../waiting/settings';

@@ -3,29 +3,33 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { downloadProperties } from '../../descriptions/download.description';
 import { InputProblem } from '../../model/outcomes';
-import { downloadFieldOf, taskToItem } from '../../output/items';
+import { taskToItem } from '../../output/items';
+import { coerce } from '../../request/checks';
+import { downloadFieldOf } from '../../request/downloadChoice';
 import { systemClock } from '../../waiting/clock';
 import { STATUS_QUERY, withRetries } from '../../waiting/retry';
 import type { Deps } from '../router';
 
-const properties: INodeProperties[] = [
-	{
-		displayName: 'Task ID',
-		name: 'taskId',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'e.g. task_abc123',
-		description: 'The ID a Generate From Image or Submit Only run returned (field taskId)',
-	},
-	...downloadProperties,
-];
+const taskIdProperty: INodeProperties = {
+	displayName: 'Task ID',
+	name: 'taskId',
+	type: 'string',
+	default: '',
+	required: true,
+	placeholder: 'e.g. task_abc123',
+	description: 'The ID a Generate From Image or Submit Only run returned (field taskId)',
+};
+
+const properties: INodeProperties[] = [taskIdProperty, ...downloadProperties];
 
 export const description = updateDisplayOptions({ show: { resource: ['video'], operation: ['getTask'] } }, properties);
 
 /** Asks once for a task's state (transient faults retried) and outputs it like Generate does. */
 export async function execute(this: IExecuteFunctions, { client }: Deps, index: number): Promise<INodeExecutionData> {
-	const taskId = String(this.getNodeParameter('taskId', index)).trim();
+	// An expression may give a number (taken as text) or an object (refused, not asked about as "[object Object]").
+	const typed = coerce(this.getNodeParameter('taskId', index), taskIdProperty);
+	if (typed.problem) throw typed.problem;
+	const taskId = String(typed.value ?? '').trim();
 	const downloadField = downloadFieldOf.call(this, index);
 	if (taskId === '') {
 		throw new InputProblem('Task ID is empty', 'Map the taskId field of a previous Generate From Image or Submit Only run.');
