@@ -117,6 +117,38 @@ describe.each(VERSIONS)('in real n8n %s', (version) => {
 		]);
 	});
 
+	it('the video host: a redirect is followed without the key, a redirect to cloud metadata is not', async () => {
+		const video = Buffer.alloc(50_000, 9);
+		const host = await new HostileServer((req, res) => {
+			if (req.url === '/v.mp4') res.writeHead(302, { location: '/storage/v.mp4' }).end();
+			else if (req.url === '/metadata.mp4') res.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data/' }).end();
+			else res.writeHead(200, { 'content-type': 'video/mp4' }).end(video);
+		}).start();
+		const finished = (path: string) => ({
+			route: 'poll' as const,
+			// No id: a status answer that does not repeat it is about the task asked for.
+			body: { status: 'completed', output: [{ content: [{ type: 'video', url: host.url + path }] }] },
+		});
+		try {
+			mock.fault(finished('/v.mp4'));
+			const followed = await n8n.execute('viduExampleBin01');
+			expect(followed.data.resultData.error).toBeUndefined();
+			const stored = outputOf(followed, 'Vidu')[0].binary!.video;
+			expect(stored.bytes ?? Buffer.from(stored.data ?? '', 'base64').length).toBe(video.length);
+			expect(host.requests.map((r) => [r.path, r.headers.authorization])).toEqual([
+				['/v.mp4', undefined],
+				['/storage/v.mp4', undefined],
+			]);
+
+			mock.fault(finished('/metadata.mp4'));
+			const refused = await n8n.execute('viduExampleBin01');
+			expect(refused.data.resultData.error?.message).toMatch(/redirects to a URL that points at a link-local address/);
+			expect(host.requests).toHaveLength(3);
+		} finally {
+			await host.stop();
+		}
+	});
+
 	it('a redirect from the API is not followed: the key and the image stay with the API host', async () => {
 		const elsewhere = await new HostileServer((_req, res) => res.end('{"id":"stolen","status":"processing"}')).start();
 		try {
