@@ -59,6 +59,21 @@ describe('wait options that are not numbers are refused before anything is paid'
 		expect(failure.message).toBe('Max Wait (Minutes): -1 is below the minimum of 0.1');
 		expect(mock().creates).toHaveLength(0);
 	});
+
+	// Past these, no timer could count the wait: Request Timeout failed with a RangeError, a Callback
+	// run would have been paused until an invalid date.
+	it.each([
+		{
+			waitMode: 'poll',
+			wait: { requestTimeoutSeconds: 1e10 },
+			message: 'Request Timeout (Seconds): 10000000000 is over the maximum of 3600',
+		},
+		{ waitMode: 'callback', wait: { maxWaitMinutes: 1e12 }, message: 'Max Wait (Minutes): 1000000000000 is over the maximum of 10080' },
+	])('a $waitMode wait too long for any timer is refused', async ({ waitMode, wait, message }) => {
+		const failure = await fail(run({ parameters: generate({ waitMode }, { allowLocalResumeUrl: true, ...wait }) }));
+		expect(failure.message).toBe(message);
+		expect(mock().creates).toHaveLength(0);
+	});
 });
 
 describe('redirects: the key and the image never go to another host', () => {

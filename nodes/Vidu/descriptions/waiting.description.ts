@@ -65,10 +65,11 @@ export const waitOptions: INodeProperties = {
 			displayName: 'Max Wait (Minutes)',
 			name: 'maxWaitMinutes',
 			type: 'number',
-			typeOptions: { minValue: 0.1 },
+			// A week: off-peak tasks may take 48 hours; beyond that n8n could not even schedule the resume.
+			typeOptions: { minValue: 0.1, maxValue: 10_080 },
 			default: 10,
 			description:
-				'How long to wait for each video after submitting it. The task keeps running at the provider: the error carries its ID for Get Task.',
+				'How long to wait for each video after submitting it (at most 10080, a week). The task keeps running at the provider: the error carries its ID for Get Task.',
 		},
 		{
 			displayName: 'Polling Interval (Seconds)',
@@ -84,7 +85,8 @@ export const waitOptions: INodeProperties = {
 			displayName: 'Request Timeout (Seconds)',
 			name: 'requestTimeoutSeconds',
 			type: 'number',
-			typeOptions: { minValue: 0.1 },
+			// An hour: far past any answer, and within what a timer can count.
+			typeOptions: { minValue: 0.1, maxValue: 3600 },
 			default: 60,
 			description:
 				'How long one request to the API may take. A status check that times out is retried; a submission is not, because the task may already exist.',
