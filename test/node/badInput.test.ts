@@ -187,4 +187,18 @@ describe('bad input is refused before anything is paid for', () => {
 		expect(output[1].json.status).toBe('completed');
 		expect(mock().creates).toHaveLength(1);
 	});
+
+	it('with Continue On Fail and every item refused, the run ends at once with an error item each', async () => {
+		const gif = () => binaryItem(Buffer.from('GIF89a', 'latin1'), 'a.gif', 'image/gif');
+		const output = await run({
+			parameters: { operation: 'generate', waitOptions: FAST_WAIT },
+			items: [await gif(), await gif()],
+			continueOnFail: true,
+		});
+		expect(output.map((o) => [o.json.error, o.pairedItem])).toEqual([
+			[expect.stringMatching(/GIF/), { item: 0 }],
+			[expect.stringMatching(/GIF/), { item: 1 }],
+		]);
+		expect(mock().requests).toHaveLength(0);
+	});
 });
