@@ -63,34 +63,26 @@ export interface VideoDownload {
 	unanswered(url: string, error: unknown): ViduFailure;
 }
 
-/**
- * Fetches the video into n8n's binary data (docs/api-contract.md#video-files). The host is the far side as much as the API: redirects
- * are followed by hand so that every hop is checked, and the whole download is bounded in size
- * (LIMITS.videoBytes) and time (LIMITS.downloadMs, or the request timeout when that is longer),
- * because a socket timeout alone lets a host that sends a byte now and then, or never stops
- * sending, hold the node and fill the disk.
- */
-export async function downloadVideo(job: VideoDownload): Promise<IBinaryData> {
-	const { taskId } = job;
-	const refused = (problem: string) => new ViduFailure('download', 'status', { taskId, problem });
-	const limitMs = Math.max(LIMITS.downloadMs, job.timeoutMs);
-	const deadline = AbortSignal.timeout(limitMs);
-	const tooSlow = () => refused(`it took longer than ${wholeUnits(limitMs)}`);
-	const tooBig = () => refused(`it is larger than ${Math.round(LIMITS.videoBytes / 1_000_000)} MB`);
-	const stopped = job.cancel ? AbortSignal.any([job.cancel, deadline]) : deadline;
-	const failed = (url: string, error: unknown) => (deadline.aborted && !job.cancel?.aborted ? tooSlow() : job.unanswered(url, error));
+const discard = (body: unknown) => (body as Partial<ObservableStream> | undefined)?.destroy?.();
 
-	let url = job.url;
-	let response: IN8nHttpFullResponse | undefined;
-	for (let hop = 0; !response; hop++) {
+/**
+ * Follows the video URL's redirects by hand, each hop checked like the URL the API gave, and returns
+ * the host's final answer and where it came from.
+ */
+async function answerAtEnd(
+	job: VideoDownload,
+	signal: AbortSignal,
+	failed: (url: string, error: unknown) => ViduFailure,
+): Promise<{ response: IN8nHttpFullResponse; url: string }> {
+	for (let url = job.url, hop = 0; ; hop++) {
 		const unsafe = unsafeVideoUrl(url);
 		if (unsafe) {
 			const problem = hop === 0 ? `it ${unsafe}` : `it redirects to a URL that ${unsafe}`;
-			throw new ViduFailure('unsafeVideoUrl', 'status', { taskId, url, problem });
+			throw new ViduFailure('unsafeVideoUrl', 'status', { taskId: job.taskId, url, problem });
 		}
-		let answer: IN8nHttpFullResponse;
+		let response: IN8nHttpFullResponse;
 		try {
-			answer = (await job.httpRequest({
+			response = (await job.httpRequest({
 				method: 'GET',
 				url,
 				encoding: 'stream',
@@ -98,28 +90,45 @@ export async function downloadVideo(job: VideoDownload): Promise<IBinaryData> {
 				ignoreHttpStatusErrors: true,
 				disableFollowRedirect: true,
 				timeout: job.timeoutMs,
-				abortSignal: stopped,
+				abortSignal: signal,
 			})) as IN8nHttpFullResponse;
 		} catch (error) {
 			throw failed(url, error);
 		}
-		const location = answer.headers?.location;
-		if (answer.statusCode < 300 || answer.statusCode >= 400 || typeof location !== 'string') {
-			response = answer;
-			break;
+		const location = response.headers?.location;
+		if (response.statusCode < 300 || response.statusCode >= 400 || typeof location !== 'string') return { response, url };
+		discard(response.body);
+		if (hop === MAX_VIDEO_REDIRECTS) {
+			throw new ViduFailure('download', 'status', { taskId: job.taskId, problem: `it redirected more than ${MAX_VIDEO_REDIRECTS} times` });
 		}
-		(answer.body as ObservableStream | undefined)?.destroy?.();
-		if (hop === MAX_VIDEO_REDIRECTS) throw refused(`it redirected more than ${MAX_VIDEO_REDIRECTS} times`);
 		url = new URL(location, url).href;
 	}
+}
 
+/**
+ * Fetches the video into n8n's binary data (docs/api-contract.md#video-files). The host is the far
+ * side as much as the API: its redirects are checked hop by hop, and the whole download is bounded
+ * in size (LIMITS.videoBytes) and time (LIMITS.downloadMs, or the request timeout when that is
+ * longer), because a socket timeout alone lets a host that sends a byte now and then, or never
+ * stops sending, hold the node and fill the disk.
+ */
+export async function downloadVideo(job: VideoDownload): Promise<IBinaryData> {
+	const refused = (problem: string) => new ViduFailure('download', 'status', { taskId: job.taskId, problem });
+	const limitMs = Math.max(LIMITS.downloadMs, job.timeoutMs);
+	const deadline = AbortSignal.timeout(limitMs);
+	const tooBig = () => refused(`it is larger than ${Math.round(LIMITS.videoBytes / 1_000_000)} MB`);
+	const stopped = job.cancel ? AbortSignal.any([job.cancel, deadline]) : deadline;
+	const failed = (url: string, error: unknown) =>
+		deadline.aborted && !job.cancel?.aborted ? refused(`it took longer than ${wholeUnits(limitMs)}`) : job.unanswered(url, error);
+
+	const { response, url } = await answerAtEnd(job, stopped, failed);
 	const body = response.body;
 	if (response.statusCode >= 400) {
-		(body as ObservableStream | undefined)?.destroy?.();
-		throw new ViduFailure('download', 'status', { taskId, status: response.statusCode });
+		discard(body);
+		throw new ViduFailure('download', 'status', { taskId: job.taskId, status: response.statusCode });
 	}
 	if (Number(response.headers?.['content-length']) > LIMITS.videoBytes) {
-		(body as ObservableStream | undefined)?.destroy?.();
+		discard(body);
 		throw tooBig();
 	}
 
@@ -127,9 +136,10 @@ export async function downloadVideo(job: VideoDownload): Promise<IBinaryData> {
 	let halted: ViduFailure | undefined;
 	const halt = (failure: ViduFailure) => {
 		halted ??= failure;
+		// With the error: a stream destroyed without one ends quietly, and n8n would store the part it got.
 		(body as ObservableStream).destroy(halted);
 	};
-	const onDeadline = () => halt(deadline.aborted && !job.cancel?.aborted ? tooSlow() : job.unanswered(url, undefined));
+	const onStop = () => halt(failed(url, undefined));
 	if (isObservable(body)) {
 		const trackSpent = spentBufferTracker();
 		let received = 0;
@@ -138,8 +148,8 @@ export async function downloadVideo(job: VideoDownload): Promise<IBinaryData> {
 			received += bytes;
 			if (received > LIMITS.videoBytes) halt(tooBig());
 		});
-		stopped.addEventListener('abort', onDeadline, { once: true });
-		if (stopped.aborted) onDeadline();
+		stopped.addEventListener('abort', onStop, { once: true });
+		if (stopped.aborted) onStop();
 	} else if (Buffer.isBuffer(body) && body.length > LIMITS.videoBytes) {
 		throw tooBig();
 	}
@@ -148,6 +158,6 @@ export async function downloadVideo(job: VideoDownload): Promise<IBinaryData> {
 	} catch (error) {
 		throw halted ?? failed(url, error);
 	} finally {
-		stopped.removeEventListener('abort', onDeadline);
+		stopped.removeEventListener('abort', onStop);
 	}
 }
