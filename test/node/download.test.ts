@@ -4,6 +4,7 @@ import { HostileServer } from '../helpers/hostile';
 import { useBinaryMode } from '../helpers/binaryStorage';
 import { readBinary, runNode } from '../helpers/runNode';
 import { URL_IMAGE } from '../helpers/setup';
+import { until } from '../helpers/until';
 
 /**
  * The video host is the far side too: its URL comes from the API, its answers from wherever that
@@ -123,7 +124,7 @@ describe.each(['default', 'filesystem'] as const)('downloading the video (%s bin
 		const server = await apiWithVideoHost((_path, res, self) => self.trickle(res, 'x'.repeat(1_000_000), 50));
 		const controller = new AbortController();
 		const running = fail(generate(server, { abortSignal: controller.signal }));
-		while (downloads(server).length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+		await until('the download to start', () => downloads(server)[0], 5_000);
 		const cancelledAt = Date.now();
 		controller.abort();
 		const failure = await running;
