@@ -28,6 +28,12 @@ export interface Task {
 const COMPLETED = new Set(['completed', 'complete', 'done', 'success', 'succeeded', 'finished']);
 const FAILED = new Set(['failed', 'failure', 'error', 'cancelled', 'canceled', 'expired']);
 
+// Words seen for a task still at work. stateOf() takes any other unknown word for running too, to
+// keep waiting; these are the ones that surely mean it.
+const RUNNING = new Set(['pending', 'processing', 'in_progress', 'queued', 'in_queue', 'queueing', 'created', 'running']);
+
+export const surelyRunning = (status: string): boolean => RUNNING.has(status.trim().toLowerCase());
+
 export function stateOf(status: string): TaskState {
 	const key = status.trim().toLowerCase();
 	if (COMPLETED.has(key)) return 'completed';

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, IWebhookFuncti
 
 import { createPresenter, type Presenter } from '../errors/presenter';
 import { InputProblem, type Outcome, type SubmittedTask } from '../model/outcomes';
-import { stateOf, type Task } from '../model/task';
+import type { Task } from '../model/task';
 import { taskToItem } from '../output/items';
 import type { Ledger } from '../output/ledger';
 import { readDownloadField } from '../request/downloadChoice';
@@ -134,7 +134,7 @@ export async function answerCallback(this: IWebhookFunctions, memory: DoorbellMe
 		this.getResponseObject().status(404).json({ error: doorbell.reason });
 		return { noWebhookResponse: true };
 	}
-	if (claimsStillRunning(body, (status) => stateOf(status) === 'running')) {
+	if (claimsStillRunning(body)) {
 		return { webhookResponse: { received: true } };
 	}
 	const client = await createClient(this);

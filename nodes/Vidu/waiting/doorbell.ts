@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { Task } from '../model/task';
+import { surelyRunning, type Task } from '../model/task';
 
 /**
  * Wait by callback: each task's callback_url is n8n's resume URL plus the item it belongs to. A call
@@ -99,10 +99,11 @@ export function checkOrder(ringing: number, states: Array<CallbackState | undefi
  * A callback that says its task is still running needs no status call. The body is not trusted to
  * say a task is done (that is always checked with the API), only allowed to spare a useless check.
  */
-export function claimsStillRunning(body: IDataObject, isRunning: (status: string) => boolean): boolean {
+export function claimsStillRunning(body: IDataObject): boolean {
 	// The gateway's task shape says `status`, the model maker's callback `state` (docs/api-contract.md#callbacks).
 	const said = [body.status, body.state].find((value) => typeof value === 'string' && value.trim() !== '') as string | undefined;
-	return said !== undefined && isRunning(said);
+	// Only a word that surely means running spares the check: an unknown one may be a final state.
+	return said !== undefined && surelyRunning(said);
 }
 
 export type SweepResult = { allFinished: true; tasks: Array<Task | undefined> } | { allFinished: false; waitingFor: string };
