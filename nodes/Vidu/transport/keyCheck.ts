@@ -62,7 +62,8 @@ export function judgeNoAnswer(baseUrl: string, error: unknown): INodeCredentialT
 	);
 }
 
-async function readCapped(response: Response): Promise<unknown> {
+/** The probe answer as JSON, when it is small JSON: anything larger than a task answer is not one. */
+async function readSmallJson(response: Response): Promise<unknown> {
 	if (!response.body) return undefined;
 	const reader = response.body.getReader();
 	const chunks: Uint8Array[] = [];
@@ -108,7 +109,7 @@ export async function testViduKey(this: ICredentialTestFunctions, credential: IC
 	}
 	let json: unknown;
 	try {
-		json = await readCapped(response);
+		json = await readSmallJson(response);
 	} catch (error) {
 		return judgeNoAnswer(baseUrl, error);
 	}

@@ -1,28 +1,12 @@
 import type { IBinaryData, IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
 
 import { LIMITS } from '../model/limits';
+import { unsafeVideoUrl } from './addresses';
 import { ViduFailure } from './failure';
 import { spentBufferTracker } from './spentBuffers';
 
 /** Hops a video URL may take before the file; each is checked like the URL the API gave. */
 export const MAX_VIDEO_REDIRECTS = 5;
-
-/**
- * Why a video URL is not fetched, if it is not: only http(s), and never the link-local range where
- * cloud metadata services answer (the URL comes from the far side and is not trusted).
- */
-export function unsafeVideoUrl(url: string): string | undefined {
-	let parsed: URL;
-	try {
-		parsed = new URL(url);
-	} catch {
-		return 'is not a valid URL';
-	}
-	if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return `is a ${parsed.protocol} URL, not http(s)`;
-	const host = parsed.hostname.replace(/^\[|\]$/g, '').toLowerCase();
-	if (/^169\.254\./.test(host) || /^fe[89ab][0-9a-f]:/.test(host)) return 'points at a link-local address';
-	return undefined;
-}
 
 /** What the download needs of a Node.js stream that n8n's binary store reads. */
 export interface ObservableStream {

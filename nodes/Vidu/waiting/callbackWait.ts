@@ -6,6 +6,7 @@ import type { Task } from '../model/task';
 import { taskToItem } from '../output/items';
 import type { Ledger } from '../output/ledger';
 import { readDownloadField } from '../request/downloadChoice';
+import { isLocalUrl } from '../transport/addresses';
 import { createClient, type ViduClient } from '../transport/client';
 import { systemClock } from './clock';
 import {
@@ -16,7 +17,6 @@ import {
 	claimsStillRunning,
 	type DoorbellMemory,
 	failedSubmissionState,
-	isLocalUrl,
 	newRunToken,
 	readDoorbell,
 	STATE_FIELD,

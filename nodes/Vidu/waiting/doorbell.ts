@@ -27,17 +27,6 @@ export interface CallbackState extends IDataObject {
 
 export const STATE_FIELD = 'vidu';
 
-/** Whether a URL points at the machine it is used on: a provider elsewhere can never call it. */
-export function isLocalUrl(url: string): boolean {
-	let host: string;
-	try {
-		host = new URL(url).hostname.replace(/^\[|\]$/g, '').toLowerCase();
-	} catch {
-		return false;
-	}
-	return host === 'localhost' || host.endsWith('.localhost') || /^127\./.test(host) || host === '::1' || host === '0.0.0.0';
-}
-
 /** A run token: not a secret (the resume URL's signature is), only different for every run. */
 export const newRunToken = (random: () => number = Math.random): string =>
 	Array.from({ length: 16 }, () => Math.floor(random() * 36).toString(36)).join('');

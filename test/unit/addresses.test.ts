@@ -1,0 +1,31 @@
+import { isLocalUrl, unsafeVideoUrl } from '../../nodes/Vidu/transport/addresses';
+
+describe('isLocalUrl', () => {
+	it.each([
+		{ url: 'http://localhost:5678/webhook-waiting/1', local: true },
+		{ url: 'http://LOCALHOST:5678/x', local: true },
+		{ url: 'http://n8n.localhost/x', local: true },
+		{ url: 'http://127.0.0.1:5678/x', local: true },
+		{ url: 'http://127.8.9.1/x', local: true },
+		{ url: 'http://[::1]:5678/x', local: true },
+		{ url: 'http://0.0.0.0:5678/x', local: true },
+		{ url: 'https://n8n.example.com/webhook-waiting/1', local: false },
+		{ url: 'http://10.0.0.5:5678/x', local: false },
+		{ url: 'http://localhost.example.com/x', local: false },
+		{ url: 'not a url', local: false },
+	])('$url is local: $local', ({ url, local }) => expect(isLocalUrl(url)).toBe(local));
+});
+
+describe('unsafeVideoUrl', () => {
+	it.each([
+		{ url: 'https://cdn.example/out.mp4', problem: undefined },
+		{ url: 'http://127.0.0.1:9000/out.mp4', problem: undefined },
+		{ url: 'http://169.254.169.254/latest/meta-data', problem: 'points at a link-local address' },
+		{ url: 'http://[fe80::1]/out.mp4', problem: 'points at a link-local address' },
+		{ url: 'http://[FEBF::1]/out.mp4', problem: 'points at a link-local address' },
+		{ url: 'http://[fec0::1]/out.mp4', problem: undefined },
+		{ url: 'file:///etc/passwd', problem: 'is a file: URL, not http(s)' },
+		{ url: 'data:video/mp4;base64,AAAA', problem: 'is a data: URL, not http(s)' },
+		{ url: '/relative/out.mp4', problem: 'is not a valid URL' },
+	])('$url: $problem', ({ url, problem }) => expect(unsafeVideoUrl(url)).toBe(problem));
+});
