@@ -293,7 +293,9 @@ export class RealN8n {
 			return error.stdout;
 		});
 		log(`n8n ${this.version}: executed ${workflowId} in ${Math.round((Date.now() - started) / 1000)} s`);
-		const start = stdout.indexOf('{');
+		// n8n prints the execution as indented JSON; log lines before it (debug level) carry one-line
+		// JSON of their own.
+		const start = /\{\n\s+"/.exec(stdout)?.index ?? stdout.indexOf('{');
 		if (start < 0) throw new Error(`n8n execute printed no execution JSON:\n${stdout.slice(0, 2000)}`);
 		// After a failed run n8n prints more text after the JSON: take the longest prefix that parses.
 		for (let end = stdout.lastIndexOf('}'); end > start; end = stdout.lastIndexOf('}', end - 1)) {

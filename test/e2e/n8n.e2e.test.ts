@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { ViduMock } from '../../dev/mock/viduMock';
@@ -160,5 +160,49 @@ describe.each(VERSIONS)('in real n8n %s', (version) => {
 		} finally {
 			await elsewhere.stop();
 		}
+	});
+
+	// Last: it turns n8n's debug log on for the commands that follow.
+	it('the API key appears nowhere n8n keeps: outputs, saved errors, its database, its debug log', async () => {
+		const key = mock.apiKey;
+		const n8nFolder = join(n8n.userFolder, '.n8n');
+		n8n.useEnv({ N8N_LOG_LEVEL: 'debug', N8N_LOG_OUTPUT: 'console,file', N8N_LOG_FILE_LOCATION: join(n8nFolder, 'logs', 'vidu-leak.log') });
+		// A far side that echoes the key into every text and field it answers with.
+		const echo = {
+			status: 'failed',
+			error: { code: 'E_UNLISTED', message: `upstream refused Bearer ${key}` },
+			messages: [`key ${key}`],
+			metadata: { token: key },
+			usage: { cost: key },
+			model: key,
+		};
+		mock.scriptTasks({ pollsBeforeDone: 0 });
+		mock.fault({ route: 'poll', body: echo });
+		const stopped = await n8n.execute('viduExampleUrl01');
+		expect(stopped.data.resultData.error?.message).toMatch(/failed: upstream refused Bearer \*+/);
+		mock.fault({ route: 'poll', body: echo, times: 3 });
+		const continued = await n8n.execute('viduExampleBatch01');
+		expect(outputOf(continued, 'Vidu').map((item) => item.json.error)).toEqual(Array(3).fill(expect.stringMatching(/upstream refused/)));
+		mock.fault({ route: 'create', status: 500, body: { message: `internal error for ${key}` } });
+		const refused = await n8n.execute('viduExampleUrl01');
+		expect(refused.data.resultData.error?.message).toBeDefined();
+
+		for (const execution of [stopped, continued, refused]) expect(JSON.stringify(execution)).not.toContain(key);
+		// Everything n8n wrote to its folder: the database (saved executions, with the errors as n8n
+		// stores them) and the debug log. The credential itself is stored encrypted.
+		const files = readdirSync(n8nFolder, { recursive: true, withFileTypes: true })
+			.filter((entry) => entry.isFile() && !join(entry.parentPath, entry.name).includes(`${n8nFolder}/nodes/`))
+			.map((entry) => join(entry.parentPath, entry.name));
+		const textOf = (pattern: RegExp) =>
+			files
+				.filter((file) => pattern.test(file))
+				.map((file) => readFileSync(file).toString('latin1'))
+				.join('\n');
+		// Not vacuous: the saved executions and the node's log lines are there.
+		expect(mock.creates.length).toBeGreaterThanOrEqual(5);
+		expect(textOf(/database\.sqlite/)).toContain('upstream refused');
+		expect(textOf(/vidu-leak\.log$/)).toMatch(/Vidu task task_\d+ submitted/);
+		const everything = textOf(/./);
+		expect(everything).not.toContain(key);
 	});
 });
