@@ -179,6 +179,21 @@ describe('a hostile server is bounded by the timeouts', () => {
 		expect(failure.message).toMatch(/rate limiting/);
 		expect(clock.sleptMs()).toBeLessThanOrEqual(2 * 60_000 + 1000);
 	});
+
+	// Submit Only and Get Task retry on n8n's real clock, so a Retry-After obeyed whole would hang here.
+	it('Retry-After of a day on Submit Only is not slept: the rate limit is reported at once', async () => {
+		mock().fault({ route: 'create', status: 429, headers: { 'retry-after': '86400' }, times: 100 });
+		const failure = await fail(run({ parameters: { operation: 'submit', ...URL_IMAGE } }));
+		expect(failure.message).toMatch(/rate limiting/);
+		expect(mock().creates).toHaveLength(1);
+	}, 10_000);
+
+	it('Retry-After of a day on Get Task is not slept either', async () => {
+		mock().fault({ route: 'poll', status: 503, headers: { 'retry-after': '86400' }, times: 100 });
+		const failure = await fail(run({ parameters: { operation: 'getTask', taskId: 'task_1' } }));
+		expect(failure.message).toMatch(/HTTP 503/);
+		expect(mock().polls).toHaveLength(1);
+	}, 10_000);
 });
 
 describe('refused submissions slow the batch down instead of abandoning it', () => {

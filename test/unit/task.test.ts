@@ -3,8 +3,12 @@ import { parseTask, parseTaskError, stateOf } from '../../nodes/Vidu/model/task'
 import { apiMessageOf } from '../../nodes/Vidu/transport/failure';
 
 describe('stateOf', () => {
-	it.each(['completed', 'COMPLETED', 'done', 'Success', 'succeeded'])('%s is completed', (s) => expect(stateOf(s)).toBe('completed'));
-	it.each(['failed', 'FAILED', 'error', 'cancelled', 'canceled'])('%s is failed', (s) => expect(stateOf(s)).toBe('failed'));
+	it.each(['completed', 'COMPLETED', 'done', 'Success', 'succeeded', 'complete', 'finished'])('%s is completed', (s) =>
+		expect(stateOf(s)).toBe('completed'),
+	);
+	it.each(['failed', 'FAILED', 'error', 'cancelled', 'canceled', 'expired', 'failure'])('%s is failed', (s) =>
+		expect(stateOf(s)).toBe('failed'),
+	);
 	it.each(['in_progress', 'pending', 'processing', 'queued', 'in_queue', 'created', 'queueing', 'brand_new', ''])(
 		'%s is still running',
 		(s) => expect(stateOf(s)).toBe('running'),
