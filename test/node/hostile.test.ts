@@ -54,6 +54,12 @@ describe('wait options that are not numbers are refused before anything is paid'
 		expect(item.json.status).toBe('completed');
 	});
 
+	it('a fraction where a whole number is needed, named with its value', async () => {
+		const failure = await fail(run({ parameters: generate({}, { maxConcurrent: 2.5 }) }));
+		expect(failure.message).toBe('Max Concurrent Tasks: 2.5 is not a whole number');
+		expect(mock().creates).toHaveLength(0);
+	});
+
 	it('a value out of range names the limit', async () => {
 		const failure = await fail(run({ parameters: generate({}, { maxWaitMinutes: -1 }) }));
 		expect(failure.message).toBe('Max Wait (Minutes): -1 is below the minimum of 0.1');

@@ -52,6 +52,8 @@ describe('the credential test, against misbehaving or missing servers', () => {
 		{ name: 'a web page at the Base URL', status: 404, body: '<html>Not Found</html>', message: /does not serve the Vidu API \(HTTP 404/ },
 		{ name: 'a server error', status: 502, body: '{}', message: /problem right now \(HTTP 502\)/ },
 		{ name: 'a huge answer', status: 200, body: `{"x":"${'a'.repeat(200_000)}"}`, message: /does not serve the Vidu API/ },
+		{ name: 'a JSON text instead of an object', status: 404, body: '"Not Found"', message: /does not serve the Vidu API \(HTTP 404/ },
+		{ name: 'a JSON null', status: 200, body: 'null', message: /does not serve the Vidu API \(HTTP 200/ },
 	])('$name: a clear error', async ({ status, body, message }) => {
 		const server = await serve((_req, res) => res.writeHead(status, { 'content-type': 'application/json' }).end(body));
 		expect(await test({ apiKey: 'k', baseUrl: server.url })).toEqual({ status: 'Error', message: expect.stringMatching(message) });

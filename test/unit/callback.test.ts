@@ -3,6 +3,7 @@ import {
 	callbackUrlFor,
 	checkOrder,
 	claimsStillRunning,
+	DoorbellMemory,
 	failedSubmissionState,
 	readDoorbell,
 	sweep,
@@ -121,5 +122,38 @@ describe('deciding whether every task is finished', () => {
 		}
 		expect(resumed).toBe(true);
 		expect(calls).toBe(19);
+	});
+});
+
+describe('DoorbellMemory', () => {
+	it('a callback that arrives during a sweep of its run gets one more sweep, shared by all that arrived', async () => {
+		const memory = new DoorbellMemory();
+		let release!: () => void;
+		const blocked = new Promise<void>((resolve) => (release = resolve));
+		let sweeps = 0;
+		const work = async () => {
+			sweeps++;
+			if (sweeps === 1) await blocked;
+			return sweeps;
+		};
+		const first = memory.coalesced('exec-1', work);
+		const second = memory.coalesced('exec-1', work);
+		const third = memory.coalesced('exec-1', work);
+		const otherRun = memory.coalesced('exec-2', async () => 'own sweep');
+		release();
+		// The second sweep sees what finished meanwhile; every caller gets its answer.
+		expect(await Promise.all([first, second, third])).toEqual([2, 2, 2]);
+		expect(sweeps).toBe(2);
+		expect(await otherRun).toBe('own sweep');
+	});
+
+	it('remembers finished tasks only, within its capacity, and lets one caller resume a run', () => {
+		const memory = new DoorbellMemory(2);
+		memory.rememberFinished('e', task('running', 'running'));
+		memory.rememberFinished('e', task('a', 'completed'));
+		memory.rememberFinished('e', task('b', 'failed'));
+		memory.rememberFinished('e', task('c', 'completed'));
+		expect(['running', 'a', 'b', 'c'].map((id) => memory.finishedTask('e', id)?.id)).toEqual([undefined, undefined, 'b', 'c']);
+		expect([memory.claimResume('e'), memory.claimResume('e'), memory.claimResume('f')]).toEqual([true, false, true]);
 	});
 });

@@ -57,6 +57,15 @@ describe('imageSize', () => {
 		expect(imageSize('image/jpeg', progressive)).toEqual({ width: 1024, height: 768 });
 	});
 
+	it('skips fill bytes and a Huffman table (FF C4, not a frame) before the frame header', () => {
+		const jpeg = jpegBytes(1024, 768);
+		const frameAt = jpeg.indexOf(Buffer.from([0xff, 0xc0]));
+		// The table's bytes would read as 2570×2570 were it taken for a frame.
+		const table = Buffer.from([0xff, 0xc4, 0x00, 0x08, 0x0a, 0x0a, 0x0a, 0x0a, 0x0a, 0x0a]);
+		const padded = Buffer.concat([jpeg.subarray(0, frameAt), table, Buffer.from([0xff, 0xff]), jpeg.subarray(frameAt)]);
+		expect(imageSize('image/jpeg', padded)).toEqual({ width: 1024, height: 768 });
+	});
+
 	it('gives up on a JPEG whose scan starts before any frame header', () => {
 		expect(imageSize('image/jpeg', Buffer.from([0xff, 0xd8, 0xff, 0xda, 0x00, 0x08, 0, 0, 0, 0, 0, 0]))).toBeUndefined();
 	});
