@@ -57,6 +57,13 @@ describe('parseTask', () => {
 		]);
 	});
 
+	it('takes the video, not a cover image listed before it', () => {
+		const output = [{ content: [{ type: 'image', url: 'cover.jpg' }, { type: 'video', url: 'v.mp4' }, { url: 'untyped.mp4' }] }];
+		expect(parseTask({ id: 'a', status: 'completed', output })?.videos.map((v) => v.url)).toEqual(['v.mp4', 'untyped.mp4']);
+		const unknown = [{ content: [{ type: 'mp4', url: 'x.mp4' }] }];
+		expect(parseTask({ id: 'a', status: 'completed', output: unknown })?.videos.map((v) => v.url)).toEqual(['x.mp4']);
+	});
+
 	it.each([
 		{ label: 'type video_url with url', output: [{ content: [{ type: 'video_url', url: 'u1' }] }] },
 		{ label: 'a video_url text', output: [{ content: [{ type: 'video_url', video_url: 'u1' }] }] },

@@ -67,7 +67,13 @@ function urlOf(item: IDataObject): string | undefined {
 	return textOf(item.url) ?? textOf(nested);
 }
 
-/** `output[].content[]`, entries directly in `output`, or one of either on its own (docs/api-contract.md#task-answers). */
+/** An entry typed as something else than a video (a cover image, a thumbnail) is not the result. */
+const isVideoType = (entry: IDataObject): boolean => typeof entry.type !== 'string' || /video/i.test(entry.type);
+
+/**
+ * `output[].content[]`, entries directly in `output`, or one of either on its own (docs/api-contract.md#task-answers).
+ * Where some entries are videos and others not, only the videos; entries of types never seen are kept.
+ */
 function parseVideos(output: unknown): VideoEntry[] {
 	const entries: unknown[] = Array.isArray(output) ? output : isObject(output) ? [output] : [];
 	const videos: VideoEntry[] = [];
@@ -79,7 +85,7 @@ function parseVideos(output: unknown): VideoEntry[] {
 			if (url) videos.push({ ...item, type: typeof item.type === 'string' ? item.type : 'video', url });
 		}
 	}
-	return videos;
+	return videos.some(isVideoType) ? videos.filter(isVideoType) : videos;
 }
 
 function parseProgress(value: unknown): number | null {
