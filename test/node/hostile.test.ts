@@ -60,6 +60,14 @@ describe('wait options that are not numbers are refused before anything is paid'
 		expect(mock().creates).toHaveLength(0);
 	});
 
+	it('a value just under the minimum is refused, the minimum itself taken', async () => {
+		const failure = await fail(run({ parameters: generate({}, { maxWaitMinutes: 0.09 }) }));
+		expect(failure.message).toBe('Max Wait (Minutes): 0.09 is below the minimum of 0.1');
+		mock().scriptTasks({ pollsBeforeDone: 0 });
+		const [item] = await run({ parameters: generate({}, { maxWaitMinutes: 0.1 }) });
+		expect(item.json.status).toBe('completed');
+	});
+
 	it('a value out of range names the limit', async () => {
 		const failure = await fail(run({ parameters: generate({}, { maxWaitMinutes: -1 }) }));
 		expect(failure.message).toBe('Max Wait (Minutes): -1 is below the minimum of 0.1');
@@ -216,6 +224,37 @@ describe('refused submissions slow the batch down instead of abandoning it', () 
 	});
 });
 
+describe('answers no API should send are bounded', () => {
+	it('an answer over 1 MB is not read whole: taken for what it is, unusable', async () => {
+		mock().fault({ route: 'create', rawBody: JSON.stringify({ id: 't1', status: 'processing', pad: 'x'.repeat(3_000_000) }) });
+		const failure = await fail(run({ parameters: generate() }));
+		expect(failure.message).toBe('The Vidu API gave an unusable answer: HTTP 200 with a body that is not JSON');
+	});
+
+	it('a video that says it is over 1000 MB is refused before its first byte is stored', async () => {
+		const host = await hostile((_req, res) => {
+			res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': String(2_000_000_000) });
+			res.write(Buffer.alloc(1000));
+		});
+		mock().fault({
+			route: 'poll',
+			body: { id: 'task_1', status: 'completed', output: [{ content: [{ type: 'video', url: `${host.url}/v.mp4` }] }] },
+		});
+		const failure = await fail(run({ parameters: generate({ downloadVideo: true }) }));
+		expect(failure.message).toBe('Could not download the generated video: it is larger than 1000 MB [task task_1]');
+	});
+
+	it('a task id that is no file name gives a safe one to the downloaded video', async () => {
+		const video = `${mock().url}/cdn/task_1.mp4`;
+		mock().fault({
+			route: 'create',
+			body: { id: '../odd id', status: 'completed', output: [{ content: [{ type: 'video', url: video }] }] },
+		});
+		const [item] = await run({ parameters: generate({ downloadVideo: true }) });
+		expect(item.binary?.data.fileName).toBe('.._odd_id.mp4');
+	});
+});
+
 describe('huge texts from the API are cut', () => {
 	it('a 500 with a 2 MB message', async () => {
 		mock().fault({ route: 'create', status: 500, body: { message: 'x'.repeat(2_000_000) } });
@@ -287,6 +326,19 @@ describe('parameters of the wrong type from expressions', () => {
 		mock().scriptTasks({ pollsBeforeDone: 0 });
 		await run({ parameters: generate({ options: { seed: '={{ "5" }}' } }) });
 		expect((mock().creates[0].body as { input: Array<{ params: { seed: unknown } }> }).input[0].params.seed).toBe(5);
+	});
+
+	it('Watermark Position "2" as text is sent as the number 2', async () => {
+		mock().scriptTasks({ pollsBeforeDone: 0 });
+		await run({ parameters: generate({ options: { watermark: true, wmPosition: '={{ "2" }}' } }) });
+		expect((mock().creates[0].body as { input: Array<{ params: { wm_position: unknown } }> }).input[0].params.wm_position).toBe(2);
+	});
+
+	it('a watermark field left over with Watermark off is neither checked nor sent', async () => {
+		mock().scriptTasks({ pollsBeforeDone: 0 });
+		await run({ parameters: generate({ options: { watermark: false, wmUrl: 'not a url', wmPosition: 9 } }) });
+		const params = (mock().creates[0].body as { input: Array<{ params: Record<string, unknown> }> }).input[0].params;
+		expect(Object.keys(params).filter((name) => name.startsWith('wm_'))).toEqual([]);
 	});
 
 	it('Audio "yes" is refused', async () => {

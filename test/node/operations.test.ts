@@ -38,6 +38,16 @@ describe('Get Task', () => {
 		expect((await readBinary(fetched.binary!.data)).equals(mock().videoBytes)).toBe(true);
 	});
 
+	it('a finished task is at progress 1, whatever progress the answer said or left out', async () => {
+		const output = [{ content: [{ type: 'video', url: 'https://cdn.example/v.mp4' }] }];
+		mock().fault({ route: 'poll', body: { id: 'task_9', status: 'completed', output } });
+		mock().fault({ route: 'poll', body: { id: 'task_9', status: 'completed', progress: 0.97, output } });
+		for (let n = 0; n < 2; n++) {
+			const [item] = await run({ parameters: { operation: 'getTask', taskId: 'task_9' } });
+			expect(item.json).toMatchObject({ status: 'completed', progress: 1 });
+		}
+	});
+
 	it('explains an unknown task id', async () => {
 		await expect(run({ parameters: { operation: 'getTask', taskId: 'task_404' } })).rejects.toMatchObject({
 			message: expect.stringContaining('not found'),
@@ -92,6 +102,20 @@ describe('as an AI agent tool', () => {
 			taskId: 'task_1',
 			status: 'completed',
 			costUsd: 0.2,
+		});
+	});
+
+	it('answers the model with the error, what to do and the task id when the task failed', async () => {
+		mock().scriptTasks({ pollsBeforeDone: 0, finalStatus: 'failed', error: { code: 8008003004, message: 'bad image' } });
+		const [item] = await run({
+			parameters: { operation: 'generate', imageSource: 'url', imageUrl: 'https://example.com/a.png' },
+			nodeType: 'n8n-nodes-vidu.viduTool',
+			continueOnFail: true,
+		});
+		expect(item.json).toEqual({
+			taskId: 'task_1',
+			error: 'Vidu task task_1 failed: Invalid image (code 8008003004)',
+			description: expect.stringMatching(/\S/),
 		});
 	});
 });

@@ -1,4 +1,5 @@
 import { buildCreateBody } from '../../nodes/Vidu/request/body';
+import { checkBodySize } from '../../nodes/Vidu/request/checks';
 
 const image = 'data:image/png;base64,AAAA';
 
@@ -23,5 +24,14 @@ describe('buildCreateBody', () => {
 	it('keeps a prompt with surrounding spaces exactly as typed', () => {
 		const body = buildCreateBody({ model: 'viduq1_img2video', image, prompt: '  slow zoom ', options: {} });
 		expect(body.input).toEqual([{ params: { images: [image], prompt: '  slow zoom ' } }]);
+	});
+});
+
+describe('checkBodySize', () => {
+	it('takes a body of exactly 20 MB and refuses one byte more, naming the largest image that fits', () => {
+		expect(checkBodySize(20_000_000, 19_000_000, 'Image')).toBeUndefined();
+		expect(checkBodySize(20_000_001, 19_000_001, 'Image')?.message).toBe(
+			"Image: the request would be 20.0 MB, over the API's limit of 20.0 MB",
+		);
 	});
 });

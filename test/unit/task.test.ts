@@ -1,6 +1,6 @@
 import { parseUsage, taskToJson } from '../../nodes/Vidu/output/taskJson';
 import { parseTask, parseTaskError, stateOf } from '../../nodes/Vidu/model/task';
-import { apiMessageOf } from '../../nodes/Vidu/transport/failure';
+import { apiMessageOf, networkFailure } from '../../nodes/Vidu/transport/failure';
 
 describe('stateOf', () => {
 	it.each(['completed', 'COMPLETED', 'done', 'Success', 'succeeded', 'complete', 'finished'])('%s is completed', (s) =>
@@ -81,6 +81,9 @@ describe('parseUsage', () => {
 		{ input: { cost: '' }, expected: { cost: null, costRaw: '', discount: null } },
 		{ input: { cost: 0.35 }, expected: { cost: 0.35, costRaw: '0.35', discount: null } },
 		{ input: { cost: 'n/a', discount: 'x' }, expected: { cost: null, costRaw: 'n/a', discount: null } },
+		{ input: { cost: '0.1', discount: null }, expected: { cost: 0.1, costRaw: '0.1', discount: null } },
+		{ input: { cost: '0.1', discount: '' }, expected: { cost: 0.1, costRaw: '0.1', discount: null } },
+		{ input: { cost: '0.1', discount: '0.8' }, expected: { cost: 0.1, costRaw: '0.1', discount: 0.8 } },
 		{ input: null, expected: { cost: null, costRaw: null, discount: null } },
 	])('reads $input', ({ input, expected }) => expect(parseUsage(input)).toEqual(expected));
 });
@@ -102,4 +105,18 @@ describe('apiMessageOf', () => {
 		{ body: 'plain text', expected: 'plain text' },
 		{ body: {}, expected: undefined },
 	])('finds the message in $body', ({ body, expected }) => expect(apiMessageOf(body)).toBe(expected));
+});
+
+describe('networkFailure', () => {
+	it.each([
+		{ code: 'ECONNREFUSED', notSent: true },
+		{ code: 'ENOTFOUND', notSent: true },
+		{ code: 'EAI_AGAIN', notSent: true },
+		{ code: 'EHOSTUNREACH', notSent: true },
+		{ code: 'ECONNRESET', notSent: false },
+		{ code: 'ETIMEDOUT', notSent: false },
+		{ code: undefined, notSent: false },
+	])('$code: a submission provably not sent: $notSent', ({ code, notSent }) => {
+		expect(networkFailure('submit', 'http://api', code).retry).toMatchObject({ transient: true, notSent });
+	});
 });

@@ -13,11 +13,14 @@ export function parseUsage(usage: IDataObject | null): Usage {
 	const raw = usage?.cost;
 	const costRaw = raw === undefined || raw === null ? null : String(raw);
 	const parsed = costRaw === null || costRaw.trim() === '' ? NaN : Number(costRaw);
-	const discount = Number(usage?.discount);
+	const rawDiscount = usage?.discount;
+	// Number() reads null and "" as 0: only a number, or a number written as text, is a discount.
+	const discount =
+		typeof rawDiscount === 'number' || (typeof rawDiscount === 'string' && rawDiscount.trim() !== '') ? Number(rawDiscount) : NaN;
 	return {
 		cost: Number.isFinite(parsed) ? parsed : null,
 		costRaw,
-		discount: usage?.discount === undefined || !Number.isFinite(discount) ? null : discount,
+		discount: Number.isFinite(discount) ? discount : null,
 	};
 }
 
