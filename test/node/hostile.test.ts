@@ -432,12 +432,27 @@ describe('cancelling says what happened in plain words', () => {
 		mock().onRequest = (request) => {
 			if (request.method === 'GET') controller.abort();
 		};
-		const items = [{ json: {} }, { json: {} }];
+		// Items 1 and 6 are first checked at the same moment: the cancel cuts those checks short.
+		mock().fault({ route: 'poll', delayMs: 1000, times: 2 });
+		const items = Array.from({ length: 6 }, () => ({ json: {} }));
 		const failure = await fail(run({ parameters: generate(), items, abortSignal: controller.signal }));
 		expect(failure.message).toMatch(/^Stopped waiting for Vidu task task_\d: the execution was cancelled/);
-		expect(failure.description).toMatch(/task_\d \(item \d, still running\)/);
+		expect(failure.description?.match(/task_\d \(item \d, still running\)/g)).toHaveLength(5);
 		expect(failure.description).not.toMatch(/failed\)/);
 	});
+
+	it('a status check hanging on a slow server is dropped the moment the execution is cancelled', async () => {
+		mock().scriptTasks({ pollsBeforeDone: 1_000_000 });
+		mock().fault({ route: 'poll', delayMs: 25_000 });
+		const controller = new AbortController();
+		mock().onRequest = (request) => {
+			if (request.method === 'GET') controller.abort();
+		};
+		const failure = await fail(run({ parameters: generate(), abortSignal: controller.signal }));
+		// What the node last knew of the task (from its create answer), not "unknown".
+		expect(failure.message).toBe('Stopped waiting for Vidu task task_1: the execution was cancelled (last status: in_progress)');
+		expect(mock().polls).toHaveLength(1);
+	}, 10_000);
 
 	it('a submission cancelled before it was sent is not called possibly created', async () => {
 		const controller = new AbortController();

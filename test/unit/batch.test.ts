@@ -1,6 +1,6 @@
 import type { Clock } from '../../nodes/Vidu/waiting/clock';
-import { type BatchHooks, type BatchSettings, runBatch } from '../../nodes/Vidu/waiting/poller';
-import { DEFAULT_SCHEDULE, nextCheckDelay } from '../../nodes/Vidu/waiting/schedule';
+import { type BatchHooks, type BatchSettings, expectedDuration, runBatch } from '../../nodes/Vidu/waiting/poller';
+import { DEFAULT_SCHEDULE, firstCheckDelay, nextCheckDelay } from '../../nodes/Vidu/waiting/schedule';
 import { TaskFailed, WaitStopped } from '../../nodes/Vidu/model/outcomes';
 import type { Task } from '../../nodes/Vidu/model/task';
 import { httpFailure } from '../../nodes/Vidu/transport/failure';
@@ -223,7 +223,22 @@ describe('nextCheckDelay', () => {
 	});
 	it('ignores progress that says nothing (0, tiny, or complete)', () => {
 		expect(nextCheckDelay(1000, 0, schedule)).toBe(10_000);
+		expect(nextCheckDelay(100, 0.01, schedule)).toBe(10_000);
 		expect(nextCheckDelay(1000, 1, schedule)).toBe(10_000);
+	});
+
+	it('without progress, aims at the end the run has learnt, and past it checks more often the nearer it is', () => {
+		expect(nextCheckDelay(8000, null, schedule, 12_000)).toBe(4060);
+		expect(nextCheckDelay(16_000, null, schedule, 12_000)).toBe(1970);
+		expect(nextCheckDelay(40_000, null, schedule, 12_000)).toBe(10_000);
+	});
+
+	it('places the first check so that checks a polling interval apart land on the learnt end', () => {
+		expect(firstCheckDelay(schedule, 0, 20_000)).toBe(10_060);
+		expect(firstCheckDelay(schedule, 3, 5000)).toBe(5060);
+		expect(firstCheckDelay(schedule, 0, 500)).toBe(1000);
+		// Nothing learnt yet: one interval, plus the item's slot of another.
+		expect([0, 2, 5].map((index) => firstCheckDelay(schedule, index))).toEqual([10_000, 14_000, 10_000]);
 	});
 
 	it('never has more than six status checks in flight at once', async () => {
@@ -282,5 +297,27 @@ describe('nextCheckDelay', () => {
 		expect((delays[3] + delays[4]) / 2).toBeLessThanOrEqual(1000);
 		// The loop users build by hand (Wait 5 s, then ask) asks 6 times about a 30 s task.
 		for (const id of later) expect(log.checks.get(id)!.length).toBeLessThanOrEqual(6);
+	});
+});
+
+describe('expectedDuration', () => {
+	it('takes the "done by" time when every finished task agrees on it', () => {
+		expect(
+			expectedDuration([
+				{ after: 18_000, by: 20_500 },
+				{ after: 19_000, by: 20_100 },
+			]),
+		).toBe(20_100);
+	});
+
+	it('takes the typical "done by" when tasks of different lengths agree on nothing', () => {
+		expect(
+			expectedDuration([
+				{ after: 5000, by: 10_000 },
+				{ after: 20_000, by: 25_000 },
+				{ after: 9000, by: 12_000 },
+			]),
+		).toBe(12_000);
+		expect(expectedDuration([])).toBeUndefined();
 	});
 });

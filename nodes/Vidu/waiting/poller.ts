@@ -77,7 +77,7 @@ const median = (values: number[]): number => {
  * a batch are spread over the polling interval, so `by` lies within a second or so of the true end.
  * Tasks of different lengths agree on nothing: then the typical "done".
  */
-function expectedDuration(spans: Array<{ after: number; by: number }>): number | undefined {
+export function expectedDuration(spans: Array<{ after: number; by: number }>): number | undefined {
 	if (spans.length === 0) return undefined;
 	const after = Math.max(...spans.map((s) => s.after));
 	const by = Math.min(...spans.map((s) => s.by));
