@@ -267,25 +267,27 @@ describe('nextCheckDelay', () => {
 		expect(during).toEqual([]);
 	});
 
-	it('keeps holding checks when a refused submission wakes the loop during a Retry-After', async () => {
+	it('keeps holding checks that fall due while a refused submission goes again during a Retry-After', async () => {
 		const clock = new FakeClock();
-		// Items 1 and 4 end at their first check (2 s), which makes room for item 2, refused at
-		// submission until 5 s: the loop wakes at 5 s, inside the 20 s hold that t0's check got at 2 s.
-		const { hooks, log } = fakeApi(clock, [60_000, 1500, 60_000, 60_000, 1500]);
-		refuseFirstCheckOf('t0', hooks);
-		let submissionRefused = false;
+		// t0 ends at its first check (5 s), which makes room; t1's check at 5.06 s is refused for 20 s;
+		// t2's next check falls due at 6.06 s; t3, refused at submission until 9 s, goes again then,
+		// inside the hold: that wake must not check t2.
+		const { hooks, log } = fakeApi(clock, [5000, 60_000, 60_000, 60_000]);
+		refuseFirstCheckOf('t1', hooks);
+		const submittedAt: number[] = [];
 		const submit = hooks.submit;
 		hooks.submit = async (index) => {
-			if (index === 2 && !submissionRefused) {
-				submissionRefused = true;
-				throw httpFailure('submit', 429, {}, 5000);
+			if (index === 3 && submittedAt.length === 0) {
+				submittedAt.push(clock.time);
+				throw httpFailure('submit', 429, {}, 9000);
 			}
+			if (index === 3) submittedAt.push(clock.time);
 			return await submit(index);
 		};
-		await runBatch(5, hooks, settings({ maxWaitMs: 30_000 }), clock);
-		expect(submissionRefused).toBe(true);
-		const during = [...log.checks.values()].flat().filter((at) => at > 2000 && at < 22_000);
-		expect(during).toEqual([]);
+		await runBatch(4, hooks, settings({ maxWaitMs: 120_000 }), clock);
+		expect(submittedAt).toEqual([0, 9000]);
+		const checksAt = [...log.checks.values()].flat();
+		expect(checksAt.filter((at) => at > 5060 && at < 25_060)).toEqual([]);
 	});
 
 	it('without progress, learns from the run: later tasks are noticed within a second, with no more checks than a 5 s loop', async () => {
