@@ -243,6 +243,35 @@ describe.each(VERSIONS)('wait by callback in real n8n %s', (VERSION) => {
 		expect(readFileSync(logFile, 'utf8')).toContain(`Vidu task ${taskId} submitted for item 1 (paid)`);
 	});
 
+	it('a run stopped while its create request is in flight: the task the API created still reaches the log', async () => {
+		mock.sendCallbacks = false;
+		mock.setDefaultScript({ generationMs: 600_000 });
+		// The API takes 2 s to answer the create request, and creates the task whatever the client does meanwhile.
+		mock.fault({ route: 'create', delayMs: 2_000 });
+		const latestTask = () => {
+			try {
+				return mock.taskIdFor('/images/');
+			} catch {
+				return undefined;
+			}
+		};
+		const before = latestTask();
+		const response = await fetch(`${base}/webhook/vidu-poll-stop`, { method: 'POST' });
+		expect(response.status).toBe(200);
+		await until('the create request', () => mock.creates[0], 30_000);
+		const [running] = await executionsOf('viduPollStopped01', 'running');
+		await rest(`executions/${running.id}/stop`, { method: 'POST', body: '{}' });
+		expect(latestTask()).toBe(before);
+		const taskId = await until('the task the API created', () => (latestTask() !== before ? latestTask() : undefined), 10_000);
+		await until(
+			'the paid task in the log',
+			() => readFileSync(logFile, 'utf8').includes(`Vidu task ${taskId} submitted for item 1 (paid)`) || undefined,
+			10_000,
+		);
+		// Stopped means stopped: the node asks nothing more about it.
+		expect(mock.polls).toHaveLength(0);
+	});
+
 	it('a wait that runs out flows on visibly: the items say the video did not arrive and carry the task ids', async () => {
 		mock.sendCallbacks = false;
 		mock.setDefaultScript({ generationMs: 600_000 });

@@ -1,6 +1,7 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { runNode } from '../helpers/runNode';
+import { SUBMIT_ANSWER_GRACE_MS } from '../../nodes/Vidu/transport/client';
 import { FAST_WAIT, unreachableBaseUrl, URL_IMAGE, useMock } from '../helpers/setup';
 
 const { mock, run } = useMock();
@@ -196,17 +197,33 @@ describe('giving up waiting', () => {
 		expect(mock().polls).toHaveLength(1);
 	});
 
-	it('warns that a submission cancelled in flight may have been created', async () => {
+	it('a submission answering soon after a stop still yields its paid task id, and nothing more is asked', async () => {
 		const controller = new AbortController();
-		mock().fault({ route: 'create', delayMs: 2_000 });
+		mock().fault({ route: 'create', delayMs: 1_500 });
 		mock().onRequest = (request) => {
 			if (request.method === 'POST') controller.abort();
 		};
-		await expect(run({ parameters: generate(), abortSignal: controller.signal })).rejects.toMatchObject({
-			message: 'The execution was cancelled while the task was being submitted',
-			description: expect.stringContaining('may have been created'),
-		});
+		const failure = (await run({ parameters: generate(), abortSignal: controller.signal }).catch((e: unknown) => e)) as NodeOperationError;
+		expect(failure.message).toMatch(/^Stopped waiting for Vidu task task_1: the execution was cancelled/);
+		expect(failure.context.taskId).toBe('task_1');
+		expect(mock().polls).toHaveLength(0);
 	});
+
+	it(
+		`warns that a submission still unanswered ${SUBMIT_ANSWER_GRACE_MS / 1000} s after a stop may have been created`,
+		async () => {
+			const controller = new AbortController();
+			mock().fault({ route: 'create', delayMs: 30_000 });
+			mock().onRequest = (request) => {
+				if (request.method === 'POST') controller.abort();
+			};
+			await expect(run({ parameters: generate(), abortSignal: controller.signal })).rejects.toMatchObject({
+				message: 'The execution was cancelled while the task was being submitted',
+				description: expect.stringContaining('may have been created'),
+			});
+		},
+		SUBMIT_ANSWER_GRACE_MS + 5_000,
+	);
 });
 
 describe('the API key', () => {

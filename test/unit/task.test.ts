@@ -45,6 +45,21 @@ describe('parseTask', () => {
 		expect(parseTask({ id: 42, status: 'pending' })).toMatchObject({ id: '42', state: 'running' });
 	});
 
+	it.each([
+		{ progress: 0.4, read: 0.4 },
+		{ progress: 1, read: 1 },
+		{ progress: 40, read: 0.4 },
+		{ progress: '65%', read: 0.65 },
+		{ progress: 100, read: 1 },
+		{ progress: 250, read: null },
+		{ progress: -0.1, read: null },
+		{ progress: '', read: null },
+		{ progress: ' ', read: null },
+		{ progress: true, read: null },
+	])('reads progress $progress as $read (0–1, or a percentage past 1)', ({ progress, read }) => {
+		expect(parseTask({ id: 'p', status: 'processing', progress })?.progress).toBe(read);
+	});
+
 	it('collects video entries and ignores entries without a URL', () => {
 		const task = parseTask({
 			id: 'a',

@@ -88,9 +88,11 @@ function parseVideos(output: unknown): VideoEntry[] {
 	return videos.some(isVideoType) ? videos.filter(isVideoType) : videos;
 }
 
+/** 0–1 as documented; over 1 (related gateways count to 100) a percentage. Anything else is no progress. */
 function parseProgress(value: unknown): number | null {
-	const n = typeof value === 'string' ? Number(value) : value;
-	return typeof n === 'number' && Number.isFinite(n) ? n : null;
+	const n = typeof value === 'string' && value.trim() !== '' ? Number(value.trim().replace(/%$/, '')) : value;
+	if (typeof n !== 'number' || !Number.isFinite(n) || n < 0 || n > 100) return null;
+	return n > 1 ? n / 100 : n;
 }
 
 /**

@@ -118,6 +118,34 @@ export interface ApiContext {
 	getExecutionCancelSignal?(): AbortSignal | undefined;
 }
 
+/**
+ * How long a create request may still answer after the user pressed Stop. Its task may already
+ * exist and be charged; the answer is the only place its id comes from (docs/api-contract.md#stop).
+ */
+export const SUBMIT_ANSWER_GRACE_MS = 5_000;
+
+/** Aborts `grace` ms after `cancel` does; `release` drops the listener once the request is over. */
+function graceAfter(cancel: AbortSignal | undefined, grace: number): { signal?: AbortSignal; release: () => void } {
+	if (!cancel) return { release: () => undefined };
+	const controller = new AbortController();
+	const start = () => AbortSignal.timeout(grace).addEventListener('abort', () => controller.abort(), { once: true });
+	if (cancel.aborted) start();
+	else cancel.addEventListener('abort', start, { once: true });
+	return { signal: controller.signal, release: () => cancel.removeEventListener('abort', start) };
+}
+
+/**
+ * The context as httpRequestWithAuthentication sees it for a create request: everything it reads
+ * except the execution's cancel signal, which it would otherwise attach to the request (n8n-core
+ * 1.x and 2.x alike) and so cut off the answer that carries a paid task's id.
+ */
+const withoutCancelSignal = (ctx: ApiContext) => ({
+	getNode: () => ctx.getNode(),
+	getCredentials: async (type: string) => await ctx.getCredentials(type),
+	helpers: ctx.helpers,
+	logger: (ctx as Partial<IExecuteFunctions>).logger,
+});
+
 export async function createClient(ctx: ApiContext): Promise<ViduClient> {
 	const credential = (await ctx.getCredentials(CREDENTIAL_TYPE)) as ViduCredential;
 	const baseUrl = (credential.baseUrl || 'https://cloud.vtrix.ai').trim().replace(/\/+$/, '');
@@ -142,11 +170,15 @@ export async function createClient(ctx: ApiContext): Promise<ViduClient> {
 		// One deadline for the whole exchange: the socket timeout alone lets a server that sends a
 		// byte now and then hold the node forever.
 		const deadline = AbortSignal.timeout(timeoutMs);
+		// Other requests stop with the execution (n8n aborts them); a create request gets a grace.
+		const grace = phase === 'submit' ? graceAfter(signal, SUBMIT_ANSWER_GRACE_MS) : undefined;
+		const cutoff = grace?.signal ? AbortSignal.any([deadline, grace.signal]) : deadline;
 		let response: IN8nHttpFullResponse;
 		let answer: Buffer;
 		try {
 			// n8n's helper reads the credential through its `this`: the node context, execute() or webhook() alike.
-			const sent = ctx.helpers.httpRequestWithAuthentication.call(ctx as IExecuteFunctions, CREDENTIAL_TYPE, {
+			const self = grace ? withoutCancelSignal(ctx) : ctx;
+			const sent = ctx.helpers.httpRequestWithAuthentication.call(self as IExecuteFunctions, CREDENTIAL_TYPE, {
 				method,
 				url,
 				// The body arrives serialised (the image is written into it in place): send it as is.
@@ -158,11 +190,14 @@ export async function createClient(ctx: ApiContext): Promise<ViduClient> {
 				ignoreHttpStatusErrors: true,
 				// Never follow: a redirect would carry the key (and a paid POST) to wherever it points.
 				disableFollowRedirect: true,
+				...(grace ? { abortSignal: cutoff } : {}),
 			}) as Promise<IN8nHttpFullResponse>;
-			response = await beforeDeadline(sent, deadline, (late) => destroyBody(late.body));
-			answer = await readCapped(response.body, MAX_ANSWER_BYTES, deadline);
+			response = await beforeDeadline(sent, cutoff, (late) => destroyBody(late.body));
+			answer = await readCapped(response.body, MAX_ANSWER_BYTES, cutoff);
 		} catch (error) {
 			throw unanswered(phase, url, deadline.aborted && !signal?.aborted ? { code: 'ETIMEDOUT' } : error, taskId);
+		} finally {
+			grace?.release();
 		}
 		if (response.statusCode >= 300 && response.statusCode < 400) {
 			// Nothing was created by this answer.
