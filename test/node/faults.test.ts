@@ -97,6 +97,16 @@ describe('fault matrix: status checks are retried until the maximum wait', () =>
 		await expect(run({ parameters: generate() })).rejects.toThrow(/unusable answer: HTTP 200 with a body that is not JSON \[task task_1\]/);
 	});
 
+	it('reads JSON answers that start with a byte order mark', async () => {
+		mock().fault({ route: 'create', status: 200, rawBody: '\uFEFF' + JSON.stringify({ id: 'task_bom', status: 'queued' }) });
+		mock().fault({
+			route: 'poll',
+			status: 200,
+			rawBody: '\uFEFF' + JSON.stringify({ id: 'task_bom', status: 'failed', error: 'no luck' }),
+		});
+		await expect(run({ parameters: generate() })).rejects.toThrow(/^Vidu task task_bom failed: no luck/);
+	});
+
 	it('retries Get Task a few times on its own', async () => {
 		mock().scriptTasks({ pollsBeforeDone: 0 });
 		await run({ parameters: { operation: 'submit', imageSource: 'url', imageUrl: 'https://example.com/a.png' } });

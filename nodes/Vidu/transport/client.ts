@@ -49,10 +49,12 @@ const errorCodeOf = (error: unknown): string | undefined => {
 	return undefined;
 };
 
-function parseJsonBody(body: Buffer): unknown {
+/** An answer's JSON, or undefined when it is empty or not JSON. */
+export function parseJsonBody(body: Buffer): unknown {
 	if (body.length === 0) return undefined;
 	try {
-		return JSON.parse(body.toString('utf8'));
+		// Some servers start UTF-8 JSON with a byte order mark, which JSON.parse refuses.
+		return JSON.parse(body.toString('utf8').replace(/^\uFEFF/, ''));
 	} catch {
 		return undefined;
 	}

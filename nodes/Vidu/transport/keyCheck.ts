@@ -1,6 +1,6 @@
 import type { ICredentialsDecrypted, ICredentialTestFunctions, INodeCredentialTestResult } from 'n8n-workflow';
 
-import { TASK_PATH } from './client';
+import { parseJsonBody, TASK_PATH } from './client';
 
 /**
  * The credential's Test button. A function rather than a declarative `test`: the key must pass however
@@ -78,11 +78,7 @@ async function readSmallJson(response: Response): Promise<unknown> {
 		}
 		chunks.push(value);
 	}
-	try {
-		return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
-	} catch {
-		return undefined;
-	}
+	return parseJsonBody(Buffer.concat(chunks));
 }
 
 export async function testViduKey(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
