@@ -97,6 +97,23 @@ describe('HTTP errors', () => {
 		expect(failure.description).toMatch(/Base URL.*ECONNREFUSED/);
 	});
 
+	it.each([
+		{ baseUrl: 'cloud.vtrix.ai', problem: 'is not a web address' },
+		{ baseUrl: 'ftp://cloud.vtrix.ai', problem: 'must start with https://' },
+		{ baseUrl: 'https://cloud.vtrix.ai/?region=eu', problem: 'must not carry a query' },
+	])('refuses Base URL $baseUrl in plain words, for every operation, even with Continue On Fail', async ({ baseUrl, problem }) => {
+		for (const parameters of [generate(), { operation: 'getTask', taskId: 'task_1' }]) {
+			const failure = (await runNode({ parameters, credential: { apiKey: 'k', baseUrl }, continueOnFail: true }).catch(
+				(e: unknown) => e,
+			)) as NodeOperationError;
+			expect(failure).toBeInstanceOf(NodeOperationError);
+			expect(failure.message.startsWith(`Base URL "${baseUrl}" ${problem}`)).toBe(true);
+			expect(failure.message).toMatch(/\(Vidu credential\)$/);
+			expect(failure.description).toMatch(/^Write the address in full in the Vidu credential, e\.g\. https:\/\/cloud\.vtrix\.ai/);
+			expect(failure.context.itemIndex).toBe(0);
+		}
+	});
+
 	it('explains a create answer without an id', async () => {
 		mock().fault({ route: 'create', status: 200, body: { status: 'failed', message: 'quota exceeded' } });
 		await expect(run({ parameters: generate() })).rejects.toMatchObject({

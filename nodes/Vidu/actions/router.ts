@@ -29,7 +29,13 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const handler = operations[operation];
 	if (!handler) throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported`);
 	const presenter = await createPresenter(this);
-	const deps: Deps = { client: await createClient(this), presenter, ledger: ledgerFor(this) };
+	let deps: Deps;
+	try {
+		deps = { client: await createClient(this), presenter, ledger: ledgerFor(this) };
+	} catch (error) {
+		// The credential serves every item: its problem is reported on the first.
+		throw presenter.error(error, 0);
+	}
 	if ('allItems' in handler) {
 		try {
 			return [await handler.allItems.call(this, deps)];

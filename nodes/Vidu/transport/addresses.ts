@@ -36,3 +36,24 @@ export function unsafeVideoUrl(url: string): string | undefined {
 	if (/^169\.254\./.test(host) || /^fe[89ab][0-9a-f]:/.test(host)) return 'points at a link-local address';
 	return undefined;
 }
+
+export const DEFAULT_BASE_URL = 'https://cloud.vtrix.ai';
+
+/**
+ * The credential's Base URL, trimmed and without trailing slashes (empty: the default), or what is
+ * wrong with it in words. Paths are appended to it as text, so a query or fragment would swallow them.
+ */
+export function readBaseUrl(raw: unknown): { url: string; problem?: undefined } | { problem: string } {
+	const written = (typeof raw === 'string' ? raw.trim() : '') || DEFAULT_BASE_URL;
+	const text = written.replace(/\/+$/, '');
+	const parsed = parse(text);
+	if (!parsed) return { problem: `Base URL "${written}" is not a web address` };
+	if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+		return { problem: `Base URL "${written}" must start with https:// (it starts with "${parsed.protocol}")` };
+	}
+	if (parsed.search || parsed.hash) return { problem: `Base URL "${written}" must not carry a query (?…) or fragment (#…)` };
+	return { url: text };
+}
+
+/** What to do about a Base URL problem. */
+export const BASE_URL_ADVICE = `Write the address in full in the Vidu credential, e.g. ${DEFAULT_BASE_URL} (the default) or your gateway's https:// address.`;

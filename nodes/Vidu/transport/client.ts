@@ -1,6 +1,8 @@
 import type { IBinaryData, IDataObject, IExecuteFunctions, IHttpRequestMethods, IN8nHttpFullResponse, INode } from 'n8n-workflow';
 
+import { InputProblem } from '../model/outcomes';
 import { clip, parseTask, type Task } from '../model/task';
+import { BASE_URL_ADVICE, readBaseUrl } from './addresses';
 import { httpFailure, malformedFailure, networkFailure, type Phase, ViduFailure } from './failure';
 import { downloadVideo } from './videoDownload';
 
@@ -150,7 +152,10 @@ const withoutCancelSignal = (ctx: ApiContext) => ({
 
 export async function createClient(ctx: ApiContext): Promise<ViduClient> {
 	const credential = (await ctx.getCredentials(CREDENTIAL_TYPE)) as ViduCredential;
-	const baseUrl = (credential.baseUrl || 'https://cloud.vtrix.ai').trim().replace(/\/+$/, '');
+	// Checked before any request: a malformed address would otherwise fail like a network fault.
+	const base = readBaseUrl(credential.baseUrl);
+	if (base.problem !== undefined) throw new InputProblem(`${base.problem} (Vidu credential)`, BASE_URL_ADVICE);
+	const baseUrl = base.url;
 	const signal = ctx.getExecutionCancelSignal?.();
 
 	/** A request that got no HTTP answer: cancelled by the user, or a network fault. */

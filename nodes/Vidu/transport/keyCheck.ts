@@ -1,5 +1,6 @@
 import type { ICredentialsDecrypted, ICredentialTestFunctions, INodeCredentialTestResult } from 'n8n-workflow';
 
+import { BASE_URL_ADVICE, readBaseUrl } from './addresses';
 import { parseJsonBody, TASK_PATH } from './client';
 
 /**
@@ -84,15 +85,11 @@ async function readSmallJson(response: Response): Promise<unknown> {
 export async function testViduKey(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
 	const data = credential.data ?? {};
 	const apiKey = typeof data.apiKey === 'string' ? data.apiKey.trim() : '';
-	const baseUrl = (typeof data.baseUrl === 'string' ? data.baseUrl.trim() : '').replace(/\/+$/, '');
 	if (!apiKey) return fail('Enter the API key from your Vtrix/Vidu account.');
-	let url: URL;
-	try {
-		url = new URL(`${baseUrl}${TASK_PATH}${PROBE_ID}`);
-	} catch {
-		return fail(`Base URL "${baseUrl}" is not a web address. Use the form https://cloud.vtrix.ai`);
-	}
-	if (url.protocol !== 'https:' && url.protocol !== 'http:') return fail(`Base URL must start with https:// (got "${url.protocol}").`);
+	const base = readBaseUrl(data.baseUrl);
+	if (base.problem !== undefined) return fail(`${base.problem}. ${BASE_URL_ADVICE}`);
+	const baseUrl = base.url;
+	const url = new URL(`${baseUrl}${TASK_PATH}${PROBE_ID}`);
 	let response: Response;
 	try {
 		response = await fetch(url, {
