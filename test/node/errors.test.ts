@@ -114,6 +114,17 @@ describe('HTTP errors', () => {
 		}
 	});
 
+	it('refuses an API key that cannot go into a header, without quoting it, before sending anything', async () => {
+		// A no-break space where the key has its first hyphen, as some pages render it.
+		const apiKey = mock().apiKey.replace('-', '\u00a0');
+		const refused = (await runNode({ parameters: generate(), credential: { apiKey, baseUrl: mock().url } }).catch(
+			(e: unknown) => e,
+		)) as NodeOperationError;
+		expect(refused.message).toBe('API Key has a character that cannot be sent in a header (U+00A0, character 5) (Vidu credential)');
+		expect(JSON.stringify({ m: refused.message, d: refused.description })).not.toContain(mock().apiKey.slice(5));
+		expect(mock().requests).toHaveLength(0);
+	});
+
 	it('explains a create answer without an id', async () => {
 		mock().fault({ route: 'create', status: 200, body: { status: 'failed', message: 'quota exceeded' } });
 		await expect(run({ parameters: generate() })).rejects.toMatchObject({

@@ -24,7 +24,13 @@ describe('the credential test, against servers on 127.0.0.1', () => {
 		},
 		{ name: 'a valid key pasted with spaces', apiKey: '  key-check-0123456789\t', status: 'OK', message: /accepted the key/ },
 		{ name: 'a wrong key', apiKey: 'wrong-key', status: 'Error', message: /rejected \(HTTP 401\)/ },
-		{ name: 'no key', apiKey: '   ', status: 'Error', message: /Enter the API key/ },
+		{ name: 'no key', apiKey: '   ', status: 'Error', message: /^API Key is empty\. Enter the key/ },
+		{
+			name: 'a key with a zero-width space pasted in',
+			apiKey: 'key-check-\u200b0123456789',
+			status: 'Error',
+			message: /^API Key has a character that cannot be sent in a header \(U\+200B, character 11\)\. Copy the key again/,
+		},
 	])('$name: $status', async ({ apiKey, status, message }) => {
 		const result = await test({ apiKey, baseUrl: `${mock.url}/` });
 		expect(result).toEqual({ status, message: expect.stringMatching(message) });

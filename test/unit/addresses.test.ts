@@ -1,4 +1,4 @@
-import { isLocalUrl, readBaseUrl, unsafeVideoUrl } from '../../nodes/Vidu/transport/addresses';
+import { isLocalUrl, unsafeVideoUrl } from '../../nodes/Vidu/transport/addresses';
 
 describe('isLocalUrl', () => {
 	it.each([
@@ -28,18 +28,4 @@ describe('unsafeVideoUrl', () => {
 		{ url: 'data:video/mp4;base64,AAAA', problem: 'is a data: URL, not http(s)' },
 		{ url: '/relative/out.mp4', problem: 'is not a valid URL' },
 	])('$url: $problem', ({ url, problem }) => expect(unsafeVideoUrl(url)).toBe(problem));
-});
-
-describe('readBaseUrl', () => {
-	it.each([
-		{ raw: 'https://cloud.vtrix.ai', read: { url: 'https://cloud.vtrix.ai' } },
-		{ raw: ' https://proxy.example/vidu/ \t', read: { url: 'https://proxy.example/vidu' } },
-		{ raw: 'http://127.0.0.1:5690//', read: { url: 'http://127.0.0.1:5690' } },
-		{ raw: '', read: { url: 'https://cloud.vtrix.ai' } },
-		{ raw: undefined, read: { url: 'https://cloud.vtrix.ai' } },
-		{ raw: 'cloud.vtrix.ai', read: { problem: 'Base URL "cloud.vtrix.ai" is not a web address' } },
-		{ raw: 'localhost:5690', read: { problem: 'Base URL "localhost:5690" must start with https:// (it starts with "localhost:")' } },
-		{ raw: 'https://', read: { problem: 'Base URL "https://" is not a web address' } },
-		{ raw: 'https://x.example#v1', read: { problem: 'Base URL "https://x.example#v1" must not carry a query (?…) or fragment (#…)' } },
-	])('$raw: $read', ({ raw, read }) => expect(readBaseUrl(raw)).toEqual(read));
 });

@@ -4,7 +4,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { InputProblem, NotSubmitted, type Outcome, type SubmittedTask, TaskFailed, WaitStopped } from '../model/outcomes';
 import { clip } from '../model/task';
 import { forModel } from '../output/taskJson';
-import { CREDENTIAL_TYPE } from '../transport/client';
+import { CREDENTIAL_TYPE } from '../transport/credential';
 import { ViduFailure } from '../transport/failure';
 import { describeModelErrorCode } from './modelErrorCodes';
 import { type Redact, redactDeep, redactError, redactorFor } from './redact';

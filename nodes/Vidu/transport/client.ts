@@ -2,19 +2,13 @@ import type { IBinaryData, IDataObject, IExecuteFunctions, IHttpRequestMethods, 
 
 import { InputProblem } from '../model/outcomes';
 import { clip, parseTask, type Task } from '../model/task';
-import { BASE_URL_ADVICE, readBaseUrl } from './addresses';
+import { CREDENTIAL_TYPE, readCredential } from './credential';
 import { httpFailure, malformedFailure, networkFailure, type Phase, ViduFailure } from './failure';
 import { downloadVideo } from './videoDownload';
 
-export const CREDENTIAL_TYPE = 'viduApi';
 const CREATE_PATH = '/model/v1/generation';
 export const TASK_PATH = '/model/v1/generation/task/';
 export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
-
-interface ViduCredential extends IDataObject {
-	apiKey: string;
-	baseUrl?: string;
-}
 
 export interface CallSettings {
 	/** The whole exchange, answer included (default 60 s). */
@@ -151,11 +145,9 @@ const withoutCancelSignal = (ctx: ApiContext) => ({
 });
 
 export async function createClient(ctx: ApiContext): Promise<ViduClient> {
-	const credential = (await ctx.getCredentials(CREDENTIAL_TYPE)) as ViduCredential;
-	// Checked before any request: a malformed address would otherwise fail like a network fault.
-	const base = readBaseUrl(credential.baseUrl);
-	if (base.problem !== undefined) throw new InputProblem(`${base.problem} (Vidu credential)`, BASE_URL_ADVICE);
-	const baseUrl = base.url;
+	const credential = readCredential(await ctx.getCredentials(CREDENTIAL_TYPE));
+	if (credential.problem !== undefined) throw new InputProblem(`${credential.problem} (Vidu credential)`, credential.advice);
+	const { baseUrl } = credential.values;
 	const signal = ctx.getExecutionCancelSignal?.();
 
 	/** A request that got no HTTP answer: cancelled by the user, or a network fault. */

@@ -1,6 +1,6 @@
 import type { ICredentialsDecrypted, ICredentialTestFunctions, INodeCredentialTestResult } from 'n8n-workflow';
 
-import { BASE_URL_ADVICE, readBaseUrl } from './addresses';
+import { readCredential } from './credential';
 import { parseJsonBody, TASK_PATH } from './client';
 
 /**
@@ -83,12 +83,9 @@ async function readSmallJson(response: Response): Promise<unknown> {
 }
 
 export async function testViduKey(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
-	const data = credential.data ?? {};
-	const apiKey = typeof data.apiKey === 'string' ? data.apiKey.trim() : '';
-	if (!apiKey) return fail('Enter the API key from your Vtrix/Vidu account.');
-	const base = readBaseUrl(data.baseUrl);
-	if (base.problem !== undefined) return fail(`${base.problem}. ${BASE_URL_ADVICE}`);
-	const baseUrl = base.url;
+	const reading = readCredential(credential.data ?? {});
+	if (reading.problem !== undefined) return fail(`${reading.problem}. ${reading.advice}`);
+	const { apiKey, baseUrl } = reading.values;
 	const url = new URL(`${baseUrl}${TASK_PATH}${PROBE_ID}`);
 	let response: Response;
 	try {

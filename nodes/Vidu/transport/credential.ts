@@ -1,0 +1,49 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { parseUrl } from './addresses';
+
+export const CREDENTIAL_TYPE = 'viduApi';
+export const DEFAULT_BASE_URL = 'https://cloud.vtrix.ai';
+
+/** The credential as the node uses it: the key as sent (trimmed, like the credential's header) and the Base URL. */
+export interface ViduCredentialValues {
+	apiKey: string;
+	baseUrl: string;
+}
+
+export type CredentialReading = { values: ViduCredentialValues; problem?: undefined } | { problem: string; advice: string };
+
+const EMPTY_KEY_ADVICE = 'Enter the key from the API key page of your Vtrix/Vidu account in the Vidu credential.';
+const KEY_ADVICE = 'Copy the key again from the API key page of your Vtrix/Vidu account and paste it into the Vidu credential, alone.';
+const BASE_URL_ADVICE = `Write the address in full in the Vidu credential, e.g. ${DEFAULT_BASE_URL} (the default) or your gateway's https:// address.`;
+
+/**
+ * Reads the saved credential and says what is wrong with it, before any request: a malformed Base URL
+ * or a key that cannot go into a header would otherwise fail like a network fault. Messages never
+ * quote the key, only where the bad character is.
+ */
+export function readCredential(data: IDataObject): CredentialReading {
+	const apiKey = typeof data.apiKey === 'string' ? data.apiKey.trim() : '';
+	if (apiKey === '') return { problem: 'API Key is empty', advice: EMPTY_KEY_ADVICE };
+	// A Bearer token is visible ASCII; anything else (a zero-width space, a line break) is refused by Node's HTTP client.
+	const chars = [...apiKey];
+	const bad = chars.findIndex((char) => char < '!' || char > '~');
+	if (bad >= 0) {
+		const shown = `U+${(chars[bad].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+		return { problem: `API Key has a character that cannot be sent in a header (${shown}, character ${bad + 1})`, advice: KEY_ADVICE };
+	}
+
+	// Paths are appended to the Base URL as text, so a query or fragment would swallow them.
+	const written = (typeof data.baseUrl === 'string' ? data.baseUrl.trim() : '') || DEFAULT_BASE_URL;
+	const baseUrl = written.replace(/\/+$/, '');
+	const parsed = parseUrl(baseUrl);
+	const problem = !parsed
+		? `Base URL "${written}" is not a web address`
+		: parsed.protocol !== 'http:' && parsed.protocol !== 'https:'
+			? `Base URL "${written}" must start with https:// (it starts with "${parsed.protocol}")`
+			: parsed.search || parsed.hash
+				? `Base URL "${written}" must not carry a query (?…) or fragment (#…)`
+				: undefined;
+	if (problem) return { problem, advice: BASE_URL_ADVICE };
+	return { values: { apiKey, baseUrl } };
+}
