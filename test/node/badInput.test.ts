@@ -109,6 +109,11 @@ const cases: Case[] = [
 		message: /^Prompt: 2,001 characters, over the API's limit of 2,000$/,
 	},
 	{
+		label: 'a prompt over 2000 characters, emoji counted as one each',
+		parameters: { ...URL_IMAGE, prompt: '🎬'.repeat(2001) },
+		message: /^Prompt: 2,001 characters, over the API's limit of 2,000$/,
+	},
+	{
 		label: 'a payload over 1,048,576 characters',
 		parameters: withOptions({ payload: 'p'.repeat(1_048_577) }),
 		message: /^Payload: 1,048,577 characters, over the API's limit of 1,048,576$/,

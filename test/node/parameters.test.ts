@@ -59,6 +59,12 @@ describe('request parameters', () => {
 		expect(sentParams(mock())).toEqual({ images: ['https://example.com/a.png'] });
 	});
 
+	it('sends a prompt of exactly 2000 characters, emoji among them, as written', async () => {
+		const prompt = '🎬'.repeat(1000) + 'x'.repeat(1000);
+		await run({ parameters: { operation: 'submit', ...URL_IMAGE, prompt } });
+		expect(sentParams(mock()).prompt).toBe(prompt);
+	});
+
 	it('never sends empty text fields, even when added to Options', async () => {
 		await run({
 			parameters: {

@@ -1,5 +1,5 @@
 import { buildCreateBody } from '../../nodes/Vidu/request/body';
-import { checkBodySize } from '../../nodes/Vidu/request/checks';
+import { characterCount, checkBodySize } from '../../nodes/Vidu/request/checks';
 
 const image = 'data:image/png;base64,AAAA';
 
@@ -34,4 +34,17 @@ describe('checkBodySize', () => {
 			"Image: the request would be 20.0 MB, over the API's limit of 20.0 MB",
 		);
 	});
+});
+
+describe('characterCount', () => {
+	it.each([
+		{ text: '', count: 0 },
+		{ text: 'abc', count: 3 },
+		{ text: '视频生成', count: 4 },
+		{ text: '🎬🎬', count: 2 },
+		{ text: 'a👩‍💻b', count: 5 },
+		{ text: '\ud83c', count: 1 },
+		{ text: '\udfac\ud83c', count: 2 },
+		{ text: 'x\ud83c', count: 2 },
+	])('$text has $count characters', ({ text, count }) => expect(characterCount(text)).toBe(count));
 });

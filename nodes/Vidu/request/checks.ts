@@ -171,10 +171,29 @@ function checkUrl(value: unknown, field: string, required = false): InputProblem
 	return problem(`${field}: ${shown(value)} is not an http(s) URL`, `Give a full URL starting with http:// or https://${orEmpty}.`);
 }
 
+/** Characters as a reader counts them: an emoji is one, not the two UTF-16 units of `length`. */
+export function characterCount(text: string): number {
+	let pairs = 0;
+	for (let i = 0; i < text.length - 1; i++) {
+		const unit = text.charCodeAt(i);
+		if (unit >= 0xd800 && unit <= 0xdbff) {
+			const next = text.charCodeAt(i + 1);
+			if (next >= 0xdc00 && next <= 0xdfff) {
+				pairs++;
+				i++;
+			}
+		}
+	}
+	return text.length - pairs;
+}
+
 function checkLength(value: unknown, max: number, field: string): InputProblem | undefined {
+	// Cheap first: no text has more characters than UTF-16 units.
 	if (typeof value !== 'string' || value.length <= max) return undefined;
+	const count = characterCount(value);
+	if (count <= max) return undefined;
 	return problem(
-		`${field}: ${value.length.toLocaleString('en-US')} characters, over the API's limit of ${max.toLocaleString('en-US')}`,
+		`${field}: ${count.toLocaleString('en-US')} characters, over the API's limit of ${max.toLocaleString('en-US')}`,
 		`Shorten ${field} to at most ${max.toLocaleString('en-US')} characters.`,
 	);
 }
