@@ -9,17 +9,20 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { router } from './actions/router';
+import { LedgerMemory } from './output/ledger';
 import * as video from './actions/video';
 import { testViduKey } from './transport/keyCheck';
 import { answerCallback } from './waiting/callbackWait';
 import { CALLBACK_PATH, DoorbellMemory } from './waiting/doorbell';
 
 /**
- * What this n8n process has learnt from callbacks, shared by all of them. n8n calls webhook() with a
- * fresh context and no node instance, so the only place that outlives one callback is this module:
- * created here, at the node's root, and handed to the code that uses it.
+ * What this n8n process remembers across calls: what callbacks have learnt, shared by all of them,
+ * and the paid tasks of recent node runs, for n8n's Retry On Fail. n8n calls execute() and webhook()
+ * with a fresh context each time, so the only place that outlives one call is this module: created
+ * here, at the node's root, and handed to the code that uses it.
  */
 const doorbells = new DoorbellMemory();
+const ledgers = new LedgerMemory();
 
 export class Vidu implements INodeType {
 	description: INodeTypeDescription = {
@@ -67,7 +70,7 @@ export class Vidu implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await router.call(this);
+		return await router.call(this, ledgers);
 	}
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {

@@ -23,6 +23,17 @@ function localised(file: string, mock: ViduMock): Workflow {
 	return workflow;
 }
 
+/** The batch example with n8n's Retry On Fail (2 tries, no pause) instead of Continue On Fail. */
+function retriedBatch(mock: ViduMock): Workflow {
+	const workflow = localised('vidu-batch-continue-on-fail.json', mock) as Workflow & { name: string };
+	workflow.id = 'viduRetryOnFail01';
+	workflow.name = 'Vidu: batch with Retry On Fail';
+	const vidu = workflow.nodes.find((node) => node.name === 'Vidu') as Workflow['nodes'][number] & Record<string, unknown>;
+	delete vidu.onError;
+	Object.assign(vidu, { retryOnFail: true, maxTries: 2, waitBetweenTries: 0 });
+	return workflow;
+}
+
 describe.each(VERSIONS)('in real n8n %s', (version) => {
 	let n8n: RealN8n;
 	let mock: ViduMock;
@@ -39,6 +50,7 @@ describe.each(VERSIONS)('in real n8n %s', (version) => {
 		]) {
 			await n8n.importWorkflow(localised(file, mock));
 		}
+		await n8n.importWorkflow(retriedBatch(mock));
 	}, 40 * 60_000);
 
 	afterAll(async () => {
@@ -115,6 +127,20 @@ describe.each(VERSIONS)('in real n8n %s', (version) => {
 			'Product B-200 turns slowly on a white table',
 			'Product C-300 turns slowly on a white table',
 		]);
+	});
+
+	it("n8n's Retry On Fail runs the node again: only the failed task is submitted again, none is paid twice", async () => {
+		mock.scriptTasks({ forItem: 'B-200', finalStatus: 'failed', error: { code: 8008003098, message: 'no luck' } });
+		const execution = await n8n.execute('viduRetryOnFail01');
+		expect(execution.data.resultData.error).toBeUndefined();
+		const items = outputOf(execution, 'Vidu');
+		expect(items.map((item) => item.json.status)).toEqual(['completed', 'completed', 'completed']);
+		const prompts = mock.creates.map((c) => (c.body as { input: Array<{ params: { prompt: string } }> }).input[0].params.prompt);
+		// The first try: one each. The second: only B, whose task failed.
+		expect(prompts.filter((p) => p.includes('A-100'))).toHaveLength(1);
+		expect(prompts.filter((p) => p.includes('C-300'))).toHaveLength(1);
+		expect(prompts.filter((p) => p.includes('B-200'))).toHaveLength(2);
+		expect(items[1].json.taskId).toBe(mock.taskIdFor('B-200'));
 	});
 
 	it('the video host: a redirect is followed without the key, a redirect to cloud metadata is not', async () => {

@@ -93,11 +93,16 @@ function nodeSetup(options: RunOptions) {
 	return { nodeType, node, workflow, additionalData };
 }
 
+/** One execution's run data, as n8n keeps it while the execution lasts: a node run again in it (Retry On Fail) shares it. */
+const executionRunData = new Map<string, ReturnType<typeof createRunExecutionData>>();
+
 export async function runNode(options: RunOptions): Promise<INodeExecutionData[]> {
 	await useBinaryMode(binaryModeInUse() ?? 'default');
 	const { nodeType, node, workflow, additionalData } = nodeSetup(options);
 	const items = options.items ?? [{ json: {} }];
-	const runExecutionData = createRunExecutionData();
+	const executionId = String(additionalData.executionId);
+	const runExecutionData = executionRunData.get(executionId) ?? createRunExecutionData();
+	executionRunData.set(executionId, runExecutionData);
 	const inputData = { main: [items] };
 	const executeData: IExecuteData = { node, data: inputData, source: { main: [{ previousNode: 'Start' }] } };
 	const context = new ExecuteContext(

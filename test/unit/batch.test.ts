@@ -2,8 +2,8 @@ import type { Clock } from '../../nodes/Vidu/waiting/clock';
 import { type BatchHooks, type BatchSettings, expectedDuration, runBatch } from '../../nodes/Vidu/waiting/poller';
 import { DEFAULT_SCHEDULE, firstCheckDelay, nextCheckDelay } from '../../nodes/Vidu/waiting/schedule';
 import { TaskFailed, WaitStopped } from '../../nodes/Vidu/model/outcomes';
-import type { Task } from '../../nodes/Vidu/model/task';
 import { httpFailure } from '../../nodes/Vidu/transport/failure';
+import { aTask as task } from '../helpers/task';
 
 /** Virtual time: moves only when the code under test sleeps; throws past a ceiling instead of spinning. */
 class FakeClock implements Clock {
@@ -23,18 +23,6 @@ class FakeClock implements Clock {
 		this.time += ms;
 	};
 }
-
-const task = (id: string, state: Task['state'], progress: number | null = null): Task => ({
-	id,
-	state,
-	apiStatus: state,
-	progress,
-	model: null,
-	videos: [],
-	usage: null,
-	metadata: null,
-	error: null,
-});
 
 /**
  * A fake API on the fake clock: item i's task takes durations[i] ms; reports progress if asked.

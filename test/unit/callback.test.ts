@@ -9,23 +9,12 @@ import {
 	sweep,
 	waitingState,
 } from '../../nodes/Vidu/waiting/doorbell';
-import type { Task } from '../../nodes/Vidu/model/task';
+import { aTask as task } from '../helpers/task';
 
 const RESUME = 'https://n8n.example.com/webhook-waiting/42?signature=abc';
 const RUN = 'run0token';
 const states = (...ids: Array<string | null>): Array<CallbackState | undefined> =>
 	ids.map((id) => (id ? waitingState(id, RUN) : failedSubmissionState('bad image')));
-const task = (id: string, state: Task['state']): Task => ({
-	id,
-	state,
-	apiStatus: state,
-	progress: null,
-	model: null,
-	videos: [],
-	usage: null,
-	metadata: null,
-	error: null,
-});
 
 describe('callback URLs', () => {
 	it("adds the node's own path, the item and the run to n8n's resume URL, keeping its signature", () => {

@@ -1,25 +1,27 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { ledgerFor } from '../../nodes/Vidu/output/ledger';
+import { ledgerFor, LedgerMemory } from '../../nodes/Vidu/output/ledger';
+import { aTask as task } from '../helpers/task';
 
 /** What n8n keeps of a stopped execution: its custom data (at most 10 keys, values cut at 512) and its log. */
-function fakeContext() {
+function fakeContext(run: { executionId?: string; node?: string; runIndex?: number; memory?: LedgerMemory } = {}) {
 	const kept: { customData: IDataObject; log: string[] } = { customData: {}, log: [] };
 	const ctx = {
 		customData: { setAll: (values: IDataObject) => Object.assign(kept.customData, values) },
 		logger: { info: (message: string) => kept.log.push(message) },
-		getExecutionId: () => 'exec-1',
-		getNode: () => ({ name: 'Vidu' }),
+		getExecutionId: () => run.executionId ?? 'exec-1',
+		getNode: () => ({ name: run.node ?? 'Vidu' }),
+		getWorkflowDataProxy: () => ({ $runIndex: run.runIndex ?? 0 }),
 	} as unknown as IExecuteFunctions;
-	return { ledger: ledgerFor(ctx), kept };
+	return { ledger: ledgerFor(ctx, run.memory ?? new LedgerMemory()), kept };
 }
 
 describe('the paid-task ledger', () => {
 	it('writes each task id into the custom data and the log the moment it is paid', () => {
 		const { ledger, kept } = fakeContext();
-		ledger.paid(0, 'task_a');
+		ledger.paid(0, task('task_a'), 'r0');
 		expect(kept.customData).toEqual({ vidu_tasks: 'item 1: task_a' });
-		ledger.paid(2, 'task_c');
+		ledger.paid(2, task('task_c'), 'r2');
 		expect(kept.customData).toEqual({ vidu_tasks: 'item 1: task_a, item 3: task_c' });
 		expect(kept.log).toEqual(['Vidu task task_a submitted for item 1 (paid)', 'Vidu task task_c submitted for item 3 (paid)']);
 	});
@@ -27,7 +29,7 @@ describe('the paid-task ledger', () => {
 	it('spreads many ids over keys within n8n’s limits, and points at the log for the rest', () => {
 		const { ledger, kept } = fakeContext();
 		const ids = Array.from({ length: 200 }, (_, n) => `task_${String(n).padStart(20, '0')}`);
-		ids.forEach((id, index) => ledger.paid(index, id));
+		ids.forEach((id, index) => ledger.paid(index, task(id), `r${index}`));
 		const keys = Object.keys(kept.customData);
 		expect(keys).toEqual(['vidu_tasks', ...Array.from({ length: 7 }, (_, n) => `vidu_tasks_${n + 2}`)]);
 		for (const value of Object.values(kept.customData)) expect(String(value).length).toBeLessThanOrEqual(255);
@@ -36,5 +38,66 @@ describe('the paid-task ledger', () => {
 		expect(listed).toEqual(ids.slice(0, listed.length));
 		expect(kept.customData.vidu_tasks_8).toBe(`and ${ids.length - listed.length} more: see the n8n log ("Vidu task … submitted")`);
 		expect(kept.log).toHaveLength(200);
+	});
+});
+
+describe('the ledger across tries of one node run (n8n Retry On Fail)', () => {
+	it('gives a retry the task an earlier try paid for with the same request, as last seen, unless it failed', () => {
+		const memory = new LedgerMemory();
+		const first = fakeContext({ memory });
+		first.ledger.paid(0, task('task_a'), 'req-a');
+		first.ledger.paid(1, task('task_b'), 'req-b');
+		first.ledger.paid(2, task('task_c'), 'req-c');
+		first.ledger.update(0, task('task_a', 'completed'));
+		first.ledger.update(1, task('task_b', 'failed'));
+		// An update about another task of the item (never the case) changes nothing.
+		first.ledger.update(2, task('task_x', 'completed'));
+
+		const retry = fakeContext({ memory });
+		expect(retry.ledger.fromEarlierTry(0, 'req-a')).toMatchObject({ id: 'task_a', state: 'completed' });
+		expect(retry.ledger.fromEarlierTry(1, 'req-b')).toBeUndefined();
+		expect(retry.ledger.fromEarlierTry(2, 'req-c')).toMatchObject({ id: 'task_c', state: 'running' });
+		// Another request for the item (an expression gave something else) is a new task.
+		expect(retry.ledger.fromEarlierTry(2, 'req-c2')).toBeUndefined();
+		expect(retry.ledger.fromEarlierTry(3, 'req-d')).toBeUndefined();
+		expect(retry.kept.log).toEqual([
+			'Vidu task task_a of item 1 kept from an earlier try (not paid again)',
+			'Vidu task task_c of item 3 kept from an earlier try (not paid again)',
+		]);
+
+		// The custom data of the run lists every task paid, over all tries.
+		retry.ledger.paid(1, task('task_b2'), 'req-b');
+		expect(retry.kept.customData).toEqual({ vidu_tasks: 'item 1: task_a, item 2: task_b, item 3: task_c, item 2: task_b2' });
+	});
+
+	it.each([
+		{ other: { executionId: 'exec-2' }, what: 'another execution' },
+		{ other: { node: 'Vidu1' }, what: 'another Vidu node' },
+		{ other: { runIndex: 1 }, what: 'the next run of the node in a loop' },
+	])('knows nothing of $what', ({ other }) => {
+		const memory = new LedgerMemory();
+		fakeContext({ memory }).ledger.paid(0, task('task_a'), 'req-a');
+		expect(fakeContext({ memory, ...other }).ledger.fromEarlierTry(0, 'req-a')).toBeUndefined();
+		expect(fakeContext({ memory }).ledger.fromEarlierTry(0, 'req-a')).toMatchObject({ id: 'task_a' });
+	});
+
+	it('keeps one run token per node run, for Wait Mode Callback', () => {
+		const memory = new LedgerMemory();
+		let made = 0;
+		const make = () => `token-${++made}`;
+		expect(fakeContext({ memory }).ledger.runToken(make)).toBe('token-1');
+		expect(fakeContext({ memory }).ledger.runToken(make)).toBe('token-1');
+		expect(fakeContext({ memory, executionId: 'exec-2' }).ledger.runToken(make)).toBe('token-2');
+	});
+
+	it('forgets the least recently used runs past its capacity', () => {
+		const memory = new LedgerMemory(2);
+		fakeContext({ memory, executionId: 'a' }).ledger.paid(0, task('task_a'), 'r');
+		fakeContext({ memory, executionId: 'b' }).ledger.paid(0, task('task_b'), 'r');
+		// Using "a" again makes "b" the oldest.
+		expect(fakeContext({ memory, executionId: 'a' }).ledger.fromEarlierTry(0, 'r')).toMatchObject({ id: 'task_a' });
+		fakeContext({ memory, executionId: 'c' }).ledger.paid(0, task('task_c'), 'r');
+		expect(fakeContext({ memory, executionId: 'a' }).ledger.fromEarlierTry(0, 'r')).toMatchObject({ id: 'task_a' });
+		expect(fakeContext({ memory, executionId: 'b' }).ledger.fromEarlierTry(0, 'r')).toBeUndefined();
 	});
 });

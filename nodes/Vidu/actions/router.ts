@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { createPresenter, type Presenter } from '../errors/presenter';
-import { type Ledger, ledgerFor } from '../output/ledger';
+import { type Ledger, ledgerFor, type LedgerMemory } from '../output/ledger';
 import { createClient, type ViduClient } from '../transport/client';
 import * as video from './video';
 
@@ -24,14 +24,14 @@ const operations: Record<string, { perItem: PerItem } | { allItems: AllItems }> 
 	getTask: { perItem: video.getTask.execute },
 };
 
-export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+export async function router(this: IExecuteFunctions, memory: LedgerMemory): Promise<INodeExecutionData[][]> {
 	const operation = this.getNodeParameter('operation', 0) as string;
 	const handler = operations[operation];
 	if (!handler) throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported`);
 	const presenter = await createPresenter(this);
 	let deps: Deps;
 	try {
-		deps = { client: await createClient(this), presenter, ledger: ledgerFor(this) };
+		deps = { client: await createClient(this), presenter, ledger: ledgerFor(this, memory) };
 	} catch (error) {
 		// The credential serves every item: its problem is reported on the first.
 		throw presenter.error(error, 0);

@@ -1,13 +1,57 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
+import type { Task } from '../model/task';
+
 /**
- * Every task a run submits is paid for. When a user stops the execution, n8n keeps neither the node's
- * output nor its error, only its own "cancelled" message, so each task id is written the moment it
- * exists to the two places n8n does keep: the execution's custom data (saved with the execution,
- * shown in its list) and n8n's log.
+ * The book of the tasks one node run pays for.
+ *
+ * When a user stops the execution, n8n keeps neither the node's output nor its error, only its own
+ * "cancelled" message, so each task id is written the moment it exists to the two places n8n does
+ * keep: the execution's custom data (saved with the execution, shown in its list) and n8n's log.
+ *
+ * n8n's Retry On Fail runs the node again, same execution, same input, when it throws or when its
+ * first output item is an error. Each try would submit every item again and pay twice for tasks
+ * that worked or are still running. So the book outlives the try in this process's memory: the next
+ * try finds each item's task as last seen, with the request that created it.
  */
 export interface Ledger {
-	paid(index: number, taskId: string): void;
+	/**
+	 * The item's task from an earlier try of this node run, created by this very request, unless it
+	 * failed (a failed task is what a retry is for).
+	 */
+	fromEarlierTry(index: number, request: string): Task | undefined;
+	/** A task was created for the item by `request` (a fingerprint of the create body). */
+	paid(index: number, task: Task, request: string): void;
+	/** A later state of the item's task, for a retry to find. */
+	update(index: number, task: Task): void;
+	/** Wait Mode Callback's run token: one per node run, so callbacks of an earlier try's tasks still count. */
+	runToken(make: () => string): string;
+}
+
+interface Book {
+	/** `item N: task id`, in the order paid, over every try. */
+	entries: string[];
+	tasks: Map<number, { request: string; task: Task }>;
+	token?: string;
+}
+
+/**
+ * The books of the latest node runs in this n8n process (n8n runs every try of a node in the process
+ * that ran the first). Bounded, oldest first out: a retry follows its try within seconds of its end.
+ */
+export class LedgerMemory {
+	private books = new Map<string, Book>();
+
+	constructor(private readonly capacity = 100) {}
+
+	book(run: string): Book {
+		const book = this.books.get(run) ?? { entries: [], tasks: new Map() };
+		// Most recently used last.
+		this.books.delete(run);
+		if (this.books.size >= this.capacity) this.books.delete(this.books.keys().next().value as string);
+		this.books.set(run, book);
+		return book;
+	}
 }
 
 /** n8n's custom data: at most 10 keys, values cut at 512 characters (it warns past 255). */
@@ -15,11 +59,15 @@ const KEY = 'vidu_tasks';
 const MAX_KEYS = 8;
 const MAX_VALUE = 255;
 
-export function ledgerFor(ctx: IExecuteFunctions): Ledger {
-	const entries: string[] = [];
+export function ledgerFor(ctx: IExecuteFunctions, memory: LedgerMemory): Ledger {
+	// A node runs again with a new run index in a loop (other input); only a retry repeats one.
+	const runIndex = Number(ctx.getWorkflowDataProxy(0).$runIndex ?? 0);
+	const book = memory.book(`${ctx.getExecutionId()}\n${ctx.getNode().name}\n${runIndex}`);
+	const log = (message: string, index: number, taskId: string) =>
+		ctx.logger?.info(message, { taskId, item: index + 1, executionId: ctx.getExecutionId(), node: ctx.getNode().name });
 	const write = () => {
 		const chunks: string[][] = [];
-		for (const entry of entries) {
+		for (const entry of book.entries) {
 			const last = chunks[chunks.length - 1];
 			if (last && [...last, entry].join(', ').length <= MAX_VALUE) last.push(entry);
 			else chunks.push([entry]);
@@ -31,15 +79,25 @@ export function ledgerFor(ctx: IExecuteFunctions): Ledger {
 		ctx.customData?.setAll(Object.fromEntries(chunks.map((chunk, n) => [n === 0 ? KEY : `${KEY}_${n + 1}`, chunk.join(', ')])));
 	};
 	return {
-		paid(index, taskId) {
-			entries.push(`item ${index + 1}: ${taskId}`);
-			ctx.logger?.info(`Vidu task ${taskId} submitted for item ${index + 1} (paid)`, {
-				taskId,
-				item: index + 1,
-				executionId: ctx.getExecutionId(),
-				node: ctx.getNode().name,
-			});
+		fromEarlierTry(index, request) {
+			const earlier = book.tasks.get(index);
+			if (!earlier || earlier.request !== request || earlier.task.state === 'failed') return undefined;
+			log(`Vidu task ${earlier.task.id} of item ${index + 1} kept from an earlier try (not paid again)`, index, earlier.task.id);
+			return earlier.task;
+		},
+		paid(index, task, request) {
+			book.entries.push(`item ${index + 1}: ${task.id}`);
+			book.tasks.set(index, { request, task });
+			log(`Vidu task ${task.id} submitted for item ${index + 1} (paid)`, index, task.id);
 			write();
+		},
+		update(index, task) {
+			const known = book.tasks.get(index);
+			if (known?.task.id === task.id) known.task = task;
+		},
+		runToken(make) {
+			book.token ??= make();
+			return book.token;
 		},
 	};
 }

@@ -79,7 +79,8 @@ export async function waitByCallback(
 			"The API could never call it back. Set WEBHOOK_URL to n8n's public address on every n8n process (main, workers and webhook processes), or use Wait Mode Poll. If the API really runs on this machine (a test mock), turn on Wait Options → Allow Local Resume URL.",
 		);
 	}
-	const run = newRunToken();
+	// The same token on every try of this node run (Retry On Fail): tasks kept from an earlier try call back with it.
+	const run = ledger.runToken(newRunToken);
 	const submitted: SubmittedTask[] = [];
 	const tasks: Array<Task | undefined> = [];
 	let firstFailure: { index: number; error: unknown } | undefined;

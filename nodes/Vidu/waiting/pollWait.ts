@@ -37,7 +37,11 @@ export async function waitByPolling(
 					deadline: startedAt + maxWaitMs,
 				});
 			},
-			check: async (task) => await client.getTask(task.id, call),
+			check: async (task, index) => {
+				const checked = await client.getTask(task.id, call);
+				ledger.update(index, checked);
+				return checked;
+			},
 			finish: async (task, index, stats) =>
 				await taskToItem(
 					client,

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import type { Ledger } from '../output/ledger';
@@ -20,7 +22,8 @@ export interface SubmitSettings {
 /**
  * The submit step of every operation and wait mode: reads and checks the item (nothing is paid for
  * a bad input), sends it, retrying only what the policy allows, and writes the task id to the ledger
- * the moment it exists.
+ * the moment it exists. When n8n runs the node again (Retry On Fail), the same request for the same
+ * item is answered from the ledger with the task already paid for.
  */
 export async function submitItem(
 	this: IExecuteFunctions,
@@ -30,10 +33,13 @@ export async function submitItem(
 	settings: SubmitSettings,
 ): Promise<Task> {
 	const body = await readCreateBody.call(this, index, settings.overrides);
+	const request = createHash('sha256').update(body).digest('base64');
+	const earlier = ledger.fromEarlierTry(index, request);
+	if (earlier) return earlier;
 	const task = await withRetries(async () => await client.submit(body, { timeoutMs: settings.timeoutMs }), settings.policy, systemClock, {
 		deadline: settings.deadline,
 		signal: this.getExecutionCancelSignal(),
 	});
-	ledger.paid(index, task.id);
+	ledger.paid(index, task, request);
 	return task;
 }
