@@ -74,11 +74,18 @@ describe('the ledger across tries of one node run (n8n Retry On Fail)', () => {
 		{ other: { executionId: 'exec-2' }, what: 'another execution' },
 		{ other: { node: 'Vidu1' }, what: 'another Vidu node' },
 		{ other: { runIndex: 1 }, what: 'the next run of the node in a loop' },
+		{ other: { executionId: '' }, what: 'a run without an execution id' },
 	])('knows nothing of $what', ({ other }) => {
 		const memory = new LedgerMemory();
 		fakeContext({ memory }).ledger.paid(0, task('task_a'), 'req-a');
 		expect(fakeContext({ memory, ...other }).ledger.fromEarlierTry(0, 'req-a')).toBeUndefined();
 		expect(fakeContext({ memory }).ledger.fromEarlierTry(0, 'req-a')).toMatchObject({ id: 'task_a' });
+	});
+
+	it('shares nothing between runs without an execution id', () => {
+		const memory = new LedgerMemory();
+		fakeContext({ memory, executionId: '' }).ledger.paid(0, task('task_a'), 'req-a');
+		expect(fakeContext({ memory, executionId: '' }).ledger.fromEarlierTry(0, 'req-a')).toBeUndefined();
 	});
 
 	it('keeps one run token per node run, for Wait Mode Callback', () => {

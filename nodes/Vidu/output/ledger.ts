@@ -44,12 +44,15 @@ export class LedgerMemory {
 
 	constructor(private readonly capacity = 100) {}
 
-	book(run: string): Book {
-		const book = this.books.get(run) ?? { entries: [], tasks: new Map() };
+	/** The book of a node run; without an execution id (never seen in n8n) one no other run can find. */
+	book(run: { executionId?: string; node: string; runIndex: number }): Book {
+		if (!run.executionId) return { entries: [], tasks: new Map() };
+		const key = `${run.executionId}\n${run.node}\n${run.runIndex}`;
+		const book = this.books.get(key) ?? { entries: [], tasks: new Map() };
 		// Most recently used last.
-		this.books.delete(run);
+		this.books.delete(key);
 		if (this.books.size >= this.capacity) this.books.delete(this.books.keys().next().value as string);
-		this.books.set(run, book);
+		this.books.set(key, book);
 		return book;
 	}
 }
@@ -62,7 +65,7 @@ const MAX_VALUE = 255;
 export function ledgerFor(ctx: IExecuteFunctions, memory: LedgerMemory): Ledger {
 	// A node runs again with a new run index in a loop (other input); only a retry repeats one.
 	const runIndex = Number(ctx.getWorkflowDataProxy(0).$runIndex ?? 0);
-	const book = memory.book(`${ctx.getExecutionId()}\n${ctx.getNode().name}\n${runIndex}`);
+	const book = memory.book({ executionId: ctx.getExecutionId(), node: ctx.getNode().name, runIndex });
 	const log = (message: string, index: number, taskId: string) =>
 		ctx.logger?.info(message, { taskId, item: index + 1, executionId: ctx.getExecutionId(), node: ctx.getNode().name });
 	const write = () => {
