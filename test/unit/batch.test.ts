@@ -31,7 +31,8 @@ class FakeClock implements Clock {
 function fakeApi(
 	clock: FakeClock,
 	durations: number[],
-	options: { progress?: boolean; failing?: number[]; finishedOnCreate?: boolean } = {},
+	/** `progress`: every task reports it, or only the tasks of these items. */
+	options: { progress?: boolean | number[]; failing?: number[]; finishedOnCreate?: boolean } = {},
 ) {
 	const started = new Map<string, number>();
 	const log = { submits: [] as number[], checks: new Map<string, number[]>(), maxRunning: 0, seenDoneAt: new Map<string, number>() };
@@ -50,7 +51,8 @@ function fakeApi(
 			log.checks.set(id, [...(log.checks.get(id) ?? []), clock.time]);
 			const index = Number(id.slice(1));
 			const elapsed = clock.now() - started.get(id)!;
-			if (elapsed < durations[index]) return task(id, 'running', options.progress ? elapsed / durations[index] : null);
+			const reportsProgress = Array.isArray(options.progress) ? options.progress.includes(index) : options.progress;
+			if (elapsed < durations[index]) return task(id, 'running', reportsProgress ? elapsed / durations[index] : null);
 			log.seenDoneAt.set(id, clock.now() - (started.get(id)! + durations[index]));
 			return task(id, options.failing?.includes(index) ? 'failed' : 'completed');
 		},
@@ -116,6 +118,18 @@ describe('runBatch', () => {
 		const { hooks, log } = fakeApi(clock, [30_000], { progress: true });
 		await runBatch(1, hooks, settings(), clock);
 		expect(log.seenDoneAt.get('t0')).toBeLessThanOrEqual(1000);
+	});
+
+	it('a task that reports progress keeps its own schedule when a task without progress finishes first', async () => {
+		const alone = new FakeClock();
+		const single = fakeApi(alone, [40_000], { progress: true });
+		await runBatch(1, single.hooks, settings(), alone);
+		const clock = new FakeClock();
+		const { hooks, log } = fakeApi(clock, [40_000, 20_000], { progress: [0] });
+		await runBatch(2, hooks, settings(), clock);
+		// t1 finished first and taught the run "about 21 s": only tasks without progress of their own are pulled to that.
+		expect(log.seenDoneAt.has('t1')).toBe(true);
+		expect(log.checks.get('t0')).toEqual(single.log.checks.get('t0'));
 	});
 
 	it('without progress, checks once per polling interval, like a hand-made loop', async () => {
