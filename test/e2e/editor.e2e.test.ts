@@ -28,6 +28,7 @@ describe(`the node in n8n ${VERSION}'s editor, in Chromium`, () => {
 	let browser: Browser;
 	let page: Page;
 	let base: string;
+	let workflowUrl: string;
 
 	const shot = async (name: string) => await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
 	/** Runs a step; on failure leaves a screenshot named after it before failing. */
@@ -65,7 +66,6 @@ describe(`the node in n8n ${VERSION}'s editor, in Chromium`, () => {
 		await context.addCookies([{ name, value, url: base }]);
 		page = await context.newPage();
 		page.setDefaultTimeout(30_000);
-		// A workflow with only a manual trigger: the user's next step is "What happens next?".
 		const created = await fetch(`${base}/rest/workflows`, {
 			method: 'POST',
 			headers: { cookie, 'content-type': 'application/json' },
@@ -77,8 +77,7 @@ describe(`the node in n8n ${VERSION}'s editor, in Chromium`, () => {
 				active: false,
 			}),
 		});
-		const workflowId = ((await created.json()) as { data: { id: string } }).data.id;
-		await page.goto(`${base}/workflow/${workflowId}`, { waitUntil: 'networkidle' });
+		workflowUrl = `${base}/workflow/${((await created.json()) as { data: { id: string } }).data.id}`;
 	}, 40 * 60_000);
 
 	afterAll(async () => {
@@ -87,25 +86,42 @@ describe(`the node in n8n ${VERSION}'s editor, in Chromium`, () => {
 		await mock?.stop();
 	});
 
-	it('the node panel finds Vidu, with its icon, by "vidu" and by "video"', async () => {
+	/** Whether the open node panel lists Vidu, waited for until it does (or does not). */
+	const viduListed = async (listed: boolean) =>
+		await page.waitForFunction(
+			(expected) =>
+				Array.from(document.querySelectorAll('[data-test-id="node-creator-item-name"]')).some((e) => e.textContent?.trim() === 'Vidu') ===
+				expected,
+			listed,
+		);
+	/** Each query from an empty search, so that a list left over from the one before cannot pass for it. */
+	const searchFinds = async (queries: string[]) => {
+		for (const query of queries) {
+			await typeInto('[data-test-id="node-creator-search-bar"]', '');
+			await viduListed(false);
+			await typeInto('[data-test-id="node-creator-search-bar"]', query);
+			await viduListed(true);
+		}
+	};
+
+	it('the first-step panel of a new workflow finds Vidu by "vidu" and by "video"', async () => {
+		await step('0-first-step', async () => {
+			await page.goto(`${base}/workflow/new`, { waitUntil: 'networkidle' });
+			await page.click('[data-test-id="canvas-add-button"]');
+			await page.waitForSelector('[data-test-id="node-creator-search-bar"]');
+			await searchFinds(['vidu', 'video']);
+		});
+	});
+
+	it('the node panel finds Vidu, with its icon, by "vidu", "video", "animate" and "image to video"', async () => {
 		await step('1-search', async () => {
+			// A workflow with only a manual trigger: the user's next step is "What happens next?".
+			await page.goto(workflowUrl, { waitUntil: 'networkidle' });
 			await page.click('[data-test-id="node-creator-plus-button"]');
 			await page.waitForSelector('[data-test-id="node-creator-search-bar"]');
-			const viduListed = async (listed: boolean) =>
-				await page.waitForFunction(
-					(expected) =>
-						Array.from(document.querySelectorAll('[data-test-id="node-creator-item-name"]')).some(
-							(e) => e.textContent?.trim() === 'Vidu',
-						) === expected,
-					listed,
-				);
-			// Each query from an empty search, so that a list left over from the one before cannot pass for it.
-			for (const query of ['vidu', 'video']) {
-				await typeInto('[data-test-id="node-creator-search-bar"]', '');
-				await viduListed(false);
-				await typeInto('[data-test-id="node-creator-search-bar"]', query);
-				await viduListed(true);
-			}
+			await searchFinds(['vidu', 'video', 'animate', 'image to video']);
+			await typeInto('[data-test-id="node-creator-search-bar"]', 'vidu');
+			await viduListed(true);
 			const icon = await page.$eval('[data-test-id="node-creator"] img[src*="vidu"]', (img) => (img as HTMLImageElement).src);
 			const svg = await fetch(icon);
 			expect(svg.status).toBe(200);
