@@ -2,10 +2,11 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { chromium, type Browser, type Page, type Response } from 'playwright-core';
+import type { Browser, Page, Response } from 'playwright-core';
 
 import { ViduMock } from '../../dev/mock/viduMock';
 import { RealN8n, REPO } from '../../dev/n8n/realN8n';
+import { openEditor } from '../helpers/editorPage';
 
 /**
  * What a user meets in n8n's editor, in a real headless browser (Debian's Chromium, never a
@@ -15,7 +16,6 @@ import { RealN8n, REPO } from '../../dev/n8n/realN8n';
  * pictures in docs/images/ are refreshed from them.
  */
 const VERSION = '2.40.7';
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = join(REPO, '.e2e-artifacts', 'editor');
 const MOCK_KEY = 'browser-key-0123456789abcdef';
 
@@ -60,12 +60,7 @@ describe(`the node in n8n ${VERSION}'s editor, in Chromium`, () => {
 		n8n = await RealN8n.start(VERSION);
 		base = await n8n.startServer({ logFile: join(n8n.userFolder, 'n8n.log') });
 		const cookie = await n8n.signIn(base);
-		browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
-		const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-		const [name, value] = cookie.split('=');
-		await context.addCookies([{ name, value, url: base }]);
-		page = await context.newPage();
-		page.setDefaultTimeout(30_000);
+		({ browser, page } = await openEditor(base, cookie));
 		const created = await fetch(`${base}/rest/workflows`, {
 			method: 'POST',
 			headers: { cookie, 'content-type': 'application/json' },

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { freePort, REPO } from '../../dev/n8n/realN8n';
+import { openEditor } from '../helpers/editorPage';
 
 /** `npm start` as a newcomer runs it: one command, then n8n's editor with the node, a credential and the examples. */
 
@@ -107,6 +108,30 @@ describe('npm start: n8n with the node, the mock, a credential and the examples'
 			(file) => (JSON.parse(readFileSync(join(REPO, 'examples', file), 'utf8')) as { id: string }).id,
 		);
 		expect(workflows.map((workflow) => workflow.id).sort()).toEqual(exampleIds.sort());
+	});
+
+	it('the first example runs against the mock from the editor: "Execute workflow" gives the video URL', async () => {
+		// What the printed steps say to click, in a real browser (the owner signed up in the case before).
+		const example = JSON.parse(readFileSync(join(REPO, 'examples', 'vidu-generate-from-url.json'), 'utf8')) as { id: string };
+		const { browser, page } = await openEditor(base(), cookie);
+		try {
+			await page.goto(`${base()}/workflow/${example.id}`, { waitUntil: 'networkidle' });
+			await page.click('[data-test-id="execute-workflow-button"]');
+			const filter = encodeURIComponent(JSON.stringify({ workflowId: example.id }));
+			let finished: { id: string; status: string } | undefined;
+			for (const deadline = Date.now() + 60_000; !finished && Date.now() < deadline;) {
+				await new Promise((resolve) => setTimeout(resolve, 500));
+				const { results } = await rest<{ results: Array<{ id: string; status: string }> }>(`executions?filter=${filter}`);
+				finished = results.find((execution) => !['new', 'running', 'waiting'].includes(execution.status));
+			}
+			expect(finished?.status).toBe('success');
+			const saved = await rest<{ data: string }>(`executions/${finished!.id}`);
+			expect(saved.data).toMatch(/"videoUrl"/);
+			expect(saved.data).toMatch(new RegExp(`http://127\\.0\\.0\\.1:${mockPort}/cdn/task_\\w+\\.mp4`));
+			expect(playground.output).toMatch(/\[mock\] POST \/model\/v1\/generation/);
+		} finally {
+			await browser.close();
+		}
 	});
 
 	it('Ctrl-C stops n8n and the mock; a second start reuses the install and keeps the owner', async () => {
