@@ -138,6 +138,56 @@ describe(`the node in n8n ${VERSION}'s editor, in Chromium`, () => {
 		});
 	});
 
+	it('options are offered where they fit: by operation and by Wait Mode, dependent fields at once', async () => {
+		/** The labels a collection's "Add Option" offers, read from its open dropdown. */
+		const offered = async (collection: 'Options' | 'Wait Options') => {
+			const adds = page.locator('[data-test-id="collection-parameter-add"]');
+			const owners = await adds.evaluateAll((els) =>
+				els.map((e) => (e.closest('[data-test-id="parameter-item"]') as HTMLElement | null)?.innerText.split('\n')[0]),
+			);
+			expect(owners).toContain(collection);
+			await adds.nth(owners.indexOf(collection)).click();
+			const option = page.locator('[data-test-id="collection-parameter-option"]:visible');
+			await option.first().waitFor();
+			const labels = (await option.allInnerTexts()).map((label) => label.trim());
+			await page.keyboard.press('Escape');
+			await option.first().waitFor({ state: 'hidden' });
+			return labels;
+		};
+		const choose = async (parameter: string, label: string) => {
+			await page.click(`[data-test-id="parameter-input-${parameter}"]`);
+			await page.locator('.el-select-dropdown__item:visible').getByText(label, { exact: true }).click();
+			await page.waitForFunction(
+				([selector, expected]) => (document.querySelector(selector) as HTMLInputElement | null)?.value === expected,
+				[`[data-test-id="parameter-input-${parameter}"] input`, label],
+			);
+		};
+		await step('2b-options-fit', async () => {
+			// Generate From Image, Poll: no Off-Peak (its tasks outlast any wait); Voice ID and the watermark
+			// fields offered before Audio or Watermark is on.
+			const generate = await offered('Options');
+			expect(generate).toEqual(
+				expect.arrayContaining(['Audio', 'Voice ID', 'Watermark', 'Watermark Position', 'Watermark URL', 'Callback URL']),
+			);
+			expect(generate).not.toContain('Off-Peak Mode');
+			expect(await offered('Wait Options')).toEqual(
+				expect.arrayContaining(['Max Concurrent Tasks', 'Max Wait (Minutes)', 'Polling Interval (Seconds)', 'Request Timeout (Seconds)']),
+			);
+			// Callback: the resume URL is the callback, and nothing polls.
+			await choose('waitMode', 'Callback (Pause Execution)');
+			expect(await offered('Options')).not.toContain('Callback URL');
+			const callbackWait = await offered('Wait Options');
+			expect(callbackWait).toContain('Allow Local Resume URL');
+			expect(callbackWait).not.toContain('Max Concurrent Tasks');
+			expect(callbackWait).not.toContain('Polling Interval (Seconds)');
+			await choose('waitMode', 'Poll');
+			// Submit Only does not wait: Off-Peak is offered there.
+			await choose('operation', 'Submit Only');
+			expect(await offered('Options')).toContain('Off-Peak Mode');
+			await choose('operation', 'Generate From Image');
+		});
+	});
+
 	it("the credential's test fails in plain words with a wrong key and passes with the mock's key", async () => {
 		await step('3-credential-wrong-key', async () => {
 			// With no Vidu credential yet, n8n offers "Connect to Vidu" in the node's credential slot.
