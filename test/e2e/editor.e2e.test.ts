@@ -29,6 +29,7 @@ describe(`the node in n8n ${VERSION}'s editor, in Chromium`, () => {
 	let page: Page;
 	let base: string;
 	let workflowUrl: string;
+	let cookie: string;
 
 	const shot = async (name: string) => await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
 	/** Runs a step; on failure leaves a screenshot named after it before failing. */
@@ -59,7 +60,7 @@ describe(`the node in n8n ${VERSION}'s editor, in Chromium`, () => {
 		mock.setDefaultScript({ generationMs: 1500 });
 		n8n = await RealN8n.start(VERSION);
 		base = await n8n.startServer({ logFile: join(n8n.userFolder, 'n8n.log') });
-		const cookie = await n8n.signIn(base);
+		cookie = await n8n.signIn(base);
 		({ browser, page } = await openEditor(base, cookie));
 		const created = await fetch(`${base}/rest/workflows`, {
 			method: 'POST',
@@ -234,5 +235,27 @@ describe(`the node in n8n ${VERSION}'s editor, in Chromium`, () => {
 			copyFileSync(join(ARTIFACTS, '1-search.png'), join(images, 'node-panel-search.png'));
 			copyFileSync(join(ARTIFACTS, '5-output.png'), join(images, 'generate-output.png'));
 		}
+	});
+
+	it("as an AI agent's tool (Vidu Tool), it offers no Wait Mode: a tool call must return its answer", async () => {
+		await step('6-tool', async () => {
+			const created = await fetch(`${base}/rest/workflows`, {
+				method: 'POST',
+				headers: { cookie, 'content-type': 'application/json' },
+				body: JSON.stringify({
+					name: 'Vidu as a tool',
+					nodes: [{ id: 'tool', name: 'Vidu Tool', type: 'n8n-nodes-vidu.viduTool', typeVersion: 1, position: [0, 0], parameters: {} }],
+					connections: {},
+					settings: {},
+					active: false,
+				}),
+			});
+			const toolWorkflow = ((await created.json()) as { data: { id: string } }).data.id;
+			// n8n opens a node's panel from its URL.
+			await page.goto(`${base}/workflow/${toolWorkflow}/tool`, { waitUntil: 'networkidle' });
+			await page.waitForSelector('[data-test-id="ndv"] [data-test-id="parameter-input-prompt"]');
+			expect(await page.$('[data-test-id="ndv"] [data-test-id="parameter-input-waitMode"]')).toBeNull();
+			expect(await page.$('[data-test-id="ndv"] [data-test-id="parameter-input-imageSource"]')).not.toBeNull();
+		});
 	});
 });
