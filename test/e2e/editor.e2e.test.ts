@@ -54,6 +54,22 @@ describe(`the node in n8n ${VERSION}'s editor, in Chromium`, () => {
 		return ((await (await answer).json()) as { data: { status: string; message: string } }).data;
 	};
 
+	/** A saved workflow holding one node with its defaults; its editor URL. */
+	const workflowWith = async (node: { id: string; name: string; type: string }) => {
+		const created = await fetch(`${base}/rest/workflows`, {
+			method: 'POST',
+			headers: { cookie, 'content-type': 'application/json' },
+			body: JSON.stringify({
+				name: node.name,
+				nodes: [{ ...node, typeVersion: 1, position: [0, 0], parameters: {} }],
+				connections: {},
+				settings: {},
+				active: false,
+			}),
+		});
+		return `${base}/workflow/${((await created.json()) as { data: { id: string } }).data.id}`;
+	};
+
 	beforeAll(async () => {
 		mkdirSync(ARTIFACTS, { recursive: true });
 		mock = await new ViduMock(MOCK_KEY).start();
@@ -62,18 +78,7 @@ describe(`the node in n8n ${VERSION}'s editor, in Chromium`, () => {
 		base = await n8n.startServer({ logFile: join(n8n.userFolder, 'n8n.log') });
 		cookie = await n8n.signIn(base);
 		({ browser, page } = await openEditor(base, cookie));
-		const created = await fetch(`${base}/rest/workflows`, {
-			method: 'POST',
-			headers: { cookie, 'content-type': 'application/json' },
-			body: JSON.stringify({
-				name: 'Try Vidu',
-				nodes: [{ id: 'start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} }],
-				connections: {},
-				settings: {},
-				active: false,
-			}),
-		});
-		workflowUrl = `${base}/workflow/${((await created.json()) as { data: { id: string } }).data.id}`;
+		workflowUrl = await workflowWith({ id: 'start', name: 'Start', type: 'n8n-nodes-base.manualTrigger' });
 	}, 40 * 60_000);
 
 	afterAll(async () => {
@@ -239,20 +244,9 @@ describe(`the node in n8n ${VERSION}'s editor, in Chromium`, () => {
 
 	it("as an AI agent's tool (Vidu Tool), it offers no Wait Mode: a tool call must return its answer", async () => {
 		await step('6-tool', async () => {
-			const created = await fetch(`${base}/rest/workflows`, {
-				method: 'POST',
-				headers: { cookie, 'content-type': 'application/json' },
-				body: JSON.stringify({
-					name: 'Vidu as a tool',
-					nodes: [{ id: 'tool', name: 'Vidu Tool', type: 'n8n-nodes-vidu.viduTool', typeVersion: 1, position: [0, 0], parameters: {} }],
-					connections: {},
-					settings: {},
-					active: false,
-				}),
-			});
-			const toolWorkflow = ((await created.json()) as { data: { id: string } }).data.id;
+			const toolWorkflow = await workflowWith({ id: 'tool', name: 'Vidu Tool', type: 'n8n-nodes-vidu.viduTool' });
 			// n8n opens a node's panel from its URL.
-			await page.goto(`${base}/workflow/${toolWorkflow}/tool`, { waitUntil: 'networkidle' });
+			await page.goto(`${toolWorkflow}/tool`, { waitUntil: 'networkidle' });
 			await page.waitForSelector('[data-test-id="ndv"] [data-test-id="parameter-input-prompt"]');
 			expect(await page.$('[data-test-id="ndv"] [data-test-id="parameter-input-waitMode"]')).toBeNull();
 			expect(await page.$('[data-test-id="ndv"] [data-test-id="parameter-input-imageSource"]')).not.toBeNull();
