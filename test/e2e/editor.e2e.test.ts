@@ -242,13 +242,14 @@ describe(`the node in n8n ${VERSION}'s editor, in Chromium`, () => {
 		}
 	});
 
-	it("as an AI agent's tool (Vidu Tool), it offers no Wait Mode: a tool call must return its answer", async () => {
+	it("as an AI agent's tool (Vidu Tool), it offers no Wait Mode and no Download Video: a tool call answers with text", async () => {
 		await step('6-tool', async () => {
 			const toolWorkflow = await workflowWith({ id: 'tool', name: 'Vidu Tool', type: 'n8n-nodes-vidu.viduTool' });
 			// n8n opens a node's panel from its URL.
 			await page.goto(`${toolWorkflow}/tool`, { waitUntil: 'networkidle' });
 			await page.waitForSelector('[data-test-id="ndv"] [data-test-id="parameter-input-prompt"]');
 			expect(await page.$('[data-test-id="ndv"] [data-test-id="parameter-input-waitMode"]')).toBeNull();
+			expect(await page.$('[data-test-id="ndv"] [data-test-id="parameter-input-downloadVideo"]')).toBeNull();
 			expect(await page.$('[data-test-id="ndv"] [data-test-id="parameter-input-imageSource"]')).not.toBeNull();
 		});
 	});

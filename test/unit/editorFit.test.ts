@@ -49,6 +49,15 @@ describe('options offered only where they fit', () => {
 		expect(shownAtTop(waitMode, generate('poll'))).toBe(true);
 	});
 
+	it('the AI-tool variant offers no Download Video (its answer to the model is text), in Generate and in Get Task', () => {
+		for (const operation of ['generate', 'getTask']) {
+			const download = top('downloadVideo', operation);
+			const root = { resource: 'video', operation, downloadVideo: false };
+			expect(shownAtTop(download, root, toolDescription)).toBe(false);
+			expect(shownAtTop(download, root)).toBe(true);
+		}
+	});
+
 	it('Voice ID and the watermark fields are offered at once, not only after a second "Add Option"', () => {
 		for (const name of ['voiceId', 'wmPosition', 'wmUrl']) expect(optionOf('options', name).displayOptions).toBeUndefined();
 	});

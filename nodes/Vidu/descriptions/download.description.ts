@@ -7,6 +7,8 @@ export const downloadProperties: INodeProperties[] = [
 		name: 'downloadVideo',
 		type: 'boolean',
 		default: false,
+		// A tool answers its model with text only (URL, task ID, cost): a downloaded file would reach no one.
+		displayOptions: { hide: { '@tool': [true] } },
 		description:
 			'Whether to also put the MP4 file into the output item. Result URLs expire after about 24 hours, so download if you need to keep the video.',
 	},
