@@ -56,13 +56,26 @@ describe('the credential test, against misbehaving or missing servers', () => {
 	it.each([
 		{ name: 'no balance', status: 403, body: '{"message":"insufficient balance"}', message: /no balance/ },
 		{ name: 'a web page at the Base URL', status: 404, body: '<html>Not Found</html>', message: /does not serve the Vidu API \(HTTP 404/ },
-		{ name: 'a server error', status: 502, body: '{}', message: /problem right now \(HTTP 502\)/ },
+		{ name: 'a gateway error', status: 502, body: '{}', message: /problem right now \(HTTP 502\)/ },
+		{ name: 'a server error page', status: 500, body: '<html>Internal Server Error</html>', message: /problem right now \(HTTP 500\)/ },
 		{ name: 'a huge answer', status: 200, body: `{"x":"${'a'.repeat(200_000)}"}`, message: /does not serve the Vidu API/ },
 		{ name: 'a JSON text instead of an object', status: 404, body: '"Not Found"', message: /does not serve the Vidu API \(HTTP 404/ },
 		{ name: 'a JSON null', status: 200, body: 'null', message: /does not serve the Vidu API \(HTTP 200/ },
 	])('$name: a clear error', async ({ status, body, message }) => {
 		const server = await serve((_req, res) => res.writeHead(status, { 'content-type': 'application/json' }).end(body));
 		expect(await test({ apiKey: 'k', baseUrl: server.url })).toEqual({ status: 'Error', message: expect.stringMatching(message) });
+	});
+
+	it.each([
+		{ name: '400 for the made-up id', status: 400, body: '{"error":{"code":"InvalidParameter","message":"bad task id"}}' },
+		{ name: '500 in JSON for the made-up id', status: 500, body: '{"message":"record not found"}' },
+		{ name: '200 with an error in the body', status: 200, body: '{"error":"task not found"}' },
+	])('a valid key however the API answers the made-up task: $name', async ({ status, body }) => {
+		const server = await serve((_req, res) => res.writeHead(status, { 'content-type': 'application/json' }).end(body));
+		expect(await test({ apiKey: 'k', baseUrl: server.url })).toEqual({
+			status: 'OK',
+			message: expect.stringMatching(/^Connection successful/),
+		});
 	});
 
 	it('does not follow a redirect, so the key never reaches the other host', async () => {

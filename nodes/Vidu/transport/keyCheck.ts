@@ -38,8 +38,15 @@ export function judgeProbe(baseUrl: string, answer: ProbeAnswer): INodeCredentia
 			`${baseUrl} redirects (HTTP ${status}${to}). The key is not sent on to another address: enter the final address as Base URL.`,
 		);
 	}
+	const isJsonObject = typeof answer.json === 'object' && answer.json !== null;
+	// How the API answers a task id it does not know is unknown (docs/api-contract.md): an HTTP 500 in
+	// JSON is the API itself speaking after authentication, about the task. Gateways and proxies answer
+	// 502–504 (or 500 as a page) when the API behind them is down.
+	if (status === 500 && isJsonObject) {
+		return ok('Connection successful: the Vidu API did not reject the key (its HTTP 500 is about the made-up task the test asks for).');
+	}
 	if (status >= 500) return fail(`The Vidu API at ${baseUrl} has a problem right now (HTTP ${status}). Try again in a few minutes.`);
-	if (answer.json === undefined || answer.json === null || typeof answer.json !== 'object') {
+	if (!isJsonObject) {
 		// A web page or empty answer: whatever is there, it is not the Vidu API (which always answers JSON).
 		return fail(
 			`${baseUrl} does not serve the Vidu API (HTTP ${status}, not a JSON answer at ${TASK_PATH}…). Check the Base URL (default https://cloud.vtrix.ai) and any proxy path prefix.`,
