@@ -78,6 +78,19 @@ describe('the credential test, against misbehaving or missing servers', () => {
 		});
 	});
 
+	it('a valid key where the API answers the made-up task with a bare "Not Found" text: passes, since a wrong key gets 401 there', async () => {
+		const server = await serve((req, res) => {
+			if (req.headers.authorization !== 'Bearer good-key')
+				res.writeHead(401, { 'content-type': 'application/json' }).end('{"message":"invalid key"}');
+			else res.writeHead(404, { 'content-type': 'text/plain' }).end('Not Found');
+		});
+		expect(await test({ apiKey: 'good-key', baseUrl: server.url })).toEqual({
+			status: 'OK',
+			message: expect.stringMatching(/accepted the key \(HTTP 404 for the made-up task; a wrong key gets HTTP 401\)/),
+		});
+		expect(server.requests.map((r) => r.headers.authorization)).toEqual(['Bearer good-key', 'Bearer n8n-credential-check-not-a-key']);
+	});
+
 	it('does not follow a redirect, so the key never reaches the other host', async () => {
 		const elsewhere = await serve((_req, res) => res.writeHead(200).end('{}'));
 		const server = await serve((_req, res) => res.writeHead(302, { location: `${elsewhere.url}/steal` }).end());

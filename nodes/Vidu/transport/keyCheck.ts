@@ -11,9 +11,12 @@ import { parseJsonBody, TASK_PATH } from './client';
  *
  * It uses `fetch` because credential tests get only the deprecated `helpers.request`, which n8n's
  * community scanner refuses (n8n-io/n8n#25190). One GET to the user's own Base URL, no redirect
- * followed (the key never leaves for another host), bounded in time and size.
+ * followed (the key never leaves for another host), bounded in time and size; a second one with a key
+ * that cannot be valid only when the first answer is not JSON (a bare "404 Not Found" may be the API's).
  */
 const PROBE_ID = 'n8n-credential-check';
+/** Sent only when the answer to the real key says nothing by itself, to see whether the address tells keys apart. */
+const DECOY = 'n8n-credential-check-not-a-key';
 const TIMEOUT_MS = 15_000;
 const MAX_BODY_BYTES = 64 * 1024;
 
@@ -27,8 +30,20 @@ export interface ProbeAnswer {
 const ok = (message: string): INodeCredentialTestResult => ({ status: 'OK', message });
 const fail = (message: string): INodeCredentialTestResult => ({ status: 'Error', message });
 
-/** What an answer to the probe says about the key and the Base URL. Pure. */
-export function judgeProbe(baseUrl: string, answer: ProbeAnswer): INodeCredentialTestResult {
+/**
+ * Whether an answer says nothing about the key by itself: not JSON, where the Vidu API always answers
+ * JSON. It may be a wrong Base URL, or the API's own way of saying "no such task" (a bare 404).
+ */
+export function needsWrongKeyProbe(answer: ProbeAnswer): boolean {
+	const { status, json } = answer;
+	return status < 500 && (status < 300 || status >= 400) && status !== 401 && status !== 403 && (typeof json !== 'object' || json === null);
+}
+
+/**
+ * What an answer to the probe says about the key and the Base URL. Pure. `wrongKeyStatus`: how the
+ * same address answered a key that cannot be valid, asked when the first answer alone says nothing.
+ */
+export function judgeProbe(baseUrl: string, answer: ProbeAnswer, wrongKeyStatus?: number): INodeCredentialTestResult {
 	const { status } = answer;
 	if (status === 401) return fail("The API key was rejected (HTTP 401). Copy the key again from your account's API key page.");
 	if (status === 403) return fail('The API key was refused (HTTP 403): the account has no balance or the key lacks permission.');
@@ -46,6 +61,10 @@ export function judgeProbe(baseUrl: string, answer: ProbeAnswer): INodeCredentia
 		return ok('Connection successful: the Vidu API did not reject the key (its HTTP 500 is about the made-up task the test asks for).');
 	}
 	if (status >= 500) return fail(`The Vidu API at ${baseUrl} has a problem right now (HTTP ${status}). Try again in a few minutes.`);
+	// The address tells keys apart, and this one passed: it is an API that checks keys, and took this one.
+	if (!isJsonObject && wrongKeyStatus === 401) {
+		return ok(`Connection successful: the Vidu API accepted the key (HTTP ${status} for the made-up task; a wrong key gets HTTP 401).`);
+	}
 	if (!isJsonObject) {
 		// A web page or empty answer: whatever is there, it is not the Vidu API (which always answers JSON).
 		return fail(
@@ -89,6 +108,14 @@ async function readSmallJson(response: Response): Promise<unknown> {
 	return parseJsonBody(Buffer.concat(chunks));
 }
 
+/** One GET with the key, no redirect followed (the key never leaves for another host), bounded in time. */
+const ask = async (url: URL, apiKey: string): Promise<Response> =>
+	await fetch(url, {
+		headers: { Authorization: `Bearer ${apiKey}`, Accept: 'application/json' },
+		redirect: 'manual',
+		signal: AbortSignal.timeout(TIMEOUT_MS),
+	});
+
 export async function testViduKey(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
 	const reading = readCredential(credential.data ?? {});
 	if (reading.problem !== undefined) return fail(`${reading.problem}. ${reading.advice}`);
@@ -96,11 +123,7 @@ export async function testViduKey(this: ICredentialTestFunctions, credential: IC
 	const url = new URL(`${baseUrl}${TASK_PATH}${PROBE_ID}`);
 	let response: Response;
 	try {
-		response = await fetch(url, {
-			headers: { Authorization: `Bearer ${apiKey}`, Accept: 'application/json' },
-			redirect: 'manual',
-			signal: AbortSignal.timeout(TIMEOUT_MS),
-		});
+		response = await ask(url, apiKey);
 	} catch (error) {
 		return judgeNoAnswer(baseUrl, error);
 	}
@@ -110,5 +133,17 @@ export async function testViduKey(this: ICredentialTestFunctions, credential: IC
 	} catch (error) {
 		return judgeNoAnswer(baseUrl, error);
 	}
-	return judgeProbe(baseUrl, { status: response.status, json, location: response.headers.get('location') ?? undefined });
+	const answer: ProbeAnswer = { status: response.status, json, location: response.headers.get('location') ?? undefined };
+	return judgeProbe(baseUrl, answer, needsWrongKeyProbe(answer) ? await wrongKeyStatus(url) : undefined);
+}
+
+/** How the address answers a key that cannot be valid; undefined when it does not answer. */
+async function wrongKeyStatus(url: URL): Promise<number | undefined> {
+	try {
+		const response = await ask(url, DECOY);
+		await response.body?.cancel();
+		return response.status;
+	} catch {
+		return undefined;
+	}
 }
