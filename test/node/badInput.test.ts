@@ -207,3 +207,37 @@ describe('bad input is refused before anything is paid for', () => {
 		expect(mock().requests).toHaveLength(0);
 	});
 });
+
+describe('without Continue On Fail, every item is checked before any task is paid for', () => {
+	const twoItems = [{ json: { url: 'https://example.com/1.png', seed: 1 } }, { json: { url: 'https://example.com/2.png', seed: 1.5 } }];
+	const perItem = { imageSource: 'url', imageUrl: '={{ $json.url }}', options: { seed: '={{ $json.seed }}' } };
+
+	it.each([
+		{ operation: 'generate', extra: { waitOptions: FAST_WAIT } },
+		{ operation: 'submit', extra: {} },
+	])('$operation: a bad second item fails the run naming it, and the first is not submitted', async ({ operation, extra }) => {
+		const failure = (await run({ parameters: { operation, ...perItem, ...extra }, items: twoItems }).catch((e: unknown) => e)) as {
+			message: string;
+			context: { itemIndex: number };
+		};
+		expect(failure.message).toBe('Seed: 1.5 is not a whole number ≥ 0');
+		expect(failure.context.itemIndex).toBe(1);
+		expect(mock().requests).toHaveLength(0);
+	});
+
+	it('generate: a Download Video field left empty on the second item is refused before the first is paid for', async () => {
+		const failure = (await run({
+			parameters: {
+				operation: 'generate',
+				...URL_IMAGE,
+				downloadVideo: true,
+				outputBinaryPropertyName: '={{ $itemIndex === 1 ? "" : "data" }}',
+				waitOptions: FAST_WAIT,
+			},
+			items: [{ json: {} }, { json: {} }],
+		}).catch((e: unknown) => e)) as { message: string; context: { itemIndex: number } };
+		expect(failure.message).toBe('Put Output in Field is empty');
+		expect(failure.context.itemIndex).toBe(1);
+		expect(mock().requests).toHaveLength(0);
+	});
+});

@@ -79,12 +79,24 @@ describe('Wait Mode: Callback (the submitting half; the resume runs in real n8n,
 		expect(sentParams(mock(), 0).callback_url).toMatch(/^http:\/\/127\.0\.0\.1:5678\/webhook-waiting\/.*\/vidu\?/);
 	});
 
-	it('names the tasks already submitted when a later item fails without Continue On Fail', async () => {
+	it('without Continue On Fail, a bad later item is refused before any task is paid for', async () => {
 		const failure = (await run({
 			parameters: callbackParameters(),
 			items: [{ json: { url: 'https://example.com/1.png' } }, { json: { url: 'ftp://example.com/2.png' } }],
+		}).catch((e: unknown) => e)) as { message: string; description: string; context: { itemIndex: number } };
+		expect(failure.message).toMatch(/^Image URL: "ftp:\/\/example.com\/2.png" is not an http\(s\) URL/);
+		expect(failure.context.itemIndex).toBe(1);
+		expect(mock().creates).toHaveLength(0);
+	});
+
+	it('names the tasks already submitted when the API refuses a later submission without Continue On Fail', async () => {
+		mock().fault({ route: 'create', status: 400, body: { message: 'invalid parameter' } });
+		const failure = (await run({
+			parameters: callbackParameters(),
+			items: [{ json: { url: 'https://example.com/1.png' } }, { json: { url: 'https://example.com/2.png' } }],
 		}).catch((e: unknown) => e)) as { message: string; description: string };
-		expect(failure.message).toMatch(/Image URL/);
+		expect(failure.message).toMatch(/HTTP 400/);
+		// The refusal created nothing; the other submission is the run's only task.
 		expect(failure.description).toMatch(/Other tasks submitted in this run, all paid for: task_1/);
 	});
 });

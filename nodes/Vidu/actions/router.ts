@@ -17,10 +17,13 @@ type PerItem = (this: IExecuteFunctions, deps: Deps, index: number) => Promise<I
 /** Returns items ready to leave the node: the operation presents its own outcomes. */
 type AllItems = (this: IExecuteFunctions, deps: Deps) => Promise<INodeExecutionData[]>;
 
+/** Every check of one item that can be made before anything is paid for; throws what is wrong. */
+type CheckItem = (this: IExecuteFunctions, index: number) => Promise<void>;
+
 /** Generate works on all items together (they wait in parallel); the others go item by item. */
-const operations: Record<string, { perItem: PerItem } | { allItems: AllItems }> = {
-	generate: { allItems: video.generate.execute },
-	submit: { perItem: video.submit.execute },
+const operations: Record<string, ({ perItem: PerItem } | { allItems: AllItems }) & { checkItem?: CheckItem }> = {
+	generate: { allItems: video.generate.execute, checkItem: video.generate.checkItem },
+	submit: { perItem: video.submit.execute, checkItem: video.submit.checkItem },
 	getTask: { perItem: video.getTask.execute },
 };
 
@@ -36,6 +39,19 @@ export async function router(this: IExecuteFunctions, memory: LedgerMemory): Pro
 		// The credential serves every item: its problem is reported on the first.
 		throw presenter.error(error, 0);
 	}
+	// Without Continue On Fail one bad item fails the run: every item is checked before any task is paid
+	// for, so that the user who fixes it and runs again pays for no task twice. With it, a bad item
+	// becomes an error item when its turn comes, and the others go on.
+	const items = this.getInputData();
+	if (handler.checkItem && !this.continueOnFail()) {
+		for (let index = 0; index < items.length; index++) {
+			try {
+				await handler.checkItem.call(this, index);
+			} catch (error) {
+				throw presenter.error(error, index);
+			}
+		}
+	}
 	if ('allItems' in handler) {
 		try {
 			return [await handler.allItems.call(this, deps)];
@@ -46,7 +62,6 @@ export async function router(this: IExecuteFunctions, memory: LedgerMemory): Pro
 	}
 
 	const returnData: INodeExecutionData[] = [];
-	const items = this.getInputData();
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
 			returnData.push(...presenter.items([await handler.perItem.call(this, deps, itemIndex)]));

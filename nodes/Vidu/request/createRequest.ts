@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { OPTION_FIELDS, PROMPT_FIELD } from '../model/apiFields';
 import type { InputProblem } from '../model/outcomes';
-import { type GenerationOptions, type GenerationRequest, planCreateBody } from './body';
+import { type GenerationOptions, type GenerationRequest, type PlannedBody, planCreateBody } from './body';
 import { checkBodySize, checkParameters, coerce } from './checks';
 import { base64Length } from './encode';
 import { readImage } from './imageInput';
@@ -27,16 +27,16 @@ function readTypedParameters(
 }
 
 /**
- * Reads one item's parameters and returns the serialised create body, after every check that can
- * be made before paying: the parameters (cheap), the image's size and header, the request size.
- * Only then is the image read in full, once, straight into the body.
+ * Reads one item's parameters and plans its create body, after every check that can be made before
+ * paying: the parameters (cheap), the image's size and header, the request size. The image itself is
+ * read only when the body is built.
  */
-export async function readCreateBody(
+async function planItemBody(
 	this: IExecuteFunctions,
 	index: number,
 	/** Options the node sets itself (the callback URL in callback wait mode). */
-	overrides: Partial<GenerationOptions> = {},
-): Promise<Buffer> {
+	overrides: Partial<GenerationOptions>,
+): Promise<PlannedBody> {
 	const typed = readTypedParameters.call(this, index);
 	if (typed.problem) throw typed.problem;
 	const parameters = { ...typed.parameters, options: { ...typed.parameters.options, ...overrides } };
@@ -47,5 +47,19 @@ export async function readCreateBody(
 	const imageChars = typeof image === 'string' ? image.length : base64Length(image.byteLength);
 	const tooBig = checkBodySize(body.bytes, imageChars, label);
 	if (tooBig) throw tooBig;
-	return await body.build();
+	return body;
+}
+
+/** Every check of the item's create request, without reading the image in full; throws what is wrong. */
+export async function checkCreateRequest(
+	this: IExecuteFunctions,
+	index: number,
+	overrides: Partial<GenerationOptions> = {},
+): Promise<void> {
+	await planItemBody.call(this, index, overrides);
+}
+
+/** The item's serialised create body, checked first; the image is read once, in full, straight into it. */
+export async function readCreateBody(this: IExecuteFunctions, index: number, overrides: Partial<GenerationOptions> = {}): Promise<Buffer> {
+	return await (await planItemBody.call(this, index, overrides)).build();
 }

@@ -5,6 +5,7 @@ import { downloadProperties } from '../../descriptions/download.description';
 import { generationOptions, modelProperty, promptProperty } from '../../descriptions/generation.description';
 import { imageProperties } from '../../descriptions/image.description';
 import { waitModeProperties, waitOptions } from '../../descriptions/waiting.description';
+import { checkCreateRequest } from '../../request/createRequest';
 import { downloadFieldOf } from '../../request/downloadChoice';
 import { waitByCallback } from '../../waiting/callbackWait';
 import { waitByPolling } from '../../waiting/pollWait';
@@ -22,6 +23,16 @@ const properties: INodeProperties[] = [
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['video'], operation: ['generate'] } }, properties);
+
+/**
+ * The item's request and Download Video choice, checked as its submission will check them. In Wait
+ * Mode Callback the node's own resume URL replaces any Callback URL left in the options.
+ */
+export async function checkItem(this: IExecuteFunctions, index: number): Promise<void> {
+	const callback = this.getNodeParameter('waitMode', 0, 'poll') === 'callback';
+	await checkCreateRequest.call(this, index, callback ? { callbackUrl: undefined } : {});
+	downloadFieldOf.call(this, index);
+}
 
 /**
  * Submits every item's task and waits for all of them, by polling or by pausing until the API calls

@@ -4,6 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { generationOptions, modelProperty, promptProperty } from '../../descriptions/generation.description';
 import { imageProperties } from '../../descriptions/image.description';
 import { taskToItem } from '../../output/items';
+import { checkCreateRequest } from '../../request/createRequest';
 import { SUBMISSION } from '../../waiting/retry';
 import { submitItem } from '../../waiting/submitStep';
 import type { Deps } from '../router';
@@ -11,6 +12,9 @@ import type { Deps } from '../router';
 const properties: INodeProperties[] = [modelProperty, ...imageProperties, promptProperty, generationOptions];
 
 export const description = updateDisplayOptions({ show: { resource: ['video'], operation: ['submit'] } }, properties);
+
+/** Nothing is paid for a bad item. */
+export const checkItem = checkCreateRequest;
 
 /** Submits the item's task and outputs its id at once. Image, Prompt and Options are read by the submit step. */
 export async function execute(this: IExecuteFunctions, { client, ledger }: Deps, index: number): Promise<INodeExecutionData> {
