@@ -1,7 +1,9 @@
+import { Readable } from 'node:stream';
+
 import fc from 'fast-check';
 
 import { buildCreateBody, type GenerationOptions, planCreateBody } from '../../nodes/Vidu/request/body';
-import { writeStreamAsBase64 } from '../../nodes/Vidu/request/encode';
+import { base64Text, streamAsBase64, streamMakerLike } from '../../nodes/Vidu/request/encode';
 import { sniffImage } from '../../nodes/Vidu/request/imageType';
 import { imageSize } from '../../nodes/Vidu/request/imageSize';
 import { parseRetryAfter } from '../../nodes/Vidu/transport/client';
@@ -133,6 +135,14 @@ describe('task parsing and retry timing, on any input', () => {
 	});
 });
 
+/** Everything a body gives, joined: what the server receives. */
+const sent = async (body: Buffer | AsyncIterable<Buffer> | NodeJS.ReadableStream): Promise<Buffer> => {
+	if (Buffer.isBuffer(body)) return body;
+	const pieces: Buffer[] = [];
+	for await (const piece of body as AsyncIterable<Buffer>) pieces.push(piece);
+	return Buffer.concat(pieces);
+};
+
 describe('the serialised create body', () => {
 	it('equals JSON.stringify of the body with the data URI, however the image arrives in chunks', async () => {
 		await fc.assert(
@@ -140,7 +150,8 @@ describe('the serialised create body', () => {
 				fc.uint8Array({ maxLength: 3000 }),
 				fc.array(fc.integer({ min: 1, max: 700 }), { minLength: 1, maxLength: 10 }),
 				fc.string({ maxLength: 30 }),
-				async (bytes, cuts, prompt) => {
+				fc.boolean(),
+				async (bytes, cuts, prompt, asStream) => {
 					async function* chunks() {
 						let at = 0;
 						for (let n = 0; at < bytes.length; n++) {
@@ -153,15 +164,22 @@ describe('the serialised create body', () => {
 					const image = {
 						mime: 'image/png',
 						byteLength: bytes.length,
-						writeBase64: (target: Buffer, offset: number) => writeStreamAsBase64(chunks(), target, offset, bytes.length),
+						base64Chunks: () => streamAsBase64(chunks(), bytes.length),
+						identity: () => ['the image'],
+						// An image n8n hands over as a stream goes out as one; else the body is built whole.
+						streamOf: asStream ? streamMakerLike(Readable.from([])) : undefined,
 					};
 					const plan = planCreateBody(request, image);
-					const built = await plan.build();
+					const opened = await plan.open();
+					expect(Buffer.isBuffer(opened)).toBe(!asStream);
+					const built = await sent(opened);
 					const expected = JSON.stringify(
 						buildCreateBody({ ...request, image: `data:image/png;base64,${Buffer.from(bytes).toString('base64')}` }),
 					);
 					expect(built.length).toBe(plan.bytes);
 					expect(built.toString('utf8')).toBe(expected);
+					// Read anew for a second attempt (a refused submission is sent again), byte for byte.
+					expect((await sent(await plan.open())).equals(built)).toBe(true);
 				},
 			),
 			{ numRuns: 300 },
@@ -173,7 +191,31 @@ describe('the serialised create body', () => {
 			yield new Uint8Array(5);
 			yield new Uint8Array(5);
 		}
-		await expect(writeStreamAsBase64(twoChunks(), Buffer.alloc(100), 0, 12)).rejects.toThrow(/changed while it was read/);
-		await expect(writeStreamAsBase64(twoChunks(), Buffer.alloc(100), 0, 7)).rejects.toThrow(/changed while it was read/);
+		await expect(sent(streamAsBase64(twoChunks(), 12))).rejects.toThrow(/changed while it was read/);
+		await expect(sent(streamAsBase64(twoChunks(), 7))).rejects.toThrow(/changed while it was read/);
+	});
+
+	it('base64 text in memory goes out in pieces that join to the text, and identifies the image by it', async () => {
+		const text = 'QUJD'.repeat(200_000);
+		const image = base64Text(text);
+		expect((await sent(image.base64Chunks())).toString('latin1')).toBe(text);
+		expect([...image.identity()].join('')).toBe(text);
+	});
+
+	it('the fingerprint tells requests apart by parameters and by image, and is the same for the same request', () => {
+		const request = { model: 'viduq1_img2video', prompt: 'a', options: {} };
+		const image = (id: string) => ({
+			mime: 'image/png',
+			byteLength: 3,
+			base64Chunks: () => base64Text('').base64Chunks(),
+			identity: () => [id],
+		});
+		const of = (r: typeof request, id: string) => planCreateBody(r, image(id)).fingerprint;
+		expect(of(request, 'x')).toBe(of(request, 'x'));
+		expect(of(request, 'x')).not.toBe(of(request, 'y'));
+		expect(of(request, 'x')).not.toBe(of({ ...request, prompt: 'b' }, 'x'));
+		expect(planCreateBody(request, 'https://example.com/a.png').fingerprint).not.toBe(
+			planCreateBody(request, 'https://example.com/b.png').fingerprint,
+		);
 	});
 });

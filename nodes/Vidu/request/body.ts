@@ -1,6 +1,9 @@
+import { createHash } from 'node:crypto';
+
 import type { IDataObject } from 'n8n-workflow';
 
 import { MODEL_FIELD, OPTION_FIELDS, PROMPT_FIELD } from '../model/apiFields';
+import { trackingSpentBuffers } from '../transport/spentBuffers';
 import { base64Length, type EncodedImage } from './encode';
 
 /** The node's optional API fields, keyed by UI parameter name (model/apiFields.ts); values as n8n hands them over. */
@@ -32,33 +35,45 @@ export function buildCreateBody(request: GenerationRequest): IDataObject {
 	return { [MODEL_FIELD.api]: request.model, input: [{ params }] };
 }
 
-/** A create body whose size is known before it is built, so limits are checked before reading the image. */
+/** A create body whose size is known before it is sent, so limits are checked before reading the image. */
 export interface PlannedBody {
 	bytes: number;
-	build(): Promise<Buffer>;
+	/** Tells this request apart from any other for the item: the ledger's key when n8n retries the node. */
+	fingerprint: string;
+	/** The body, anew for each attempt: one buffer, or a stream of the JSON around the image's base64 as it is read. */
+	open(): Promise<Buffer | NodeJS.ReadableStream>;
 }
 
 // `images` is the first field of the body, so the first occurrence of the marker is the image slot.
 const IMAGE_SLOT = '\u0001vidu-image\u0001';
 
-/** Serialises the body with the image written in place: one buffer, no intermediate copies of the image. */
+/** Serialises the body; an image n8n hands over as a stream is streamed into its slot, never held whole. */
 export function planCreateBody(request: Omit<GenerationRequest, 'image'>, image: string | EncodedImage): PlannedBody {
 	if (typeof image === 'string') {
-		const json = JSON.stringify(buildCreateBody({ ...request, image }));
-		return { bytes: Buffer.byteLength(json), build: async () => Buffer.from(json) };
+		const json = Buffer.from(JSON.stringify(buildCreateBody({ ...request, image })));
+		return { bytes: json.length, fingerprint: createHash('sha256').update(json).digest('base64'), open: async () => json };
 	}
 	const json = JSON.stringify(buildCreateBody({ ...request, image: IMAGE_SLOT }));
 	const slot = json.indexOf(JSON.stringify(IMAGE_SLOT).slice(1, -1));
 	const prefix = Buffer.from(`${json.slice(0, slot)}data:${image.mime};base64,`);
 	const suffix = Buffer.from(json.slice(slot + JSON.stringify(IMAGE_SLOT).length - 2));
-	const imageChars = base64Length(image.byteLength);
+	const bytes = prefix.length + base64Length(image.byteLength) + suffix.length;
+	const hash = createHash('sha256').update(prefix);
+	for (const part of image.identity()) hash.update(part, 'latin1');
+	const pieces = async function* () {
+		yield prefix;
+		yield* image.base64Chunks();
+		yield suffix;
+	};
 	return {
-		bytes: prefix.length + imageChars + suffix.length,
-		build: async () => {
-			const body = Buffer.allocUnsafe(prefix.length + imageChars + suffix.length);
-			prefix.copy(body, 0);
-			await image.writeBase64(body, prefix.length);
-			suffix.copy(body, prefix.length + imageChars);
+		bytes,
+		fingerprint: hash.update(suffix).digest('base64'),
+		open: async () => {
+			// Pieces are spent once sent: counted, so that V8 frees them soon (spentBuffers.ts).
+			if (image.streamOf) return image.streamOf(trackingSpentBuffers(pieces()));
+			const body = Buffer.allocUnsafe(bytes);
+			let at = 0;
+			for await (const piece of pieces()) at += piece.copy(body, at);
 			return body;
 		},
 	};

@@ -29,13 +29,13 @@ function readTypedParameters(
 /**
  * Reads one item's parameters and plans its create body, after every check that can be made before
  * paying: the parameters (cheap), the image's size and header, the request size. The image itself is
- * read only when the body is built.
+ * read only as the body is sent.
  */
-async function planItemBody(
+export async function readCreateBody(
 	this: IExecuteFunctions,
 	index: number,
 	/** Options the node sets itself (the callback URL in callback wait mode). */
-	overrides: Partial<GenerationOptions>,
+	overrides: Partial<GenerationOptions> = {},
 ): Promise<PlannedBody> {
 	const typed = readTypedParameters.call(this, index);
 	if (typed.problem) throw typed.problem;
@@ -56,10 +56,5 @@ export async function checkCreateRequest(
 	index: number,
 	overrides: Partial<GenerationOptions> = {},
 ): Promise<void> {
-	await planItemBody.call(this, index, overrides);
-}
-
-/** The item's serialised create body, checked first; the image is read once, in full, straight into it. */
-export async function readCreateBody(this: IExecuteFunctions, index: number, overrides: Partial<GenerationOptions> = {}): Promise<Buffer> {
-	return await (await planItemBody.call(this, index, overrides)).build();
+	await readCreateBody.call(this, index, overrides);
 }

@@ -1,12 +1,32 @@
 /**
- * The image travels as base64 inside the JSON body. These helpers write it straight into the one
- * buffer that is sent, so a large image is never held as bytes, base64 string and JSON copies at once.
+ * The image travels as base64 inside the JSON body. It is encoded piece by piece as it is read and
+ * sent as it is encoded, so a large image is never held whole: not as bytes, nor as base64, nor as
+ * the JSON body.
  */
 export interface EncodedImage {
 	mime: string;
 	byteLength: number;
-	/** Writes exactly base64Length(byteLength) characters of base64 into `target` at `offset`. */
-	writeBase64(target: Buffer, offset: number): Promise<void>;
+	/** The image as base64, in pieces: base64Length(byteLength) characters in all. Read anew on each call. */
+	base64Chunks(): AsyncIterable<Buffer>;
+	/** What tells this image apart from any other, in parts (n8n's binary id, or the base64 text itself). */
+	identity(): Iterable<string>;
+	/**
+	 * Makes a Node.js stream of pieces, for an image that n8n hands over as a stream: the body is then
+	 * sent as it is made. Without it (the image is in memory already) the body is built whole.
+	 */
+	streamOf?: StreamMaker;
+}
+
+export type StreamMaker = (pieces: AsyncIterable<Buffer>) => NodeJS.ReadableStream;
+
+/**
+ * n8n Cloud does not let community nodes import `node:stream`, and n8n's HTTP helper sends only a
+ * Node.js stream. A stream n8n hands over is a Readable: its class's static `from` is Readable.from.
+ */
+export function streamMakerLike(sample: unknown): StreamMaker | undefined {
+	const from = (sample as { constructor?: { from?: unknown } } | undefined)?.constructor?.from;
+	if (typeof from !== 'function') return undefined;
+	return (pieces) => (from as (pieces: AsyncIterable<Buffer>, options: object) => NodeJS.ReadableStream)(pieces, { objectMode: false });
 }
 
 export const base64Length = (bytes: number): number => Math.ceil(bytes / 3) * 4;
@@ -15,8 +35,7 @@ const ALPHABET = Buffer.from('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwx
 
 /**
  * Base64 of bytes[start, end) (a multiple of 3 long) written straight into `target`: toString('base64')
- * would make a string of each chunk first, 20 MB of short-lived strings for a 15 MB image, which
- * V8 keeps until its next collection and which count in n8n's memory.
+ * would make a string of each chunk first, short-lived strings V8 keeps until its next collection.
  */
 function encodeGroupsInto(bytes: Uint8Array, start: number, end: number, target: Buffer, offset: number): number {
 	let out = offset;
@@ -31,49 +50,55 @@ function encodeGroupsInto(bytes: Uint8Array, start: number, end: number, target:
 }
 
 /**
- * Encodes a byte stream as it comes. Chunks rarely end on a 3-byte group: the 1–2 bytes left over
- * wait in `pending` and are completed from the next chunk, which is then encoded where it lies
- * (joining the two would copy most chunks once more: megabytes of garbage for a large image).
+ * Encodes a byte stream as it comes, one piece of base64 per chunk. Chunks rarely end on a 3-byte
+ * group: the 1–2 bytes left over wait in `pending` and are completed from the next chunk, which is
+ * then encoded where it lies (joining the two would copy most chunks once more).
  */
-export async function writeStreamAsBase64(
-	chunks: AsyncIterable<Uint8Array>,
-	target: Buffer,
-	offset: number,
-	expectedBytes: number,
-): Promise<void> {
+export async function* streamAsBase64(chunks: AsyncIterable<Uint8Array>, expectedBytes: number): AsyncGenerator<Buffer> {
 	const pending = new Uint8Array(3);
 	let pendingLength = 0;
-	let position = offset;
 	let seen = 0;
 	for await (const chunk of chunks) {
 		seen += chunk.length;
 		if (seen > expectedBytes) break;
 		let start = 0;
 		while (pendingLength > 0 && pendingLength < 3 && start < chunk.length) pending[pendingLength++] = chunk[start++];
-		if (pendingLength === 3) {
-			position = encodeGroupsInto(pending, 0, 3, target, position);
+		const completed = pendingLength === 3;
+		const end = chunk.length - ((chunk.length - start) % 3);
+		const piece = Buffer.allocUnsafe((completed ? 4 : 0) + ((end - start) / 3) * 4);
+		if (completed) {
+			encodeGroupsInto(pending, 0, 3, piece, 0);
 			pendingLength = 0;
 		}
-		const end = chunk.length - ((chunk.length - start) % 3);
-		position = encodeGroupsInto(chunk, start, end, target, position);
+		encodeGroupsInto(chunk, start, end, piece, completed ? 4 : 0);
 		for (let i = end; i < chunk.length; i++) pending[pendingLength++] = chunk[i];
+		if (piece.length) yield piece;
 	}
 	if (seen !== expectedBytes) {
 		throw new Error(`the image changed while it was read (${seen} bytes instead of ${expectedBytes})`);
 	}
-	if (pendingLength) target.write(Buffer.from(pending.subarray(0, pendingLength)).toString('base64'), position, 'latin1');
+	if (pendingLength) yield Buffer.from(Buffer.from(pending.subarray(0, pendingLength)).toString('base64'), 'latin1');
 }
 
 /** The decoded length of clean base64 text (no whitespace). */
 export const decodedLength = (base64: string): number =>
 	(base64.length / 4) * 3 - (base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0);
 
-/** Base64 text already in memory (n8n's in-memory binary mode, or the Image Data field) is copied as is. */
-export const copyBase64Text =
-	(base64: string): EncodedImage['writeBase64'] =>
-	async (target, offset) => {
-		target.write(base64, offset, 'latin1');
+/** Pieces of base64 text handed out at a time: the text is in memory already, its copies need not be. */
+const TEXT_PIECE_CHARS = 256 * 1024;
+
+/** Base64 text already in memory (n8n's in-memory binary mode, or the Image Data field), sent as is. */
+export function base64Text(base64: string): Pick<EncodedImage, 'base64Chunks' | 'identity'> {
+	const pieces = function* () {
+		for (let at = 0; at < base64.length; at += TEXT_PIECE_CHARS) yield base64.slice(at, at + TEXT_PIECE_CHARS);
 	};
+	return {
+		base64Chunks: async function* () {
+			for (const piece of pieces()) yield Buffer.from(piece, 'latin1');
+		},
+		identity: pieces,
+	};
+}
 
 /**
  * Standard, padded base64 from text that may be base64url, unpadded or wrapped in whitespace; undefined

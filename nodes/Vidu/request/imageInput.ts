@@ -3,9 +3,8 @@ import { BINARY_ENCODING } from 'n8n-workflow';
 
 import { imageProperties } from '../descriptions/image.description';
 import { InputProblem } from '../model/outcomes';
-import { trackingSpentBuffers } from '../transport/spentBuffers';
 
-import { copyBase64Text, decodedLength, type EncodedImage, standardBase64, writeStreamAsBase64 } from './encode';
+import { base64Text, decodedLength, type EncodedImage, standardBase64, streamAsBase64, streamMakerLike } from './encode';
 import { checkImage, checkImageUrl } from './checks';
 
 type ImageSource = 'binary' | 'url' | 'base64';
@@ -21,10 +20,10 @@ const DATA_URI = /^data:([^;,]*)(;[^,]*)?,/i;
 const HEAD_BYTES = 1024 * 1024;
 
 /** Checks size, type and aspect ratio from the head, then returns the image ready to be encoded. */
-function checked(head: Uint8Array, byteLength: number, field: string, writeBase64: EncodedImage['writeBase64']): EncodedImage {
+function checked(head: Uint8Array, byteLength: number, field: string, content: Omit<EncodedImage, 'mime' | 'byteLength'>): EncodedImage {
 	const result = checkImage(head, byteLength, field);
 	if (result.problem) throw result.problem;
-	return { mime: result.mime, byteLength, writeBase64 };
+	return { mime: result.mime, byteLength, ...content };
 }
 
 async function readHead(stream: AsyncIterable<Uint8Array> & { destroy?: () => void }): Promise<Buffer> {
@@ -69,12 +68,20 @@ async function fromBinary(this: IExecuteFunctions, index: number): Promise<Encod
 			);
 		}
 		const head = Buffer.from(base64.slice(0, (HEAD_BYTES / 3) * 4), BINARY_ENCODING);
-		return checked(head, decodedLength(base64), label, copyBase64Text(base64));
+		return checked(head, decodedLength(base64), label, base64Text(base64));
 	}
 	const byteLength = binary.bytes ?? (await this.helpers.getBinaryMetadata(id)).fileSize;
-	const head = await readHead(await this.helpers.getBinaryStream(id));
-	return checked(head, byteLength, label, async (target, offset) => {
-		await writeStreamAsBase64(trackingSpentBuffers(await this.helpers.getBinaryStream(id)), target, offset, byteLength);
+	const headStream = await this.helpers.getBinaryStream(id);
+	const streamOf = streamMakerLike(headStream);
+	const head = await readHead(headStream);
+	const getStream = async () => await this.helpers.getBinaryStream(id);
+	return checked(head, byteLength, label, {
+		base64Chunks: async function* () {
+			yield* streamAsBase64(await getStream(), byteLength);
+		},
+		// n8n's id names the stored file: the same id is the same image.
+		identity: () => [`n8n binary ${id} ${byteLength}`],
+		streamOf,
 	});
 }
 
@@ -103,7 +110,7 @@ function fromBase64(this: IExecuteFunctions, index: number): EncodedImage {
 		);
 	}
 	const head = Buffer.from(standard.slice(0, (HEAD_BYTES / 3) * 4), 'base64');
-	return checked(head, decodedLength(standard), LABEL.imageData, copyBase64Text(standard));
+	return checked(head, decodedLength(standard), LABEL.imageData, base64Text(standard));
 }
 
 /** The `images[0]` value: an http(s) URL as is, or an image to send as a data URI. */

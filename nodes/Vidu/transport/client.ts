@@ -15,13 +15,19 @@ export interface CallSettings {
 	timeoutMs?: number;
 }
 
+/** A serialised request body: one buffer, or a stream of `bytes` bytes in all. */
+export interface RequestBody {
+	bytes: number;
+	open(): Promise<Buffer | NodeJS.ReadableStream>;
+}
+
 /**
  * Everything that talks to the Vidu API: one request per call, no retries (waiting/retry.ts decides
  * those), failures thrown as ViduFailure. Built once per execution; the only place HTTP happens.
  */
 export interface ViduClient {
-	/** Sends the create request. */
-	submit(body: Buffer, call?: CallSettings): Promise<Task>;
+	/** Sends the create request; `open` gives the body anew for each attempt. */
+	submit(body: RequestBody, call?: CallSettings): Promise<Task>;
 	/** Asks for a task's state. */
 	getTask(taskId: string, call?: CallSettings): Promise<Task>;
 	/** Fetches the video into n8n's binary data, without the API key. */
@@ -160,7 +166,7 @@ export async function createClient(ctx: ApiContext): Promise<ViduClient> {
 		phase: Phase,
 		call: CallSettings,
 		taskId?: string,
-		body?: Buffer,
+		body?: RequestBody,
 	): Promise<unknown> {
 		const url = baseUrl + path;
 		// Cancelled while waiting to retry: this request never leaves, so nothing can have been created.
@@ -174,15 +180,20 @@ export async function createClient(ctx: ApiContext): Promise<ViduClient> {
 		const cutoff = grace?.signal ? AbortSignal.any([deadline, grace.signal]) : deadline;
 		let response: IN8nHttpFullResponse;
 		let answer: Buffer;
+		const data = await body?.open();
 		try {
 			// n8n's helper reads the credential through its `this`: the node context, execute() or webhook() alike.
 			const self = grace ? withoutCancelSignal(ctx) : ctx;
 			const sent = ctx.helpers.httpRequestWithAuthentication.call(self as IExecuteFunctions, CREDENTIAL_TYPE, {
 				method,
 				url,
-				// The body arrives serialised (the image is written into it in place): send it as is.
-				headers: { accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}) },
-				...(body ? { body } : {}),
+				// The body arrives serialised, the image streamed into it as it is read: sent as is.
+				headers: {
+					accept: 'application/json',
+					...(body ? { 'content-type': 'application/json', 'content-length': String(body.bytes) } : {}),
+				},
+				// n8n hands a stream to its HTTP client as it is, though its type lists only buffers.
+				...(data ? { body: data as Buffer } : {}),
 				encoding: 'stream',
 				timeout: timeoutMs,
 				returnFullResponse: true,
@@ -197,6 +208,8 @@ export async function createClient(ctx: ApiContext): Promise<ViduClient> {
 			throw unanswered(phase, url, deadline.aborted && !signal?.aborted ? { code: 'ETIMEDOUT' } : error, taskId);
 		} finally {
 			grace?.release();
+			// An exchange cut short leaves the image's file open otherwise.
+			(data as { destroy?: () => void } | undefined)?.destroy?.();
 		}
 		if (response.statusCode >= 300 && response.statusCode < 400) {
 			// Nothing was created by this answer.

@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import type { Ledger } from '../output/ledger';
@@ -33,13 +31,12 @@ export async function submitItem(
 	settings: SubmitSettings,
 ): Promise<Task> {
 	const body = await readCreateBody.call(this, index, settings.overrides);
-	const request = createHash('sha256').update(body).digest('base64');
-	const earlier = ledger.fromEarlierTry(index, request);
+	const earlier = ledger.fromEarlierTry(index, body.fingerprint);
 	if (earlier) return earlier;
 	const task = await withRetries(async () => await client.submit(body, { timeoutMs: settings.timeoutMs }), settings.policy, systemClock, {
 		deadline: settings.deadline,
 		signal: this.getExecutionCancelSignal(),
 	});
-	ledger.paid(index, task, request);
+	ledger.paid(index, task, body.fingerprint);
 	return task;
 }
