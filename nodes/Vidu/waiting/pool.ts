@@ -1,7 +1,8 @@
 /**
- * Submissions sent at once, in both wait modes. Each holds its request body (the image included) in
- * memory while it is sent, so a few at a time: enough to overlap the API's answer times, few enough
- * for large images. The API then receives items out of order: task ids need not follow item order.
+ * Submissions sent at once, in both wait modes: enough to overlap the API's answer times, few enough
+ * for large images (one in n8n's in-memory binary mode holds its whole request body while it is sent;
+ * one from the binary store streams). The API then receives items out of order: task ids need not
+ * follow item order.
  */
 export const PARALLEL_SUBMITS = 4;
 
