@@ -17,6 +17,15 @@ describe('binary data stored on disk (filesystem mode)', () => {
 		expect(sentParams(mock()).images).toEqual([`data:image/webp;base64,${image.toString('base64')}`]);
 	});
 
+	it('a submission the API refused (429) is streamed again in full from the stored file', async () => {
+		const image = Buffer.concat([pngBytes(800, 600), Buffer.alloc(900_001, 5)]);
+		mock().fault({ route: 'create', status: 429, body: { message: 'slow down' }, headers: { 'retry-after': '0' } });
+		await run({ parameters: { operation: 'generate', waitOptions: FAST_WAIT }, items: [await binaryItem(image, 'a.png', 'image/png')] });
+		const uri = `data:image/png;base64,${image.toString('base64')}`;
+		expect(mock().creates.map((_, n) => sentParams(mock(), n).images)).toEqual([[uri], [uri]]);
+		expect(mock().creates.map((create) => create.headers['content-length'])).toEqual(mock().creates.map((c) => String(c.rawBodyBytes)));
+	});
+
 	it('refuses an oversized request from the file size alone', async () => {
 		const item = await binaryItem(Buffer.concat([pngBytes(), Buffer.alloc(16_000_000)]), 'big.png', 'image/png');
 		await expect(run({ parameters: { operation: 'submit' }, items: [item] })).rejects.toThrow(/request would be 21\.3 MB/);
