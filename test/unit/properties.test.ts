@@ -195,6 +195,15 @@ describe('the serialised create body', () => {
 		await expect(sent(streamAsBase64(twoChunks(), 7))).rejects.toThrow(/changed while it was read/);
 	});
 
+	it('a stream maker comes only from a Node.js stream, and makes Node.js streams', async () => {
+		expect(streamMakerLike(new ReadableStream())).toBeUndefined();
+		expect(streamMakerLike({})).toBeUndefined();
+		expect(streamMakerLike(undefined)).toBeUndefined();
+		const made = streamMakerLike(Readable.from([]))!(base64Text('QUJD').base64Chunks());
+		expect(typeof (made as Readable).pipe).toBe('function');
+		expect((await sent(made)).toString()).toBe('QUJD');
+	});
+
 	it('base64 text in memory goes out in pieces that join to the text, and identifies the image by it', async () => {
 		const text = 'QUJD'.repeat(200_000);
 		const image = base64Text(text);

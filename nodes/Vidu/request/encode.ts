@@ -24,7 +24,9 @@ export type StreamMaker = (pieces: AsyncIterable<Buffer>) => NodeJS.ReadableStre
  * Node.js stream. A stream n8n hands over is a Readable: its class's static `from` is Readable.from.
  */
 export function streamMakerLike(sample: unknown): StreamMaker | undefined {
-	const from = (sample as { constructor?: { from?: unknown } } | undefined)?.constructor?.from;
+	const like = sample as { pipe?: unknown; constructor?: { from?: unknown } } | undefined;
+	// Only a Node.js stream (a web ReadableStream has `from` too, which n8n's HTTP client cannot send).
+	const from = typeof like?.pipe === 'function' ? like.constructor?.from : undefined;
 	if (typeof from !== 'function') return undefined;
 	return (pieces) => (from as (pieces: AsyncIterable<Buffer>, options: object) => NodeJS.ReadableStream)(pieces, { objectMode: false });
 }
