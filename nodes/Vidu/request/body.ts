@@ -69,11 +69,11 @@ export function planCreateBody(request: Omit<GenerationRequest, 'image'>, image:
 		bytes,
 		fingerprint: hash.update(suffix).digest('base64'),
 		open: async () => {
-			// Pieces are spent once sent: counted, so that V8 frees them soon (spentBuffers.ts).
+			// Pieces are spent once sent or copied: counted, so that V8 frees them soon (spentBuffers.ts).
 			if (image.streamOf) return image.streamOf(trackingSpentBuffers(pieces()));
 			const body = Buffer.allocUnsafe(bytes);
 			let at = 0;
-			for await (const piece of pieces()) at += piece.copy(body, at);
+			for await (const piece of trackingSpentBuffers(pieces())) at += piece.copy(body, at);
 			return body;
 		},
 	};

@@ -1,7 +1,7 @@
 /**
- * The image travels as base64 inside the JSON body. It is encoded piece by piece as it is read and
- * sent as it is encoded, so a large image is never held whole: not as bytes, nor as base64, nor as
- * the JSON body.
+ * The image travels as base64 inside the JSON body. One that n8n keeps in its binary store is encoded
+ * piece by piece as it is read and sent as it is encoded, so it is never held whole: not as bytes,
+ * nor as base64, nor as the JSON body. One already in memory as base64 is copied into the body as is.
  */
 export interface EncodedImage {
 	mime: string;
