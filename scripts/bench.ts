@@ -2,8 +2,9 @@
  * npm run bench, on Node 24 (scripts/bench.sh), every task ending L after its submission (mock API
  * in time mode):
  * - in one real n8n 2.40.7: the node with default settings against the do-it-yourself loop (HTTP
- *   Request → Wait 5 s → HTTP Request → IF) for N = 1, 10, 50, 200, with and without `progress`: wall
- *   time, status calls per task, detection delay, n8n's memory; then a 200 MB video downloaded by
+ *   Request → Wait 5 s → HTTP Request → IF) for N = 1, 10, 50, 200, with and without `progress`, and
+ *   without `progress` for tasks of different lengths (L ± 5 s, N = 10, 50, 200): wall time, status
+ *   calls per task, detection delay, n8n's memory; then a 200 MB video downloaded by
  *   n8n's HTTP Request node and by the node;
  * - status calls in Wait Mode Callback, and the node's own peak memory for large images and videos
  *   (n8n-core in process);
@@ -204,10 +205,19 @@ function rssOf(pid: number): number {
 	return Number(line?.split(/\s+/)[1] ?? NaN) * 1024;
 }
 
+/** One comparison case: the mock's task lengths, and the batch sizes run with them. */
+interface ComparisonCase {
+	progress: boolean;
+	/** 0: every task takes L. Otherwise lengths spread evenly over L ± this, in shuffled order. */
+	spreadMs: number;
+	sizes: number[];
+}
+
 interface ComparisonRow {
 	workflow: 'diy' | 'vidu';
 	items: number;
 	progress: boolean;
+	spreadSeconds: number;
 	/** The median of the tries. */
 	wallSeconds: number;
 	wallSecondsEach: number[];
@@ -217,6 +227,21 @@ interface ComparisonRow {
 	detectionMaxSeconds: number;
 	n8nRssGrowthMB: number;
 }
+
+/**
+ * `count` task lengths spread evenly over L ± spread, shuffled the same way every time, so that
+ * the first task to finish is seldom the typical one.
+ */
+function spreadLengths(count: number, spreadMs: number): number[] {
+	const even = Array.from({ length: count }, (_, i) =>
+		Math.round(L - spreadMs + (count > 1 ? (2 * spreadMs * i) / (count - 1) : spreadMs)),
+	);
+	// A fixed stride coprime with the count shuffles without randomness.
+	let stride = Math.max(1, Math.floor(count * 0.618));
+	while (count > 1 && gcd(stride, count) !== 1) stride++;
+	return even.map((_, i) => even[(i * stride) % count]);
+}
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
 
 /** Starts a run through a production webhook of the n8n at `base` and waits for its answer (the run's end). */
 async function runInN8n(
@@ -263,11 +288,7 @@ interface DownloadRow {
  * ends), status calls per task, how late each finished video was noticed, and n8n's memory. Then
  * n8n's memory while a 200 MB video is downloaded by its HTTP Request node and by the Vidu node.
  */
-async function compareInN8n(
-	sizes: number[],
-	progressModes: boolean[],
-	rounds: number,
-): Promise<{ rows: ComparisonRow[]; download: DownloadRow }> {
+async function compareInN8n(cases: ComparisonCase[], rounds: number): Promise<{ rows: ComparisonRow[]; download: DownloadRow }> {
 	const mock = await new ViduMock().start();
 	const n8n = await RealN8n.start('2.40.7');
 	const rows: ComparisonRow[] = [];
@@ -280,8 +301,9 @@ async function compareInN8n(
 		const base = await n8n.startServer({ logFile: join(n8n.userFolder, 'n8n.log') });
 		for (const path of ['bench-diy', 'bench-vidu', 'bench-http-download', 'bench-vidu-download']) await triggerRegistered(base, path);
 		const pid = n8n.serverPid!;
-		for (const progress of progressModes) {
+		for (const { progress, spreadMs, sizes } of cases) {
 			mock.setDefaultScript({ generationMs: L, progress });
+			const label = `${progress ? 'progress   ' : 'no progress'}${spreadMs ? ` L±${spreadMs / 1000} s` : ''}`;
 			for (const items of sizes) {
 				// Each case several times, the two workflows taking turns: a single 20 s run moves by a few
 				// tenths of a second from one try to the next (n8n saving executions, garbage collection).
@@ -292,6 +314,8 @@ async function compareInN8n(
 				for (let n = 0; n < rounds; n++) {
 					for (const workflow of ['diy', 'vidu'] as const) {
 						mock.forgetRecorded();
+						// The same lengths for both workflows, in arrival order.
+						if (spreadMs) mock.scriptTasks(...spreadLengths(items, spreadMs).map((generationMs) => ({ generationMs, progress })));
 						const { wallMs, rssGrowthMB } = await runInN8n(base, pid, `bench-${workflow}`, { count: items });
 						if (mock.detections.length !== items) throw new Error(`${workflow} N=${items}: ${mock.detections.length} videos seen done`);
 						const delays = mock.detections.map((d) => (d.seenAt - d.endedAt) / 1000);
@@ -305,6 +329,7 @@ async function compareInN8n(
 						workflow,
 						items,
 						progress,
+						spreadSeconds: spreadMs / 1000,
 						wallSeconds: round(wallMs / 1000, 1),
 						wallSecondsEach: tries.map((t) => round(t.wallMs / 1000, 1)),
 						ratioToL: round(wallMs / L),
@@ -316,7 +341,7 @@ async function compareInN8n(
 					};
 					rows.push(row);
 					console.log(
-						`${progress ? 'progress   ' : 'no progress'}  N=${String(items).padStart(3)}  ${workflow === 'diy' ? 'DIY loop  ' : 'Vidu node '}  wall ${row.wallSeconds} s = ${row.ratioToL}·L (tries ${row.wallSecondsEach.join(' / ')} s)  status calls/task ${row.statusCallsPerTask}  detection median ${row.detectionMedianSeconds} s, max ${row.detectionMaxSeconds} s  n8n RSS +${row.n8nRssGrowthMB} MB`,
+						`${label}  N=${String(items).padStart(3)}  ${workflow === 'diy' ? 'DIY loop  ' : 'Vidu node '}  wall ${row.wallSeconds} s = ${row.ratioToL}·L (tries ${row.wallSecondsEach.join(' / ')} s)  status calls/task ${row.statusCallsPerTask}  detection median ${row.detectionMedianSeconds} s, max ${row.detectionMaxSeconds} s  n8n RSS +${row.n8nRssGrowthMB} MB`,
 					);
 				}
 			}
@@ -332,7 +357,7 @@ async function compareInN8n(
 			})
 		).json()) as { id: string };
 		const download: DownloadRow = { videoMB: 200, httpRequestNodeMB: [], viduNodeMB: [], httpRequestNodeSeconds: [], viduNodeSeconds: [] };
-		const cases = [
+		const downloads = [
 			{
 				path: 'bench-http-download',
 				body: { url: `${mock.url}/cdn/${created.id}.mp4` },
@@ -341,7 +366,7 @@ async function compareInN8n(
 			{ path: 'bench-vidu-download', body: { taskId: created.id }, into: { mb: download.viduNodeMB, seconds: download.viduNodeSeconds } },
 		];
 		for (let n = 0; n < 3; n++) {
-			for (const { path, body, into } of cases) {
+			for (const { path, body, into } of downloads) {
 				await n8n.stopServer();
 				const fresh = await n8n.startServer({ logFile: join(n8n.userFolder, 'n8n.log') });
 				await triggerRegistered(fresh, path);
@@ -428,7 +453,7 @@ async function main() {
 	if (memory) return await memoryCase(memory);
 	if (arg('only') === 'queue') return await printQueue();
 	if (arg('only') === 'compare') return await printComparison();
-	if (arg('only') === 'download') return void (await compareInN8n([], [], 0));
+	if (arg('only') === 'download') return void (await compareInN8n([], 0));
 	if (arg('only') === 'memory') return void printMemory(false);
 	if (arg('only') === 'callback') return void (await printCallback(false));
 	const quick = arg('quick') !== undefined;
@@ -492,7 +517,17 @@ async function printComparison(): Promise<Awaited<ReturnType<typeof compareInN8n
 	console.log(
 		`\nThe Vidu node (default settings) against the do-it-yourself loop, real n8n 2.40.7, L = ${L / 1000} s, median of ${tries} tries, ${new Date().toISOString()}, Node ${process.version}, ${os.cpus().length} cores:`,
 	);
-	return await compareInN8n(quick ? [1, 10] : [1, 10, 50, 200], quick ? [true] : [true, false], tries);
+	const sizes = quick ? [1, 10] : [1, 10, 50, 200];
+	const cases: ComparisonCase[] = quick
+		? [{ progress: true, spreadMs: 0, sizes }]
+		: [
+				{ progress: true, spreadMs: 0, sizes },
+				{ progress: false, spreadMs: 0, sizes },
+				// Tasks of different lengths: what the run learns from its first finished task is then
+				// wrong for most others.
+				{ progress: false, spreadMs: 5000, sizes: [10, 50, 200] },
+			];
+	return await compareInN8n(cases, tries);
 }
 
 async function printCallback(quick: boolean) {

@@ -302,6 +302,25 @@ describe('nextCheckDelay', () => {
 		// The loop users build by hand (Wait 5 s, then ask) asks 6 times about a 30 s task.
 		for (const id of later) expect(log.checks.get(id)!.length).toBeLessThanOrEqual(6);
 	});
+
+	it('tasks of different lengths take no more checks than a 5 s loop, and never wait longer than 5 s between two checks', async () => {
+		const clock = new FakeClock();
+		// 15 to 25 s, spread evenly but not in order: the first to finish teaches the run a length
+		// most others do not have.
+		const durations = Array.from({ length: 50 }, (_, i) => 15_000 + ((i * 37) % 50) * 200);
+		const { hooks, log } = fakeApi(clock, durations);
+		await runBatch(50, hooks, settings({ maxConcurrent: 50 }), clock);
+		const tooMany: string[] = [];
+		const tooFar: string[] = [];
+		durations.forEach((duration, i) => {
+			const at = log.checks.get(`t${i}`)!;
+			// A loop asking every 5 s needs one check per interval begun before the video is ready.
+			if (at.length > Math.ceil(duration / 5000)) tooMany.push(`t${i} (${duration} ms): ${at.join(', ')}`);
+			if (at.some((time, n) => n > 0 && time - at[n - 1] > 5000)) tooFar.push(`t${i}: ${at.join(', ')}`);
+		});
+		expect(tooMany).toEqual([]);
+		expect(tooFar).toEqual([]);
+	});
 });
 
 describe('expectedDuration', () => {

@@ -235,8 +235,19 @@ export async function runBatch<R>(count: number, hooks: BatchHooks<R>, settings:
 		}
 		const later = clock.now();
 		const delay = nextCheckDelay(later - watched.submittedAt, watched.task.progress, settings.schedule, expectedDuration(learned));
-		watched.dueAt = Math.min(watched.deadline, later + delay);
+		watched.dueAt = Math.min(watched.deadline, notBeforeBudget(watched, later + delay));
 	};
+
+	/**
+	 * No more status calls than the loop users build by hand, whatever the tasks' lengths: a task
+	 * without progress of its own that was still running at each of its n checks gets its next one no
+	 * sooner than n + 1 polling intervals after submission. Its video was not ready at the n-th, so a
+	 * loop checking once per interval needs n + 1 checks too. Never later than one interval after the
+	 * last check either (that check came at n intervals or later). With progress, the aim is the
+	 * task's own and holds without this.
+	 */
+	const notBeforeBudget = (watched: Watched, at: number) =>
+		watched.task.progress !== null ? at : Math.max(at, watched.submittedAt + (watched.checks + 1) * settings.schedule.maxGapMs);
 
 	/**
 	 * A task just finished: tasks without progress of their own that should end sooner than their
@@ -248,7 +259,7 @@ export async function runBatch<R>(count: number, hooks: BatchHooks<R>, settings:
 		for (const other of active.values()) {
 			if (other.task.progress !== null || other.faults > 0) continue;
 			const end = Math.max(other.lastCheckAt + settings.schedule.minGapMs, other.submittedAt + expected + AIM_AFTER_MS);
-			if (end < other.dueAt) other.dueAt = end;
+			if (end < other.dueAt) other.dueAt = notBeforeBudget(other, end);
 		}
 	};
 
