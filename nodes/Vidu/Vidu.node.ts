@@ -30,7 +30,9 @@ export class Vidu implements INodeType {
 		name: 'vidu',
 		icon: { light: 'file:vidu.svg', dark: 'file:vidu.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// 1.1: Audio and Watermark moved out of Options, beside Prompt (descriptions/generation.description.ts).
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: '={{ { generate: "Generate From Image", submit: "Submit Only", getTask: "Get Task" }[$parameter["operation"]] }}',
 		description: 'Turn a still image into a 5-second 1080p video with Vidu Q1',
 		defaults: { name: 'Vidu' },

@@ -144,7 +144,7 @@ describe(`the node in n8n ${VERSION}'s editor, in Chromium`, () => {
 		});
 	});
 
-	it('options are offered where they fit: by operation and by Wait Mode, dependent fields at once', async () => {
+	it('options are offered where they fit: by operation and by Wait Mode; Audio and Watermark show their fields when on', async () => {
 		/** The labels a collection's "Add Option" offers, read from its open dropdown. */
 		const offered = async (collection: 'Options' | 'Wait Options') => {
 			const adds = page.locator('[data-test-id="collection-parameter-add"]');
@@ -169,13 +169,24 @@ describe(`the node in n8n ${VERSION}'s editor, in Chromium`, () => {
 			);
 		};
 		await step('2b-options-fit', async () => {
-			// Generate From Image, Poll: no Off-Peak (its tasks outlast any wait); Voice ID and the watermark
-			// fields offered before Audio or Watermark is on.
+			// Generate From Image, Poll: no Off-Peak (its tasks outlast any wait). Audio and Watermark are
+			// switches beside Prompt, not options.
 			const generate = await offered('Options');
-			expect(generate).toEqual(
-				expect.arrayContaining(['Audio', 'Voice ID', 'Watermark', 'Watermark Position', 'Watermark URL', 'Callback URL']),
-			);
-			expect(generate).not.toContain('Off-Peak Mode');
+			expect(generate).toEqual(expect.arrayContaining(['Callback URL', 'Seed', 'Movement Amplitude']));
+			for (const label of ['Off-Peak Mode', 'Audio', 'Voice ID', 'Watermark', 'Watermark Position', 'Watermark URL']) {
+				expect(generate).not.toContain(label);
+			}
+			// Turning a switch on shows its fields at once, no "Add Option" needed.
+			for (const [toggle, fields] of [
+				['audio', ['voiceId']],
+				['watermark', ['wmPosition', 'wmUrl']],
+			] as const) {
+				for (const field of fields) expect(await page.locator(`[data-test-id="parameter-input-${field}"]`).count()).toBe(0);
+				await page.click(`[data-test-id="parameter-input-${toggle}"] .el-switch`);
+				for (const field of fields) await page.waitForSelector(`[data-test-id="parameter-input-${field}"]`);
+				await page.click(`[data-test-id="parameter-input-${toggle}"] .el-switch`);
+				for (const field of fields) await page.waitForSelector(`[data-test-id="parameter-input-${field}"]`, { state: 'detached' });
+			}
 			expect(await offered('Wait Options')).toEqual(
 				expect.arrayContaining(['Max Concurrent Tasks', 'Max Wait (Minutes)', 'Polling Interval (Seconds)', 'Request Timeout (Seconds)']),
 			);

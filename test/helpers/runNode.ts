@@ -35,6 +35,8 @@ export interface RunOptions {
 	abortSignal?: AbortSignal;
 	/** Where n8n would serve resume URLs (default http://127.0.0.1:5678/webhook-waiting). */
 	webhookWaitingBaseUrl?: string;
+	/** The node's version (default 1, the layout of the oldest saved workflows; new nodes get 1.1). */
+	typeVersion?: number;
 	/** The node's type: 'n8n-nodes-vidu.viduTool' is the variant n8n makes for AI agents. */
 	nodeType?: string;
 	/** How n8n started the run (default 'manual', a test run in the editor). */
@@ -53,7 +55,7 @@ function nodeSetup(options: RunOptions) {
 		id: 'vidu-node',
 		name: NODE_NAME,
 		type: options.nodeType ?? 'n8n-nodes-vidu.vidu',
-		typeVersion: 1,
+		typeVersion: options.typeVersion ?? 1,
 		position: [0, 0],
 		parameters: options.parameters,
 		credentials: { viduApi: { id: '1', name: 'Vidu account' } },

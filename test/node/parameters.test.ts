@@ -54,6 +54,41 @@ describe('request parameters', () => {
 		});
 	});
 
+	describe('node version 1.1: Audio and Watermark beside Prompt', () => {
+		it('sends each switch that is on with the fields it shows, and the Position default it shows', async () => {
+			await run({
+				typeVersion: 1.1,
+				parameters: { operation: 'submit', ...URL_IMAGE, audio: true, voiceId: 'host_female', watermark: true, options: { seed: 7 } },
+			});
+			expect(sentParams(mock())).toEqual({
+				images: ['https://example.com/a.png'],
+				audio: true,
+				voice_id: 'host_female',
+				watermark: true,
+				wm_position: 3,
+				seed: 7,
+			});
+		});
+
+		it('sends nothing of a switch left off, even with its fields filled in before', async () => {
+			await run({
+				typeVersion: 1.1,
+				parameters: { operation: 'submit', ...URL_IMAGE, audio: false, voiceId: 'host_female', wmUrl: 'https://example.com/logo.png' },
+			});
+			expect(sentParams(mock())).toEqual({ images: ['https://example.com/a.png'] });
+		});
+
+		it('checks a switch set by an expression like any option, before paying', async () => {
+			const [item] = await run({
+				typeVersion: 1.1,
+				continueOnFail: true,
+				parameters: { operation: 'submit', ...URL_IMAGE, audio: '={{ "loud" }}' },
+			});
+			expect(item.json.error).toMatch(/Audio/);
+			expect(mock().creates).toHaveLength(0);
+		});
+	});
+
 	it('sends only the image when nothing else is set', async () => {
 		await run({ parameters: { operation: 'submit', ...URL_IMAGE } });
 		expect(sentParams(mock())).toEqual({ images: ['https://example.com/a.png'] });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import type { INodeParameters, INodeProperties, INodeTypeDescription } from 'n8n-workflow';
+import type { INode, INodeParameters, INodeProperties, INodeTypeDescription } from 'n8n-workflow';
 import { NodeHelpers } from 'n8n-workflow';
 
 import { Vidu } from '../../nodes/Vidu/Vidu.node';
@@ -58,8 +58,47 @@ describe('options offered only where they fit', () => {
 		}
 	});
 
-	it('Voice ID and the watermark fields are offered at once, not only after a second "Add Option"', () => {
-		for (const name of ['voiceId', 'wmPosition', 'wmUrl']) expect(optionOf('options', name).displayOptions).toBeUndefined();
+	describe('Audio and Watermark show their fields once turned on', () => {
+		const atVersion = (typeVersion: number) => ({ typeVersion }) as INode;
+		const shown = (name: string, typeVersion: number, root: INodeParameters) =>
+			description.properties
+				.filter((p) => p.name === name)
+				.some((p) => NodeHelpers.displayParameter(root, p, atVersion(typeVersion), description, root));
+		const collectionOf = (typeVersion: number, root: INodeParameters) =>
+			description.properties.find(
+				(p) => p.name === 'options' && NodeHelpers.displayParameter(root, p, atVersion(typeVersion), description, root),
+			)!;
+
+		it('version 1.1: beside Prompt, each dependent field shown as its switch turns on, none left under Options', () => {
+			for (const operation of ['generate', 'submit']) {
+				const root = { resource: 'video', operation, waitMode: 'poll', audio: false, watermark: false };
+				expect(['audio', 'voiceId', 'watermark', 'wmPosition', 'wmUrl'].map((name) => shown(name, 1.1, root))).toEqual([
+					true,
+					false,
+					true,
+					false,
+					false,
+				]);
+				expect(['voiceId', 'wmPosition', 'wmUrl'].map((name) => shown(name, 1.1, { ...root, audio: true, watermark: true }))).toEqual([
+					true,
+					true,
+					true,
+				]);
+				const names = (collectionOf(1.1, root).options as INodeProperties[]).map((option) => option.name);
+				expect(names).not.toEqual(expect.arrayContaining(['audio']));
+				expect(names.filter((name) => ['audio', 'voiceId', 'watermark', 'wmPosition', 'wmUrl'].includes(name))).toEqual([]);
+				expect(names).toEqual(expect.arrayContaining(['seed', 'payload', 'movementAmplitude']));
+			}
+		});
+
+		it('version 1 (saved workflows) keeps them under Options, offered at once', () => {
+			const root = { resource: 'video', operation: 'generate', waitMode: 'poll' };
+			expect(shown('audio', 1, root)).toBe(false);
+			const options = collectionOf(1, root).options as INodeProperties[];
+			for (const name of ['audio', 'voiceId', 'watermark', 'wmPosition', 'wmUrl']) {
+				expect(options.find((option) => option.name === name)?.displayOptions).toBeUndefined();
+			}
+		});
 	});
 
 	it('tooltips speak the user’s language, not the API’s field names', () => {

@@ -238,5 +238,14 @@ export const OPTION_FIELDS: ApiField[] = [
 	},
 ];
 
+/**
+ * The switches that other fields depend on (Audio, Watermark) and those fields. From node version 1.1
+ * they sit beside Prompt, where turning a switch on shows its fields at once; inside a collection
+ * each would need its own "Add Option".
+ */
+export const TOGGLE_FIELDS: ApiField[] = OPTION_FIELDS.filter(
+	(field) => field.onlyWith !== undefined || OPTION_FIELDS.some((other) => other.onlyWith === field.property.name),
+);
+
 /** The options in the order the UI shows them (and checks them): alphabetical by label. */
 export const OPTIONS_BY_LABEL: ApiField[] = [...OPTION_FIELDS].sort((a, b) => (a.property.displayName < b.property.displayName ? -1 : 1));

@@ -1,11 +1,27 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { OPTION_FIELDS, PROMPT_FIELD } from '../model/apiFields';
+import { OPTION_FIELDS, PROMPT_FIELD, TOGGLE_FIELDS } from '../model/apiFields';
 import type { InputProblem } from '../model/outcomes';
 import { type GenerationOptions, type GenerationRequest, type PlannedBody, planCreateBody } from './body';
 import { checkBodySize, checkParameters, coerce } from './checks';
 import { base64Length } from './encode';
 import { readImage } from './imageInput';
+
+/**
+ * From node version 1.1, Audio and Watermark are switches beside Prompt with their fields below
+ * them. A switch left off is not sent (off is the API's default), nor are the fields it hides.
+ */
+function readToggles(this: IExecuteFunctions, index: number): IDataObject {
+	if (this.getNode().typeVersion < 1.1) return {};
+	const values: IDataObject = {};
+	for (const { property, onlyWith } of TOGGLE_FIELDS) {
+		// Hidden while its switch is off; an expression's answer is judged by the checks after this.
+		if (onlyWith && values[onlyWith] === undefined) continue;
+		const value = this.getNodeParameter(property.name, index, undefined) as IDataObject[string];
+		if (value !== undefined && value !== false) values[property.name] = value;
+	}
+	return values;
+}
 
 /** Model, Prompt and Options as the API takes them, each typed as its UI field says. */
 function readTypedParameters(
@@ -14,7 +30,7 @@ function readTypedParameters(
 ): { parameters: Omit<GenerationRequest, 'image'>; problem?: undefined } | { problem: InputProblem } {
 	const prompt = coerce(this.getNodeParameter('prompt', index, ''), PROMPT_FIELD.property);
 	if (prompt.problem) return prompt;
-	const raw = this.getNodeParameter('options', index, {}) as IDataObject;
+	const raw = { ...(this.getNodeParameter('options', index, {}) as IDataObject), ...readToggles.call(this, index) };
 	const options: Record<string, unknown> = {};
 	for (const { property } of OPTION_FIELDS) {
 		if (!(property.name in raw)) continue;

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { downloadProperties } from '../../descriptions/download.description';
-import { generationOptions, modelProperty, promptProperty } from '../../descriptions/generation.description';
+import { generationOptions, modelProperty, promptProperty, toggleProperties } from '../../descriptions/generation.description';
 import { imageProperties } from '../../descriptions/image.description';
 import { waitModeProperties, waitOptions } from '../../descriptions/waiting.description';
 import { checkCreateRequest } from '../../request/createRequest';
@@ -16,9 +16,10 @@ const properties: INodeProperties[] = [
 	modelProperty,
 	...imageProperties,
 	promptProperty,
+	...toggleProperties,
 	...downloadProperties,
 	...waitModeProperties,
-	generationOptions,
+	...generationOptions,
 	waitOptions,
 ];
 

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { generationOptions, modelProperty, promptProperty } from '../../descriptions/generation.description';
+import { generationOptions, modelProperty, promptProperty, toggleProperties } from '../../descriptions/generation.description';
 import { imageProperties } from '../../descriptions/image.description';
 import { taskToItem } from '../../output/items';
 import { checkCreateRequest } from '../../request/createRequest';
@@ -9,7 +9,7 @@ import { SUBMISSION } from '../../waiting/retry';
 import { submitItem } from '../../waiting/submitStep';
 import type { Deps } from '../router';
 
-const properties: INodeProperties[] = [modelProperty, ...imageProperties, promptProperty, generationOptions];
+const properties: INodeProperties[] = [modelProperty, ...imageProperties, promptProperty, ...toggleProperties, ...generationOptions];
 
 export const description = updateDisplayOptions({ show: { resource: ['video'], operation: ['submit'] } }, properties);
 
