@@ -62,7 +62,7 @@ export const PROMPT_FIELD: ApiField = textField('prompt', 2000, {
 	more: 'Ignored when Recommended Prompt is on.',
 });
 
-/** The optional parameters, shown under Options. */
+/** The optional parameters: under Options, but for the switches and their fields (TOGGLE_FIELDS) from version 1.1. */
 export const OPTION_FIELDS: ApiField[] = [
 	{
 		api: 'audio',
