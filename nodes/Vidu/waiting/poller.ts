@@ -48,6 +48,8 @@ interface Watched {
 	/** Failed status calls in a row, and the last one. */
 	faults: number;
 	lastFault?: unknown;
+	/** The one check allowed before the budget below has been scheduled. */
+	aimedEarly?: boolean;
 }
 
 /**
@@ -239,15 +241,26 @@ export async function runBatch<R>(count: number, hooks: BatchHooks<R>, settings:
 	};
 
 	/**
-	 * No more status calls than the loop users build by hand, whatever the tasks' lengths: a task
-	 * without progress of its own that was still running at each of its n checks gets its next one no
-	 * sooner than n + 1 polling intervals after submission. Its video was not ready at the n-th, so a
-	 * loop checking once per interval needs n + 1 checks too. Never later than one interval after the
-	 * last check either (that check came at n intervals or later). With progress, the aim is the
-	 * task's own and holds without this.
+	 * At most one status call more than a loop checking once per polling interval, whatever the
+	 * tasks' lengths. A task without progress of its own that was still running at each of its n
+	 * checks would need n + 1 checks in such a loop too, so its next check comes no sooner than
+	 * n + 1 intervals after submission; once per task, a check aimed at the end the run has learnt may
+	 * come sooner (with tasks of one length it is the last). A task still running after that one is
+	 * checked on the loop's grid again: at the next whole interval after submission. Never later than
+	 * one interval after the last check either. With progress, the aim is the task's own.
 	 */
-	const notBeforeBudget = (watched: Watched, at: number) =>
-		watched.task.progress !== null ? at : Math.max(at, watched.submittedAt + (watched.checks + 1) * settings.schedule.maxGapMs);
+	const notBeforeBudget = (watched: Watched, at: number) => {
+		if (watched.task.progress !== null) return at;
+		const interval = settings.schedule.maxGapMs;
+		const budget = watched.submittedAt + (watched.checks + 1) * interval;
+		if (at >= budget) return at;
+		if (!watched.aimedEarly) {
+			watched.aimedEarly = true;
+			return at;
+		}
+		const nextOnGrid = watched.submittedAt + (Math.floor((watched.lastCheckAt - watched.submittedAt) / interval) + 1) * interval;
+		return Math.max(at, Math.min(budget, nextOnGrid));
+	};
 
 	/**
 	 * A task just finished: tasks without progress of their own that should end sooner than their
