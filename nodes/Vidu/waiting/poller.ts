@@ -272,7 +272,8 @@ export async function runBatch<R>(count: number, hooks: BatchHooks<R>, settings:
 		for (const other of active.values()) {
 			if (other.task.progress !== null || other.faults > 0) continue;
 			const end = Math.max(other.lastCheckAt + settings.schedule.minGapMs, other.submittedAt + expected + AIM_AFTER_MS);
-			if (end < other.dueAt) other.dueAt = notBeforeBudget(other, end);
+			// Sooner only: the budget never postpones a check already due.
+			if (end < other.dueAt) other.dueAt = Math.min(other.dueAt, notBeforeBudget(other, end));
 		}
 	};
 
