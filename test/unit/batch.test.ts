@@ -303,7 +303,10 @@ describe('nextCheckDelay', () => {
 		for (const id of later) expect(log.checks.get(id)!.length).toBeLessThanOrEqual(6);
 	});
 
-	it('tasks of different lengths take at most one check more than a 5 s loop, and never wait longer than 5 s between two checks', async () => {
+	/** Status calls a loop asking every 5 s makes: one per interval begun before the video is ready. */
+	const loopChecks = (duration: number) => Math.ceil(duration / 5000);
+
+	it('tasks of different lengths take no more checks than a 5 s loop on average, at most one more each, never more than 5 s apart', async () => {
 		const clock = new FakeClock();
 		// 15 to 25 s, spread evenly but not in order: the first to finish teaches the run a length
 		// most others do not have.
@@ -314,15 +317,38 @@ describe('nextCheckDelay', () => {
 		const tooFar: string[] = [];
 		durations.forEach((duration, i) => {
 			const at = log.checks.get(`t${i}`)!;
-			// A loop asking every 5 s needs one check per interval begun before the video is ready.
-			if (at.length > Math.ceil(duration / 5000) + 1) tooMany.push(`t${i} (${duration} ms): ${at.join(', ')}`);
+			if (at.length > loopChecks(duration) + 1) tooMany.push(`t${i} (${duration} ms): ${at.join(', ')}`);
 			if (at.some((time, n) => n > 0 && time - at[n - 1] > 5000)) tooFar.push(`t${i}: ${at.join(', ')}`);
 		});
 		expect(tooMany).toEqual([]);
 		expect(tooFar).toEqual([]);
 		const checks = [...log.checks.values()].reduce((sum, at) => sum + at.length, 0);
-		const loop = durations.reduce((sum, duration) => sum + Math.ceil(duration / 5000), 0);
-		expect(checks / 50).toBeLessThanOrEqual(loop / 50 + 1);
+		const loop = durations.reduce((sum, duration) => sum + loopChecks(duration), 0);
+		expect(checks).toBeLessThanOrEqual(loop);
+	});
+
+	it('a probe that finds one task done by chance does not aim the run at a length its tasks do not share', async () => {
+		// 18 to 22 s: the first to finish is the shortest; its probe can be lucky, the others are not.
+		for (const shift of [0, 7, 13, 29]) {
+			const clock = new FakeClock();
+			const durations = Array.from({ length: 10 }, (_, i) => 18_000 + (((i + shift) * 7) % 10) * 400 + 150);
+			const { hooks, log } = fakeApi(clock, durations);
+			await runBatch(10, hooks, settings({ maxConcurrent: 10 }), clock);
+			const checks = [...log.checks.values()].reduce((sum, at) => sum + at.length, 0);
+			const loop = durations.reduce((sum, duration) => sum + loopChecks(duration), 0);
+			expect({ shift, checks }).toEqual({ shift, checks: Math.min(checks, loop) });
+		}
+	});
+
+	it('once an aim proves wrong, the checks aimed alongside it are not sent', async () => {
+		const clock = new FakeClock();
+		// A few short tasks teach the run "19 s" and both probes happen to be short too; the rest take 21 s.
+		const durations = Array.from({ length: 200 }, (_, i) => (i < 2 ? 18_800 : i % 5 === 4 && i < 20 ? 18_500 : 21_000));
+		const { hooks, log } = fakeApi(clock, durations);
+		await runBatch(200, hooks, settings({ maxConcurrent: 200 }), clock);
+		const wasted = durations.filter((duration, i) => log.checks.get(`t${i}`)!.length > loopChecks(duration));
+		// Only the checks already on their way when the first wrong answer came back (six at a time).
+		expect(wasted.length).toBeLessThanOrEqual(6);
 	});
 
 	it('tasks of one length that is no multiple of the interval (22.5 s): noticed within a second, fewer checks than a 5 s loop', async () => {

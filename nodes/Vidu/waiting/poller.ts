@@ -50,6 +50,8 @@ interface Watched {
 	lastFault?: unknown;
 	/** The one check allowed before the budget below has been scheduled. */
 	aimedEarly?: boolean;
+	/** Its next check is aimed at the run's learnt end. */
+	aiming?: boolean;
 }
 
 /**
@@ -59,6 +61,8 @@ interface Watched {
 const PARALLEL_CHECKS = 6;
 /** Tasks in flight allowed at first; doubles each wave while nothing is refused. */
 const FIRST_WAVE = 8;
+/** Tasks that test a learnt end: all must be found done there before the others are aimed at it. */
+const PROBES = 2;
 
 interface Pick {
 	index: number;
@@ -94,6 +98,22 @@ export async function runBatch<R>(count: number, hooks: BatchHooks<R>, settings:
 	const result: BatchResult<R> = { outcomes: new Array(count).fill(undefined), submitted: [] };
 	/** How long this run's completed tasks took, each known to lie in a span. */
 	const learned: Array<{ after: number; by: number }> = [];
+	/** The longest a task without progress was seen still running, since submission. */
+	let longestRunningMs = 0;
+	/** What the run has learnt, unless a task was seen running past it: then its tasks differ in length. */
+	const learnedEnd = () => {
+		const expected = expectedDuration(learned);
+		return expected !== undefined && expected + AIM_AFTER_MS > longestRunningMs ? expected : undefined;
+	};
+	/**
+	 * Tasks checked at the learnt end to test it before every task is aimed there: one task's length
+	 * says little, and a wrong aim costs each task a call. Set while the test runs.
+	 */
+	const probes = new Set<number>();
+	/** Every probe found its task done: the run's tasks are of one length. */
+	let confirmed = false;
+	/** Where the schedule aims: the learnt end, once probes confirmed it and nothing has refuted it. */
+	const aimedEnd = () => (confirmed ? learnedEnd() : undefined);
 	const random = settings.random ?? Math.random;
 	const active = new Map<number, Watched>();
 	let nextIndex = 0;
@@ -184,7 +204,7 @@ export async function runBatch<R>(count: number, hooks: BatchHooks<R>, settings:
 			task,
 			submittedAt: now,
 			deadline,
-			dueAt: Math.min(deadline, now + firstCheckDelay(settings.schedule, index, expectedDuration(learned))),
+			dueAt: Math.min(deadline, now + firstCheckDelay(settings.schedule, index, aimedEnd())),
 			lastCheckAt: now,
 			checks: 0,
 			faults: 0,
@@ -195,7 +215,19 @@ export async function runBatch<R>(count: number, hooks: BatchHooks<R>, settings:
 
 	const checkOne = async (watched: Watched) => {
 		const now = clock.now();
+		if (watched.aiming) {
+			watched.aiming = false;
+			// Since this check was aimed, a task was seen running past the learnt end: the aim is now a
+			// guess, and a call the loop would not make. Back to the loop's grid, the early check unspent.
+			if (learnedEnd() === undefined) {
+				probes.delete(watched.index);
+				watched.aimedEarly = false;
+				watched.dueAt = Math.max(now, nextOnGrid(watched));
+				return;
+			}
+		}
 		const runningAt = watched.lastCheckAt;
+		const probed = probes.delete(watched.index);
 		watched.lastCheckAt = now;
 		watched.checks++;
 		try {
@@ -230,14 +262,31 @@ export async function runBatch<R>(count: number, hooks: BatchHooks<R>, settings:
 			// schedule learns.
 			if (watched.task.state === 'completed') {
 				learned.push({ after: runningAt - watched.submittedAt, by: now - watched.submittedAt });
+				if (probed && probes.size === 0 && learnedEnd() !== undefined) confirmed = true;
 				aimAtLearnedEnd();
 			}
 			await complete(watched);
 			return;
 		}
 		const later = clock.now();
-		const delay = nextCheckDelay(later - watched.submittedAt, watched.task.progress, settings.schedule, expectedDuration(learned));
-		watched.dueAt = Math.min(watched.deadline, notBeforeBudget(watched, later + delay));
+		let at = later + nextCheckDelay(later - watched.submittedAt, watched.task.progress, settings.schedule, aimedEnd());
+		if (watched.task.progress === null) {
+			watched.aiming = aimedEnd() !== undefined;
+			longestRunningMs = Math.max(longestRunningMs, now - watched.submittedAt);
+			// Seen running past the learnt end: the run's tasks differ in length, and an aim would be a
+			// guess. The loop's own grid is then the schedule with the fewest calls for what is known.
+			if (learned.length > 0 && learnedEnd() === undefined) {
+				confirmed = false;
+				at = Math.max(later + settings.schedule.minGapMs, nextOnGrid(watched));
+			}
+		}
+		watched.dueAt = Math.min(watched.deadline, notBeforeBudget(watched, at));
+	};
+
+	/** The next whole polling interval after submission that follows the last check. */
+	const nextOnGrid = (watched: Watched) => {
+		const interval = settings.schedule.maxGapMs;
+		return watched.submittedAt + (Math.floor((watched.lastCheckAt - watched.submittedAt) / interval) + 1) * interval;
 	};
 
 	/**
@@ -258,22 +307,29 @@ export async function runBatch<R>(count: number, hooks: BatchHooks<R>, settings:
 			watched.aimedEarly = true;
 			return at;
 		}
-		const nextOnGrid = watched.submittedAt + (Math.floor((watched.lastCheckAt - watched.submittedAt) / interval) + 1) * interval;
-		return Math.max(at, Math.min(budget, nextOnGrid));
+		return Math.max(at, Math.min(budget, nextOnGrid(watched)));
 	};
 
 	/**
 	 * A task just finished: tasks without progress of their own that should end sooner than their
-	 * next check are checked at their expected end instead (tasks submitted together end together).
+	 * next check are checked at the learnt end instead (tasks submitted together end together). Until
+	 * probes have found that true, only they are.
 	 */
 	const aimAtLearnedEnd = () => {
-		const expected = expectedDuration(learned);
+		const expected = learnedEnd();
 		if (expected === undefined) return;
+		for (const index of probes) if (!active.has(index)) probes.delete(index);
+		if (!confirmed && probes.size > 0) return;
 		for (const other of active.values()) {
+			if (!confirmed && probes.size >= PROBES) break;
 			if (other.task.progress !== null || other.faults > 0) continue;
 			const end = Math.max(other.lastCheckAt + settings.schedule.minGapMs, other.submittedAt + expected + AIM_AFTER_MS);
+			if (end >= other.dueAt) continue;
 			// Sooner only: the budget never postpones a check already due.
-			if (end < other.dueAt) other.dueAt = Math.min(other.dueAt, notBeforeBudget(other, end));
+			other.dueAt = Math.min(other.dueAt, notBeforeBudget(other, end));
+			if (other.dueAt > end) continue;
+			other.aiming = true;
+			if (!confirmed) probes.add(other.index);
 		}
 	};
 

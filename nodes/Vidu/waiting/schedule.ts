@@ -2,7 +2,8 @@
  * When to ask again about one task. With nothing known, once per polling interval, like the loop
  * users build by hand; the tasks of a batch are spread over the interval, so that one of them sees
  * the first finished video soon after it ends. When the API reports progress, the next check aims at
- * the moment the task should end; once a task of the run has finished, at what it took.
+ * the moment the task should end; without it, at what the run's finished tasks took, once the poller
+ * has found that true of other tasks (it passes that end here only then).
  */
 export interface ScheduleSettings {
 	/** Never check one task more often than this. */
