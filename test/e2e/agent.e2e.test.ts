@@ -63,10 +63,10 @@ describe.each(VERSIONS)('as an AI agent tool in real n8n %s', (version) => {
 					id: 'a4',
 					name: TOOL_NODE,
 					type: 'n8n-nodes-vidu.viduTool',
-					typeVersion: 1,
+					typeVersion: 1.1,
 					position: [420, 200],
+					// Image Source left to the tool's own default: URL, what a model has to give.
 					parameters: {
-						imageSource: 'url',
 						imageUrl: "={{ $fromAI('imageUrl', 'Public URL of the still image to animate', 'string') }}",
 						prompt: "={{ $fromAI('prompt', 'How the image should move', 'string') }}",
 						waitOptions: { pollIntervalSeconds: 1, maxWaitMinutes: 2 },

@@ -55,13 +55,13 @@ describe(`the node in n8n ${VERSION}'s editor, in Chromium`, () => {
 	};
 
 	/** A saved workflow holding one node with its defaults; its editor URL. */
-	const workflowWith = async (node: { id: string; name: string; type: string }) => {
+	const workflowWith = async (node: { id: string; name: string; type: string; typeVersion?: number }) => {
 		const created = await fetch(`${base}/rest/workflows`, {
 			method: 'POST',
 			headers: { cookie, 'content-type': 'application/json' },
 			body: JSON.stringify({
 				name: node.name,
-				nodes: [{ ...node, typeVersion: 1, position: [0, 0], parameters: {} }],
+				nodes: [{ typeVersion: 1, ...node, position: [0, 0], parameters: {} }],
 				connections: {},
 				settings: {},
 				active: false,
@@ -253,15 +253,17 @@ describe(`the node in n8n ${VERSION}'s editor, in Chromium`, () => {
 		}
 	});
 
-	it("as an AI agent's tool (Vidu Tool), it offers no Wait Mode and no Download Video: a tool call answers with text", async () => {
+	it("as an AI agent's tool (Vidu Tool), it offers no Wait Mode and no Download Video: a tool call answers with text; its image comes from a URL", async () => {
 		await step('6-tool', async () => {
-			const toolWorkflow = await workflowWith({ id: 'tool', name: 'Vidu Tool', type: 'n8n-nodes-vidu.viduTool' });
+			const toolWorkflow = await workflowWith({ id: 'tool', name: 'Vidu Tool', type: 'n8n-nodes-vidu.viduTool', typeVersion: 1.1 });
 			// n8n opens a node's panel from its URL.
 			await page.goto(`${toolWorkflow}/tool`, { waitUntil: 'networkidle' });
 			await page.waitForSelector('[data-test-id="ndv"] [data-test-id="parameter-input-prompt"]');
 			expect(await page.$('[data-test-id="ndv"] [data-test-id="parameter-input-waitMode"]')).toBeNull();
 			expect(await page.$('[data-test-id="ndv"] [data-test-id="parameter-input-downloadVideo"]')).toBeNull();
 			expect(await page.$('[data-test-id="ndv"] [data-test-id="parameter-input-imageSource"]')).not.toBeNull();
+			expect(await page.$('[data-test-id="ndv"] [data-test-id="parameter-input-imageUrl"]')).not.toBeNull();
+			expect(await page.$('[data-test-id="ndv"] [data-test-id="parameter-input-binaryPropertyName"]')).toBeNull();
 		});
 	});
 });

@@ -50,11 +50,14 @@ export const newExecutionId = () => `exec-${++executions}`;
 
 /** The n8n objects one node run needs: the workflow around the node, the node, and additionalData. */
 function nodeSetup(options: RunOptions) {
+	const type = options.nodeType ?? 'n8n-nodes-vidu.vidu';
 	const nodeType = new Vidu();
+	// n8n's variant for AI agents is named …Tool, which is what the '@tool' display rules read.
+	if (type.endsWith('Tool')) nodeType.description = { ...nodeType.description, name: 'viduTool' };
 	const node: INode = {
 		id: 'vidu-node',
 		name: NODE_NAME,
-		type: options.nodeType ?? 'n8n-nodes-vidu.vidu',
+		type,
 		typeVersion: options.typeVersion ?? 1,
 		position: [0, 0],
 		parameters: options.parameters,

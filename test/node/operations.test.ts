@@ -105,6 +105,17 @@ describe('as an AI agent tool', () => {
 		});
 	});
 
+	it('takes the image from a URL unless told otherwise (version 1.1; the tool of version 1 keeps Binary File)', async () => {
+		mock().scriptTasks({ pollsBeforeDone: 0 });
+		const parameters = { operation: 'generate', imageUrl: 'https://example.com/a.png' };
+		const [item] = await run({ parameters, nodeType: 'n8n-nodes-vidu.viduTool', typeVersion: 1.1 });
+		expect(item.json).toMatchObject({ taskId: 'task_1', status: 'completed' });
+		expect(mock().creates[0].body).toMatchObject({ input: [{ params: { images: ['https://example.com/a.png'] } }] });
+		await expect(run({ parameters, nodeType: 'n8n-nodes-vidu.viduTool', typeVersion: 1 })).rejects.toThrow(/binary/i);
+		const [plain] = await run({ parameters: { ...parameters, waitOptions: FAST_WAIT }, typeVersion: 1.1, continueOnFail: true });
+		expect(plain.json.error).toMatch(/binary/i);
+	});
+
 	it('answers the model with the error, what to do and the task id when the task failed', async () => {
 		mock().scriptTasks({ pollsBeforeDone: 0, finalStatus: 'failed', error: { code: 8008003004, message: 'bad image' } });
 		const [item] = await run({
