@@ -351,6 +351,16 @@ describe('nextCheckDelay', () => {
 		expect(wasted.length).toBeLessThanOrEqual(6);
 	});
 
+	it('a check set back to the grid when its aim proved wrong still comes by Max Wait', async () => {
+		const clock = new FakeClock();
+		const durations = Array.from({ length: 200 }, (_, i) => (i < 2 ? 18_800 : i % 5 === 4 && i < 20 ? 18_500 : 21_000));
+		const { hooks, log } = fakeApi(clock, durations);
+		const result = await runBatch(200, hooks, settings({ maxConcurrent: 200, maxWaitMs: 19_500 }), clock);
+		const late = [...log.checks.entries()].filter(([, at]) => at[at.length - 1] > 19_500).map(([id, at]) => `${id}: ${at.join(', ')}`);
+		expect(late).toEqual([]);
+		expect(result.outcomes.filter((o) => o && !o.ok && o.error instanceof WaitStopped).length).toBeGreaterThan(100);
+	});
+
 	it('tasks of one length that is no multiple of the interval (22.5 s): noticed within a second, fewer checks than a 5 s loop', async () => {
 		const clock = new FakeClock();
 		const { hooks, log } = fakeApi(clock, new Array(20).fill(22_500));

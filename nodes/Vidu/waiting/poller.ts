@@ -222,7 +222,7 @@ export async function runBatch<R>(count: number, hooks: BatchHooks<R>, settings:
 			if (learnedEnd() === undefined) {
 				probes.delete(watched.index);
 				watched.aimedEarly = false;
-				watched.dueAt = Math.max(now, nextOnGrid(watched));
+				watched.dueAt = Math.min(watched.deadline, Math.max(now, nextOnGrid(watched)));
 				return;
 			}
 		}
