@@ -4,10 +4,19 @@ import { ledgerFor, LedgerMemory } from '../../nodes/Vidu/output/ledger';
 import { aTask as task } from '../helpers/task';
 
 /** What n8n keeps of a stopped execution: its custom data (at most 10 keys, values cut at 512) and its log. */
-function fakeContext(run: { executionId?: string; node?: string; runIndex?: number; memory?: LedgerMemory } = {}) {
-	const kept: { customData: IDataObject; log: string[] } = { customData: {}, log: [] };
+function fakeContext(
+	run: { executionId?: string; node?: string; runIndex?: number; memory?: LedgerMemory; customData?: IDataObject } = {},
+) {
+	const kept: { customData: IDataObject; log: string[] } = { customData: { ...run.customData }, log: [] };
 	const ctx = {
-		customData: { setAll: (values: IDataObject) => Object.assign(kept.customData, values) },
+		customData: {
+			// As n8n does: a new key past the tenth is dropped without a word.
+			setAll: (values: IDataObject) => {
+				for (const [key, value] of Object.entries(values))
+					if (key in kept.customData || Object.keys(kept.customData).length < 10) kept.customData[key] = value;
+			},
+			getAll: () => ({ ...kept.customData }),
+		},
 		logger: { info: (message: string) => kept.log.push(message) },
 		getExecutionId: () => run.executionId ?? 'exec-1',
 		getNode: () => ({ name: run.node ?? 'Vidu' }),
@@ -38,6 +47,15 @@ describe('the paid-task ledger', () => {
 		expect(listed).toEqual(ids.slice(0, listed.length));
 		expect(kept.customData.vidu_tasks_8).toBe(`and ${ids.length - listed.length} more: see the n8n log ("Vidu task … submitted")`);
 		expect(kept.log).toHaveLength(200);
+	});
+	it('leaves room for custom data of the workflow’s own, and still points at the log', () => {
+		const own = { customer: 'acme', campaign: 'spring', batch: '7', owner: 'kim', region: 'eu' };
+		const { ledger, kept } = fakeContext({ customData: own });
+		Array.from({ length: 200 }, (_, n) => ledger.paid(n, task(`task_${String(n).padStart(20, '0')}`), `r${n}`));
+		expect(kept.customData).toMatchObject(own);
+		const ours = Object.keys(kept.customData).filter((key) => key.startsWith('vidu_tasks'));
+		expect(ours).toEqual(['vidu_tasks', 'vidu_tasks_2', 'vidu_tasks_3', 'vidu_tasks_4', 'vidu_tasks_5']);
+		expect(kept.customData.vidu_tasks_5).toMatch(/more: see the n8n log/);
 	});
 });
 

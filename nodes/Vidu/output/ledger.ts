@@ -57,10 +57,15 @@ export class LedgerMemory {
 	}
 }
 
-/** n8n's custom data: at most 10 keys, values cut at 512 characters (it warns past 255). */
+/**
+ * n8n's custom data: at most 10 keys per execution, the workflow's own included (a new key past the
+ * tenth is dropped silently), values cut at 512 characters (it warns past 255).
+ */
 const KEY = 'vidu_tasks';
+const KEY_LIMIT = 10;
 const MAX_KEYS = 8;
 const MAX_VALUE = 255;
+const isOurs = (key: string) => key === KEY || key.startsWith(`${KEY}_`);
 
 export function ledgerFor(ctx: IExecuteFunctions, memory: LedgerMemory): Ledger {
 	// A node runs again with a new run index in a loop (other input); only a retry repeats one.
@@ -69,15 +74,17 @@ export function ledgerFor(ctx: IExecuteFunctions, memory: LedgerMemory): Ledger 
 	const log = (message: string, index: number, taskId: string) =>
 		ctx.logger?.info(message, { taskId, item: index + 1, executionId: ctx.getExecutionId(), node: ctx.getNode().name });
 	const write = () => {
+		const others = Object.keys(ctx.customData?.getAll() ?? {}).filter((key) => !isOurs(key)).length;
+		const maxKeys = Math.max(1, Math.min(MAX_KEYS, KEY_LIMIT - others));
 		const chunks: string[][] = [];
 		for (const entry of book.entries) {
 			const last = chunks[chunks.length - 1];
 			if (last && [...last, entry].join(', ').length <= MAX_VALUE) last.push(entry);
 			else chunks.push([entry]);
 		}
-		if (chunks.length > MAX_KEYS) {
-			const hidden = chunks.slice(MAX_KEYS - 1).flat().length;
-			chunks.splice(MAX_KEYS - 1, chunks.length, [`and ${hidden} more: see the n8n log ("Vidu task … submitted")`]);
+		if (chunks.length > maxKeys) {
+			const hidden = chunks.slice(maxKeys - 1).flat().length;
+			chunks.splice(maxKeys - 1, chunks.length, [`and ${hidden} more: see the n8n log ("Vidu task … submitted")`]);
 		}
 		ctx.customData?.setAll(Object.fromEntries(chunks.map((chunk, n) => [n === 0 ? KEY : `${KEY}_${n + 1}`, chunk.join(', ')])));
 	};
