@@ -97,7 +97,7 @@ describe.each(VERSIONS)('as an AI agent tool in real n8n %s', (version) => {
 		// The model was offered the tool with a description saying what it needs and what it returns.
 		const offered = model.requests[0].tools?.find((t) => /animate/i.test(t.function.name));
 		expect(offered?.function.description).toMatch(/image/i);
-		expect(offered?.function.description).toMatch(/video/i);
+		expect(offered?.function.description).toMatch(/returns videoUrl/);
 		expect(Object.keys(offered?.function.parameters?.properties ?? {}).sort()).toEqual(['imageUrl', 'prompt']);
 
 		// One paid task, for the image and prompt the model chose.

@@ -108,6 +108,39 @@ describe('options offered only where they fit', () => {
 	});
 });
 
+describe('what an AI agent’s model reads about the tool', () => {
+	const toolNode = (operation: string): INode => ({
+		id: 't',
+		name: 'Vidu',
+		type: 'n8n-nodes-vidu.viduTool',
+		typeVersion: 1.1,
+		position: [0, 0],
+		parameters: { resource: 'video', operation },
+	});
+	/** As n8n does when it runs the tool: parameters with their defaults, then the description the model is given. */
+	const offered = (operation: string, type = toolDescription) => {
+		const node = toolNode(operation);
+		node.parameters = NodeHelpers.getNodeParameters(type.properties, node.parameters, true, false, node, type)!;
+		return NodeHelpers.getToolDescriptionForNode(node, { description: type } as never);
+	};
+
+	it('says, for each operation, what to give and what comes back', () => {
+		const says = {
+			generate: ['image', 'URL', 'prompt', 'returns videoUrl', 'taskId', 'costUsd'],
+			submit: ['image', 'URL', 'prompt', 'returns', 'taskId'],
+			getTask: ['by its taskId', 'Returns status', 'videoUrl', 'costUsd'],
+		};
+		for (const [operation, words] of Object.entries(says))
+			for (const word of words) expect({ operation, says: offered(operation) }).toEqual({ operation, says: expect.stringContaining(word) });
+	});
+
+	it('is a field of the tool variant only', () => {
+		const field = top('toolDescription', 'generate');
+		expect(shownAtTop(field, generate('poll'), toolDescription)).toBe(true);
+		expect(shownAtTop(field, generate('poll'))).toBe(false);
+	});
+});
+
 describe('found by search in the node panel', () => {
 	it('declares the AI subcategories n8n’s own AI action nodes declare, so search does not hide it', () => {
 		const codex = JSON.parse(readFileSync(join(__dirname, '../../nodes/Vidu/Vidu.node.json'), 'utf8')) as {

@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { toolDescriptionProperties } from '../../descriptions/tool.description';
+
 import * as generate from './generate.operation';
 import * as getTask from './getTask.operation';
 import * as submit from './submit.operation';
@@ -35,6 +37,7 @@ export const description: INodeProperties[] = [
 		],
 		default: 'generate',
 	},
+	...toolDescriptionProperties,
 	...generate.description,
 	...submit.description,
 	...getTask.description,

@@ -1,0 +1,26 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+/**
+ * What an AI agent's model reads about the tool, per operation: what to give and what comes back
+ * (output/taskJson.ts `forModel`). Declaring `toolDescription` keeps n8n from adding its own, which
+ * would say only "Generate a video from an image in Vidu". Shown in the tool variant only.
+ */
+const TOOL_DESCRIPTIONS: Record<string, string> = {
+	generate:
+		'Turns one still image into a 5-second 1080p video (Vidu Q1). Give the public http(s) URL of a PNG, JPEG or WebP image (aspect ratio between 1:4 and 4:1) and a prompt saying how the scene should move. Waits until the video is ready, then returns videoUrl (the MP4, valid about 24 hours), taskId, status and costUsd; on failure, error, description and taskId.',
+	submit:
+		'Starts turning one still image into a 5-second 1080p video (Vidu Q1) and returns at once with taskId and status, without the video. Give the public http(s) URL of a PNG, JPEG or WebP image and a prompt saying how the scene should move. Fetch the result later by its taskId.',
+	getTask:
+		'Looks up a Vidu video task by its taskId. Returns status (in_progress, completed or failed) and, once completed, videoUrl (the MP4) and costUsd; on failure, error and description.',
+};
+
+export const toolDescriptionProperties: INodeProperties[] = Object.entries(TOOL_DESCRIPTIONS).map(([operation, text]) => ({
+	displayName: 'Tool Description',
+	name: 'toolDescription',
+	type: 'string',
+	typeOptions: { rows: 3 },
+	default: text,
+	required: true,
+	description: 'What the AI agent’s model reads about this tool: what to give it and what it returns',
+	displayOptions: { show: { '@tool': [true], resource: ['video'], operation: [operation] } },
+}));
