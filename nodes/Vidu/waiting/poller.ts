@@ -268,17 +268,17 @@ export async function runBatch<R>(count: number, hooks: BatchHooks<R>, settings:
 			await complete(watched);
 			return;
 		}
+		if (watched.task.progress === null) longestRunningMs = Math.max(longestRunningMs, now - watched.submittedAt);
 		const later = clock.now();
 		let at = later + nextCheckDelay(later - watched.submittedAt, watched.task.progress, settings.schedule, aimedEnd());
 		if (watched.task.progress === null) {
-			watched.aiming = aimedEnd() !== undefined;
-			longestRunningMs = Math.max(longestRunningMs, now - watched.submittedAt);
 			// Seen running past the learnt end: the run's tasks differ in length, and an aim would be a
 			// guess. The loop's own grid is then the schedule with the fewest calls for what is known.
 			if (learned.length > 0 && learnedEnd() === undefined) {
 				confirmed = false;
 				at = Math.max(later + settings.schedule.minGapMs, nextOnGrid(watched));
 			}
+			watched.aiming = aimedEnd() !== undefined;
 		}
 		watched.dueAt = Math.min(watched.deadline, notBeforeBudget(watched, at));
 	};
