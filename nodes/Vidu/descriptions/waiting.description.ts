@@ -79,7 +79,7 @@ export const waitOptions: INodeProperties = {
 			typeOptions: { minValue: 1 },
 			default: 5,
 			description:
-				'The longest gap between two status checks of a task: the first comes one interval after submission (a batch spreads them over a second interval). When the API reports progress, or once a task of the run has finished, checks aim at the expected end.',
+				'The longest gap between two status checks of a task: the first comes one interval after submission (a batch spreads them over a second interval). When the API reports progress, or once the run’s finished tasks show that its tasks take one length, checks aim at the expected end.',
 		},
 		{
 			displayName: 'Request Timeout (Seconds)',
