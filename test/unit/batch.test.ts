@@ -361,6 +361,40 @@ describe('nextCheckDelay', () => {
 		expect(result.outcomes.filter((o) => o && !o.ok && o.error instanceof WaitStopped).length).toBeGreaterThan(100);
 	});
 
+	it('tasks of one nominal length that vary by up to a second (19.5–20.5 s): noticed within a second once one has finished, no more checks than a 5 s loop', async () => {
+		for (const shift of [0, 3, 11, 17]) {
+			const clock = new FakeClock();
+			const durations = Array.from({ length: 50 }, (_, i) => 19_500 + (((i + shift) * 37) % 50) * 20);
+			const { hooks, log } = fakeApi(clock, durations);
+			await runBatch(50, hooks, settings({ maxConcurrent: 50 }), clock);
+			const firstDone = Math.min(...durations.map((duration, i) => duration + log.seenDoneAt.get(`t${i}`)!));
+			const afterFirst = durations
+				.map((duration, i) => ({ endedAt: duration, delay: log.seenDoneAt.get(`t${i}`)! }))
+				.filter(({ endedAt, delay }) => endedAt + delay > firstDone)
+				.map(({ delay }) => delay)
+				.sort((a, b) => a - b);
+			const checks = [...log.checks.values()].reduce((sum, at) => sum + at.length, 0);
+			const loop = durations.reduce((sum, duration) => sum + loopChecks(duration), 0);
+			expect({ shift, median: Math.min(afterFirst[Math.floor(afterFirst.length / 2)], 1000), checks: Math.min(checks, loop) }).toEqual({
+				shift,
+				median: afterFirst[Math.floor(afterFirst.length / 2)],
+				checks,
+			});
+		}
+	});
+
+	it('tasks of two lengths far apart (15 and 25 s): the learnt end is moved once only, at most two probes more than a 5 s loop', async () => {
+		for (const shift of [0, 1, 2, 5, 8]) {
+			const clock = new FakeClock();
+			const durations = Array.from({ length: 10 }, (_, i) => (((i + shift) * 7) % 10 < 5 ? 15_000 : 25_000));
+			const { hooks, log } = fakeApi(clock, durations);
+			await runBatch(10, hooks, settings({ maxConcurrent: 10 }), clock);
+			const checks = [...log.checks.values()].reduce((sum, at) => sum + at.length, 0);
+			const loop = durations.reduce((sum, duration) => sum + loopChecks(duration), 0);
+			expect({ shift, checks: Math.min(checks, loop + 2) }).toEqual({ shift, checks });
+		}
+	});
+
 	it('tasks of one length that is no multiple of the interval (22.5 s): noticed within a second, fewer checks than a 5 s loop', async () => {
 		const clock = new FakeClock();
 		const { hooks, log } = fakeApi(clock, new Array(20).fill(22_500));

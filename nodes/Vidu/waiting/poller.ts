@@ -50,8 +50,8 @@ interface Watched {
 	lastFault?: unknown;
 	/** The one check allowed before the budget below has been scheduled. */
 	aimedEarly?: boolean;
-	/** Its next check is aimed at the run's learnt end. */
-	aiming?: boolean;
+	/** Its next check is aimed at the run's learnt end; `early` when that spent the early check. */
+	aiming?: 'early' | 'onBudget';
 }
 
 /**
@@ -63,6 +63,12 @@ const PARALLEL_CHECKS = 6;
 const FIRST_WAVE = 8;
 /** Tasks that test a learnt end: all must be found done there before the others are aimed at it. */
 const PROBES = 2;
+/**
+ * Tasks of one nominal length still vary by a fraction of a second. A learnt end that a task
+ * outlived moves this share of the polling interval past the longest run seen, once; when a task
+ * outlives that too, the run's tasks are taken to differ in length.
+ */
+const WIDEN_SHARE = 0.12;
 
 interface Pick {
 	index: number;
@@ -100,11 +106,18 @@ export async function runBatch<R>(count: number, hooks: BatchHooks<R>, settings:
 	const learned: Array<{ after: number; by: number }> = [];
 	/** The longest a task without progress was seen still running, since submission. */
 	let longestRunningMs = 0;
-	/** What the run has learnt, unless a task was seen running past it: then its tasks differ in length. */
+	/**
+	 * What the run has learnt (moved once past a task that outlived it), unless a task was seen running
+	 * past that: then its tasks differ in length.
+	 */
 	const learnedEnd = () => {
 		const expected = expectedDuration(learned);
-		return expected !== undefined && expected + AIM_AFTER_MS > longestRunningMs ? expected : undefined;
+		if (expected === undefined) return undefined;
+		const end = Math.max(expected, widenedEnd);
+		return end + AIM_AFTER_MS > longestRunningMs ? end : undefined;
 	};
+	/** Where the learnt end was moved when a task outlived it; once only. */
+	let widenedEnd = 0;
 	/**
 	 * Tasks checked at the learnt end to test it before every task is aimed there: one task's length
 	 * says little, and a wrong aim costs each task a call. Set while the test runs.
@@ -112,6 +125,8 @@ export async function runBatch<R>(count: number, hooks: BatchHooks<R>, settings:
 	const probes = new Set<number>();
 	/** Every probe found its task done: the run's tasks are of one length. */
 	let confirmed = false;
+	/** Probes found done at the current learnt end. */
+	let probesDone = 0;
 	/** Where the schedule aims: the learnt end, once probes confirmed it and nothing has refuted it. */
 	const aimedEnd = () => (confirmed ? learnedEnd() : undefined);
 	const random = settings.random ?? Math.random;
@@ -215,17 +230,9 @@ export async function runBatch<R>(count: number, hooks: BatchHooks<R>, settings:
 
 	const checkOne = async (watched: Watched) => {
 		const now = clock.now();
-		if (watched.aiming) {
-			watched.aiming = false;
-			// Since this check was aimed, a task was seen running past the learnt end: the aim is now a
-			// guess, and a call the loop would not make. Back to the loop's grid, the early check unspent.
-			if (learnedEnd() === undefined) {
-				probes.delete(watched.index);
-				watched.aimedEarly = false;
-				watched.dueAt = Math.min(watched.deadline, Math.max(now, nextOnGrid(watched)));
-				return;
-			}
-		}
+		// Set back since the round began: the end it was aimed at proved wrong.
+		if (watched.dueAt > now) return;
+		watched.aiming = undefined;
 		const runningAt = watched.lastCheckAt;
 		const probed = probes.delete(watched.index);
 		watched.lastCheckAt = now;
@@ -262,25 +269,60 @@ export async function runBatch<R>(count: number, hooks: BatchHooks<R>, settings:
 			// schedule learns.
 			if (watched.task.state === 'completed') {
 				learned.push({ after: runningAt - watched.submittedAt, by: now - watched.submittedAt });
-				if (probed && probes.size === 0 && learnedEnd() !== undefined) confirmed = true;
+				if (probed) probesDone++;
+				// A moved end has been wrong once already: it takes every probe to confirm it.
+				const enough = widenedEnd === 0 || probesDone >= PROBES;
+				if (probed && probes.size === 0 && enough && learnedEnd() !== undefined) confirmed = true;
 				aimAtLearnedEnd();
 			}
 			await complete(watched);
 			return;
 		}
-		if (watched.task.progress === null) longestRunningMs = Math.max(longestRunningMs, now - watched.submittedAt);
 		const later = clock.now();
-		let at = later + nextCheckDelay(later - watched.submittedAt, watched.task.progress, settings.schedule, aimedEnd());
-		if (watched.task.progress === null) {
-			// Seen running past the learnt end: the run's tasks differ in length, and an aim would be a
-			// guess. The loop's own grid is then the schedule with the fewest calls for what is known.
-			if (learned.length > 0 && learnedEnd() === undefined) {
-				confirmed = false;
-				at = Math.max(later + settings.schedule.minGapMs, nextOnGrid(watched));
-			}
-			watched.aiming = aimedEnd() !== undefined;
+		if (watched.task.progress !== null) {
+			watched.dueAt = Math.min(
+				watched.deadline,
+				later + nextCheckDelay(later - watched.submittedAt, watched.task.progress, settings.schedule, aimedEnd()),
+			);
+			return;
 		}
+		longestRunningMs = Math.max(longestRunningMs, now - watched.submittedAt);
+		if (learned.length > 0 && learnedEnd() === undefined) refute(later);
+		// Tasks known to differ in length: an aim would be a guess, and the loop's own grid is the
+		// schedule with the fewest calls for what is known.
+		const differ = learned.length > 0 && learnedEnd() === undefined;
+		const at = differ
+			? Math.max(later + settings.schedule.minGapMs, nextOnGrid(watched))
+			: later + nextCheckDelay(later - watched.submittedAt, null, settings.schedule, aimedEnd());
+		scheduleCheck(watched, at, aimedEnd() !== undefined);
+	};
+
+	/** Sets a task's next check; an aimed one is marked so that it can be set back if the aim proves wrong. */
+	const scheduleCheck = (watched: Watched, at: number, aimed: boolean) => {
+		const hadEarly = watched.aimedEarly;
 		watched.dueAt = Math.min(watched.deadline, notBeforeBudget(watched, at));
+		watched.aiming = aimed ? (watched.aimedEarly && !hadEarly ? 'early' : 'onBudget') : undefined;
+	};
+
+	/**
+	 * A task was seen running past the learnt end: the checks aimed at it would find tasks still
+	 * running, calls the loop would not make. They go back to the loop's grid, their early check
+	 * unspent. The first time, the end moves past the longest run seen (tasks of one nominal length
+	 * vary a little) and two probes test it; the second time the schedule stays on the grid.
+	 */
+	const refute = (now: number) => {
+		confirmed = false;
+		probes.clear();
+		probesDone = 0;
+		for (const other of active.values()) {
+			if (!other.aiming) continue;
+			if (other.aiming === 'early') other.aimedEarly = false;
+			other.aiming = undefined;
+			other.dueAt = Math.min(other.deadline, Math.max(now, nextOnGrid(other)));
+		}
+		if (widenedEnd > 0) return;
+		widenedEnd = longestRunningMs + settings.schedule.maxGapMs * WIDEN_SHARE;
+		aimAtLearnedEnd();
 	};
 
 	/** The next whole polling interval after submission that follows the last check. */
@@ -326,9 +368,12 @@ export async function runBatch<R>(count: number, hooks: BatchHooks<R>, settings:
 			const end = Math.max(other.lastCheckAt + settings.schedule.minGapMs, other.submittedAt + expected + AIM_AFTER_MS);
 			if (end >= other.dueAt) continue;
 			// Sooner only: the budget never postpones a check already due.
-			other.dueAt = Math.min(other.dueAt, notBeforeBudget(other, end));
-			if (other.dueAt > end) continue;
-			other.aiming = true;
+			const allowed = notBeforeBudget({ ...other }, end);
+			if (allowed > end) {
+				other.dueAt = Math.min(other.dueAt, allowed);
+				continue;
+			}
+			scheduleCheck(other, end, true);
 			if (!confirmed) probes.add(other.index);
 		}
 	};
