@@ -50,8 +50,11 @@ interface Watched {
 	lastFault?: unknown;
 	/** The one check allowed before the budget below has been scheduled. */
 	aimedEarly?: boolean;
-	/** Its next check is aimed at the run's learnt end; `early` when that spent the early check. */
-	aiming?: 'early' | 'onBudget';
+	/**
+	 * Its next check is aimed at the run's learnt end: whether that spent the early check, and when
+	 * the check was due without the aim (where it goes back if the aim proves wrong).
+	 */
+	aim?: { early: boolean; unaimedDueAt: number };
 }
 
 /**
@@ -232,7 +235,7 @@ export async function runBatch<R>(count: number, hooks: BatchHooks<R>, settings:
 		const now = clock.now();
 		// Set back since the round began: the end it was aimed at proved wrong.
 		if (watched.dueAt > now) return;
-		watched.aiming = undefined;
+		watched.aim = undefined;
 		const runningAt = watched.lastCheckAt;
 		const probed = probes.delete(watched.index);
 		watched.lastCheckAt = now;
@@ -290,24 +293,27 @@ export async function runBatch<R>(count: number, hooks: BatchHooks<R>, settings:
 		if (learned.length > 0 && learnedEnd() === undefined) refute(later);
 		// Tasks known to differ in length: an aim would be a guess, and the loop's own grid is the
 		// schedule with the fewest calls for what is known.
-		const differ = learned.length > 0 && learnedEnd() === undefined;
-		const at = differ
-			? Math.max(later + settings.schedule.minGapMs, nextOnGrid(watched))
-			: later + nextCheckDelay(later - watched.submittedAt, null, settings.schedule, aimedEnd());
-		scheduleCheck(watched, at, aimedEnd() !== undefined);
+		const grid = Math.max(later + settings.schedule.minGapMs, nextOnGrid(watched));
+		const end = aimedEnd();
+		if (learned.length > 0 && learnedEnd() === undefined) scheduleCheck(watched, grid);
+		else if (end === undefined) scheduleCheck(watched, later + nextCheckDelay(later - watched.submittedAt, null, settings.schedule));
+		else scheduleCheck(watched, later + nextCheckDelay(later - watched.submittedAt, null, settings.schedule, end), grid);
 	};
 
-	/** Sets a task's next check; an aimed one is marked so that it can be set back if the aim proves wrong. */
-	const scheduleCheck = (watched: Watched, at: number, aimed: boolean) => {
+	/**
+	 * Sets a task's next check. An aimed one carries where it would go unaimed (`unaimed`), to go back
+	 * there if the aim proves wrong.
+	 */
+	const scheduleCheck = (watched: Watched, at: number, unaimed?: number) => {
 		const hadEarly = watched.aimedEarly;
 		watched.dueAt = Math.min(watched.deadline, notBeforeBudget(watched, at));
-		watched.aiming = aimed ? (watched.aimedEarly && !hadEarly ? 'early' : 'onBudget') : undefined;
+		watched.aim = unaimed === undefined ? undefined : { early: !hadEarly && watched.aimedEarly === true, unaimedDueAt: unaimed };
 	};
 
 	/**
 	 * A task was seen running past the learnt end: the checks aimed at it would find tasks still
-	 * running, calls the loop would not make. They go back to the loop's grid, their early check
-	 * unspent. The first time, the end moves past the longest run seen (tasks of one nominal length
+	 * running, calls the loop would not make. They go back to when they were due before the aim,
+	 * their early check unspent. The first time, the end moves past the longest run seen (tasks of one nominal length
 	 * vary a little) and two probes test it; the second time the schedule stays on the grid.
 	 */
 	const refute = (now: number) => {
@@ -315,10 +321,10 @@ export async function runBatch<R>(count: number, hooks: BatchHooks<R>, settings:
 		probes.clear();
 		probesDone = 0;
 		for (const other of active.values()) {
-			if (!other.aiming) continue;
-			if (other.aiming === 'early') other.aimedEarly = false;
-			other.aiming = undefined;
-			other.dueAt = Math.min(other.deadline, Math.max(now, nextOnGrid(other)));
+			if (!other.aim) continue;
+			if (other.aim.early) other.aimedEarly = false;
+			other.dueAt = Math.min(other.deadline, Math.max(now, other.aim.unaimedDueAt));
+			other.aim = undefined;
 		}
 		if (widenedEnd > 0) return;
 		widenedEnd = longestRunningMs + settings.schedule.maxGapMs * WIDEN_SHARE;
@@ -367,13 +373,15 @@ export async function runBatch<R>(count: number, hooks: BatchHooks<R>, settings:
 			if (other.task.progress !== null || other.faults > 0) continue;
 			const end = Math.max(other.lastCheckAt + settings.schedule.minGapMs, other.submittedAt + expected + AIM_AFTER_MS);
 			if (end >= other.dueAt) continue;
+			// A probe checked later than the end (too soon after its last check) would test another time.
+			if (!confirmed && end > other.submittedAt + expected + AIM_AFTER_MS) continue;
 			// Sooner only: the budget never postpones a check already due.
 			const allowed = notBeforeBudget({ ...other }, end);
 			if (allowed > end) {
 				other.dueAt = Math.min(other.dueAt, allowed);
 				continue;
 			}
-			scheduleCheck(other, end, true);
+			scheduleCheck(other, end, other.dueAt);
 			if (!confirmed) probes.add(other.index);
 		}
 	};
