@@ -296,8 +296,12 @@ export async function runBatch<R>(count: number, hooks: BatchHooks<R>, settings:
 		const grid = Math.max(later + settings.schedule.minGapMs, nextOnGrid(watched));
 		const end = aimedEnd();
 		if (learned.length > 0 && learnedEnd() === undefined) scheduleCheck(watched, grid);
-		else if (end === undefined) scheduleCheck(watched, later + nextCheckDelay(later - watched.submittedAt, null, settings.schedule));
-		else scheduleCheck(watched, later + nextCheckDelay(later - watched.submittedAt, null, settings.schedule, end), grid);
+		else
+			scheduleCheck(
+				watched,
+				later + nextCheckDelay(later - watched.submittedAt, null, settings.schedule, end),
+				end === undefined ? undefined : grid,
+			);
 	};
 
 	/**
@@ -313,8 +317,9 @@ export async function runBatch<R>(count: number, hooks: BatchHooks<R>, settings:
 	/**
 	 * A task was seen running past the learnt end: the checks aimed at it would find tasks still
 	 * running, calls the loop would not make. They go back to when they were due before the aim,
-	 * their early check unspent. The first time, the end moves past the longest run seen (tasks of one nominal length
-	 * vary a little) and two probes test it; the second time the schedule stays on the grid.
+	 * their early check unspent. The first time, the end moves past the longest run seen (tasks of
+	 * one nominal length vary a little) and two probes test it; the second time the schedule stays
+	 * on the grid.
 	 */
 	const refute = (now: number) => {
 		confirmed = false;
