@@ -92,9 +92,22 @@ describe('fault matrix: status checks are retried until the maximum wait', () =>
 		expect(mock().polls.length).toBeLessThanOrEqual(40);
 	});
 
-	it('explains a status answer that is not JSON, naming the task', async () => {
-		mock().fault({ route: 'poll', status: 200, rawBody: 'upstream connect error' });
+	it.each([
+		{ answer: 'a body that is not JSON', fault: { status: 200, rawBody: 'upstream connect error' } },
+		{ answer: 'HTTP 404 for the task the API has just created', fault: { status: 404, body: { message: 'task not found' } } },
+		{ answer: 'an answer with no task id', fault: { status: 200, body: { data: null } } },
+	])('asks again after $answer once (a status check is free), and the task completes', async ({ fault }) => {
+		mock().fault({ route: 'poll', ...fault });
+		const [item] = await run({ parameters: generate() });
+		expect(item.json).toMatchObject({ taskId: 'task_1', status: 'completed' });
+		expect(mock().creates).toHaveLength(1);
+	});
+
+	it('explains a status answer that stays not JSON after three checks, naming the task', async () => {
+		mock().scriptTasks({ pollsBeforeDone: Number.MAX_SAFE_INTEGER });
+		mock().fault({ route: 'poll', status: 200, rawBody: 'upstream connect error', times: 10 });
 		await expect(run({ parameters: generate() })).rejects.toThrow(/unusable answer: HTTP 200 with a body that is not JSON \[task task_1\]/);
+		expect(mock().polls).toHaveLength(3);
 	});
 
 	it('reads JSON answers that start with a byte order mark', async () => {

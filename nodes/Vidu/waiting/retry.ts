@@ -7,35 +7,49 @@ import { type Clock, pause } from './clock';
  * poller retries its status checks on its own timer, with the same policy and the same delays.
  */
 export interface RetryPolicy {
-	/** Whether this failure may be met by sending the same request again. */
-	retryable(failure: ViduFailure): boolean;
-	/** Attempts in all, the first included. */
-	maxAttempts: number;
+	/** Attempts in all, the first included, for a request that failed this way (1: never again). */
+	attemptsFor(failure: ViduFailure): number;
 }
 
+const UNTIL_MAX_WAIT = Number.POSITIVE_INFINITY;
+
+/**
+ * A status answer that should not come about a task the API itself named: not JSON, no or another
+ * task id, HTTP 404. Most likely something on the way (a proxy's error page, a gateway that has not
+ * seen the task yet) rather than the task; asking again is free, so a few tries before the item fails.
+ */
+const ODD_ANSWER_ATTEMPTS = 3;
+const isOddStatusAnswer = (f: ViduFailure) =>
+	f.phase === 'status' && (f.kind === 'malformed' || (f.kind === 'http' && f.details.status === 404));
+
 /** A paid request is only repeated when it provably created nothing (429, a refused connection). */
-export const SUBMISSION: RetryPolicy = { retryable: (f) => f.retry.notSent, maxAttempts: 3 };
+export const SUBMISSION: RetryPolicy = { attemptsFor: (f) => (f.retry.notSent ? 3 : 1) };
 
 /**
  * The poller queues refused submissions itself (they slow the whole batch down), so only
  * connection faults that sent nothing are retried in place.
  */
-export const SUBMISSION_IN_BATCH: RetryPolicy = { retryable: (f) => f.retry.notSent && !f.retry.rateLimited, maxAttempts: 3 };
+export const SUBMISSION_IN_BATCH: RetryPolicy = { attemptsFor: (f) => (f.retry.notSent && !f.retry.rateLimited ? 3 : 1) };
 
 /**
  * A submission the API refused in a batch (HTTP 429: nothing created, nothing paid): the poller
  * queues it and sends it again later, for as long as the item's Max Wait allows.
  */
-export const REFUSED_IN_BATCH: RetryPolicy = { retryable: (f) => f.retry.rateLimited, maxAttempts: Number.POSITIVE_INFINITY };
+export const REFUSED_IN_BATCH: RetryPolicy = { attemptsFor: (f) => (f.retry.rateLimited ? UNTIL_MAX_WAIT : 1) };
 
-/** A single status query (Get Task) has no wait budget of its own: a few tries. */
-export const STATUS_QUERY: RetryPolicy = { retryable: (f) => f.retry.transient, maxAttempts: 4 };
+/**
+ * A single status query (Get Task) has no wait budget of its own: a few tries. A 404 or an odd
+ * answer there most likely means a task ID of the user's that the API does not know: said at once.
+ */
+export const STATUS_QUERY: RetryPolicy = { attemptsFor: (f) => (f.retry.transient ? 4 : 1) };
 
 /** A callback's check answers the provider: short, it calls again anyway. */
-export const CALLBACK_CHECK: RetryPolicy = { retryable: (f) => f.retry.transient, maxAttempts: 2 };
+export const CALLBACK_CHECK: RetryPolicy = { attemptsFor: (f) => (f.retry.transient ? 2 : 1) };
 
-/** The poller's checks: transient faults are retried until the task's Max Wait. */
-export const STATUS_IN_BATCH: RetryPolicy = { retryable: (f) => f.retry.transient, maxAttempts: Number.POSITIVE_INFINITY };
+/** The poller's checks: transient faults are retried until the task's Max Wait, odd answers a few times. */
+export const STATUS_IN_BATCH: RetryPolicy = {
+	attemptsFor: (f) => (f.retry.transient ? UNTIL_MAX_WAIT : isOddStatusAnswer(f) ? ODD_ANSWER_ATTEMPTS : 1),
+};
 
 /** Without a Max Wait to respect, retries (and the Retry-After they honour) stop after this long. */
 export const DEFAULT_RETRY_BUDGET_MS = 2 * 60_000;
@@ -56,7 +70,7 @@ export function nextRetry(
 	attempt: number,
 	random: () => number = Math.random,
 ): { retry: false } | { retry: true; delayMs: number; retryAfterMs?: number } {
-	if (!(error instanceof ViduFailure) || !policy.retryable(error) || attempt + 1 >= policy.maxAttempts) return { retry: false };
+	if (!(error instanceof ViduFailure) || attempt + 1 >= policy.attemptsFor(error)) return { retry: false };
 	const { retryAfterMs } = error.retry;
 	return { retry: true, delayMs: Math.max(retryAfterMs ?? 0, backoffMs(attempt, random)), retryAfterMs };
 }
