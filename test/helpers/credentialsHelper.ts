@@ -16,6 +16,9 @@ import type {
 import { ICredentialsHelper } from 'n8n-workflow';
 
 export class TestCredentialsHelper extends ICredentialsHelper {
+	/** How often a credential was handed out (n8n reads it from its database and decrypts it each time). */
+	static reads = 0;
+
 	constructor(
 		private readonly types: Record<string, ICredentialType>,
 		private readonly data: Record<string, ICredentialDataDecryptedObject>,
@@ -69,6 +72,7 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 	async getDecrypted(_additionalData: unknown, _nodeCredentials: unknown, type: string): Promise<ICredentialDataDecryptedObject> {
 		const data = this.data[type];
 		if (!data) throw new Error(`no test credential of type ${type}`);
+		TestCredentialsHelper.reads++;
 		return { ...data };
 	}
 

@@ -1,3 +1,4 @@
+import { TestCredentialsHelper } from '../helpers/credentialsHelper';
 import { binaryItem, readBinary } from '../helpers/runNode';
 import { FAST_WAIT, sentParams, useMock } from '../helpers/setup';
 import { jpegBytes, pngBytes, webpBytes } from '../../dev/mock/images';
@@ -147,6 +148,17 @@ describe('Generate From Image', () => {
 		expect(output.map((o) => o.json.taskId)).toEqual(ids);
 		expect(output.map((o) => o.json.videoUrl)).toEqual(ids.map((id) => `${mock.url}/cdn/${id}.mp4`));
 		expect(output.map((o) => o.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+	});
+
+	it('reads the credential once per run, not once per request', async () => {
+		const urls = scriptPerUrl(3, 1, 2, 0, 4);
+		TestCredentialsHelper.reads = 0;
+		await run({
+			parameters: { operation: 'generate', imageSource: 'url', imageUrl: '={{ $json.url }}', waitOptions: FAST_WAIT },
+			items: urls.map((url) => ({ json: { url } })),
+		});
+		expect(mock.requests.length).toBeGreaterThanOrEqual(15);
+		expect(TestCredentialsHelper.reads).toBeLessThanOrEqual(2);
 	});
 
 	it('uploads binary images several at a time, never more than four at once, each to its own item', async () => {

@@ -1,4 +1,12 @@
-import type { IBinaryData, IDataObject, IExecuteFunctions, IHttpRequestMethods, IN8nHttpFullResponse, INode } from 'n8n-workflow';
+import type {
+	IBinaryData,
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestMethods,
+	IN8nHttpFullResponse,
+	INode,
+} from 'n8n-workflow';
 
 import { InputProblem } from '../model/outcomes';
 import { clip, parseTask, type Task } from '../model/task';
@@ -151,9 +159,22 @@ const withoutCancelSignal = (ctx: ApiContext) => ({
 });
 
 export async function createClient(ctx: ApiContext): Promise<ViduClient> {
-	const credential = readCredential(await ctx.getCredentials(CREDENTIAL_TYPE));
+	const decrypted = await ctx.getCredentials(CREDENTIAL_TYPE);
+	const credential = readCredential(decrypted);
 	if (credential.problem !== undefined) throw new InputProblem(`${credential.problem} (Vidu credential)`, credential.advice);
 	const { baseUrl } = credential.values;
+	// Handed to n8n's helper, which otherwise reads the credential from its database and decrypts it
+	// again for every request: a few milliseconds each, most of what 200 submissions cost. The helper
+	// still applies it (the credential's authenticate block) itself.
+	const saved = ctx.getNode().credentials?.[CREDENTIAL_TYPE];
+	const credentialOptions = {
+		credentialsDecrypted: {
+			id: saved?.id ?? '',
+			name: saved?.name ?? '',
+			type: CREDENTIAL_TYPE,
+			data: decrypted as ICredentialDataDecryptedObject,
+		},
+	};
 	const signal = ctx.getExecutionCancelSignal?.();
 
 	/** A request that got no HTTP answer: cancelled by the user, or a network fault. */
@@ -184,24 +205,29 @@ export async function createClient(ctx: ApiContext): Promise<ViduClient> {
 		try {
 			// n8n's helper reads the credential through its `this`: the node context, execute() or webhook() alike.
 			const self = grace ? withoutCancelSignal(ctx) : ctx;
-			const sent = ctx.helpers.httpRequestWithAuthentication.call(self as IExecuteFunctions, CREDENTIAL_TYPE, {
-				method,
-				url,
-				// The body arrives serialised, the image streamed into it as it is read: sent as is.
-				headers: {
-					accept: 'application/json',
-					...(body ? { 'content-type': 'application/json', 'content-length': String(body.bytes) } : {}),
+			const sent = ctx.helpers.httpRequestWithAuthentication.call(
+				self as IExecuteFunctions,
+				CREDENTIAL_TYPE,
+				{
+					method,
+					url,
+					// The body arrives serialised, the image streamed into it as it is read: sent as is.
+					headers: {
+						accept: 'application/json',
+						...(body ? { 'content-type': 'application/json', 'content-length': String(body.bytes) } : {}),
+					},
+					// n8n hands a stream to its HTTP client as it is, though its type lists only buffers.
+					...(data ? { body: data as Buffer } : {}),
+					encoding: 'stream',
+					timeout: timeoutMs,
+					returnFullResponse: true,
+					ignoreHttpStatusErrors: true,
+					// Never follow: a redirect would carry the key (and a paid POST) to wherever it points.
+					disableFollowRedirect: true,
+					...(grace ? { abortSignal: cutoff } : {}),
 				},
-				// n8n hands a stream to its HTTP client as it is, though its type lists only buffers.
-				...(data ? { body: data as Buffer } : {}),
-				encoding: 'stream',
-				timeout: timeoutMs,
-				returnFullResponse: true,
-				ignoreHttpStatusErrors: true,
-				// Never follow: a redirect would carry the key (and a paid POST) to wherever it points.
-				disableFollowRedirect: true,
-				...(grace ? { abortSignal: cutoff } : {}),
-			}) as Promise<IN8nHttpFullResponse>;
+				credentialOptions,
+			) as Promise<IN8nHttpFullResponse>;
 			response = await beforeDeadline(sent, cutoff, (late) => destroyBody(late.body));
 			answer = await readCapped(response.body, MAX_ANSWER_BYTES, cutoff);
 		} catch (error) {
