@@ -29,6 +29,11 @@ const SLOTS = 5;
  * The first check after submission of the batch's `index`-th task: one polling interval later, plus
  * its slot's share of another; once this run has learnt how long its tasks take, checks a polling
  * interval apart that land on the expected end.
+ *
+ * The first slot is checked soonest, so it is what the run learns from; with tasks of one nominal
+ * length that vary a little, about half of it is still running when it is checked at the end it
+ * teaches, and each such task is asked once more. So it holds two tasks, enough to see the first
+ * video, and the rest of a large batch goes to the other slots.
  */
 export function firstCheckDelay(settings: ScheduleSettings, index: number, expectedMs?: number): number {
 	if (expectedMs !== undefined) {
@@ -37,7 +42,8 @@ export function firstCheckDelay(settings: ScheduleSettings, index: number, expec
 		const gaps = Math.max(0, Math.floor(end / settings.maxGapMs) - 1);
 		return Math.round(Math.max(settings.minGapMs, end - gaps * settings.maxGapMs));
 	}
-	return Math.round(settings.maxGapMs * (1 + (index % SLOTS) / SLOTS));
+	const slot = index < 2 * SLOTS ? index % SLOTS : 1 + (index % (SLOTS - 1));
+	return Math.round(settings.maxGapMs * (1 + slot / SLOTS));
 }
 
 /**
