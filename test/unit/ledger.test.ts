@@ -60,6 +60,44 @@ describe('the paid-task ledger', () => {
 });
 
 describe('the ledger across tries of one node run (n8n Retry On Fail)', () => {
+	it('keeps what an earlier Vidu node of the execution wrote, naming this node on its own entries', () => {
+		const first = fakeContext({ node: 'Vidu' });
+		const ids = Array.from({ length: 30 }, (_, n) => `task_${String(n).padStart(20, '0')}`);
+		ids.forEach((id, index) => first.ledger.paid(index, task(id), `r${index}`));
+		const before = { ...first.kept.customData };
+		expect(Object.keys(before).length).toBeGreaterThan(2);
+		const second = fakeContext({ node: 'Vidu 2', customData: before });
+		second.ledger.paid(0, task('task_second'), 'r0');
+		// Every key of the first node's as it was (the last one may take more), the second node's task after them.
+		for (const [key, value] of Object.entries(before)) expect(String(second.kept.customData[key])).toMatch(new RegExp(`^${String(value)}`));
+		expect(Object.values(second.kept.customData).join(', ')).toBe(
+			[...ids.map((id, n) => `item ${n + 1}: ${id}`), '[Vidu 2] item 1: task_second'].join(', '),
+		);
+	});
+
+	it('keeps what the same node wrote in an earlier run of a loop, and counts past the limit what only the log has', () => {
+		const first = fakeContext({ node: 'Vidu' });
+		Array.from({ length: 200 }, (_, n) => first.ledger.paid(n, task(`task_${String(n).padStart(20, '0')}`), `r${n}`));
+		const hiddenBefore = Number(/and (\d+) more/.exec(String(first.kept.customData.vidu_tasks_8))![1]);
+		const next = fakeContext({ node: 'Vidu', runIndex: 1, customData: first.kept.customData });
+		next.ledger.paid(0, task('task_loop'), 'r0');
+		next.ledger.paid(1, task('task_loop2'), 'r1');
+		expect(Object.keys(next.kept.customData)).toHaveLength(8);
+		expect(next.kept.customData.vidu_tasks_8).toBe(`and ${hiddenBefore + 2} more: see the n8n log ("Vidu task … submitted")`);
+		expect(next.kept.log).toEqual(['Vidu task task_loop submitted for item 1 (paid)', 'Vidu task task_loop2 submitted for item 2 (paid)']);
+	});
+
+	it('an entry of a second run in a loop names the run; a retry of it carries nothing twice', () => {
+		const memory = new LedgerMemory();
+		const first = fakeContext({ node: 'Vidu' });
+		first.ledger.paid(0, task('task_a'), 'r0');
+		const next = fakeContext({ node: 'Vidu', runIndex: 1, customData: first.kept.customData, memory });
+		next.ledger.paid(0, task('task_b'), 'r0');
+		const retry = fakeContext({ node: 'Vidu', runIndex: 1, customData: next.kept.customData, memory });
+		retry.ledger.paid(1, task('task_c'), 'r1');
+		expect(retry.kept.customData).toEqual({ vidu_tasks: 'item 1: task_a, [Vidu run 2] item 1: task_b, [Vidu run 2] item 2: task_c' });
+	});
+
 	it('gives a retry the task an earlier try paid for with the same request, as last seen, unless it failed', () => {
 		const memory = new LedgerMemory();
 		const first = fakeContext({ memory });

@@ -1,4 +1,4 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { Task } from '../model/task';
 
@@ -31,6 +31,11 @@ export interface Ledger {
 interface Book {
 	/** `item N: task id`, in the order paid, over every try. */
 	entries: string[];
+	/**
+	 * What other Vidu node runs of the execution (another Vidu node, an earlier run of this one in a
+	 * loop) had written to the custom data when this run began: kept ahead of this run's entries.
+	 */
+	carried?: string[];
 	tasks: Map<number, { request: string; task: Task }>;
 	token?: string;
 }
@@ -66,27 +71,47 @@ const KEY_LIMIT = 10;
 const MAX_KEYS = 8;
 const MAX_VALUE = 255;
 const isOurs = (key: string) => key === KEY || key.startsWith(`${KEY}_`);
+const keyOf = (n: number) => (n === 0 ? KEY : `${KEY}_${n + 1}`);
+const SEPARATOR = ', ';
+const pointer = (hidden: number) => `and ${hidden} more: see the n8n log ("Vidu task … submitted")`;
+const POINTER = /^and (\d+) more: see the n8n log/;
+
+/** The entries already in the custom data, in key order (joined again, they read as they were written). */
+function entriesIn(customData: IDataObject): string[] {
+	const values: string[] = [];
+	for (let n = 0; typeof customData[keyOf(n)] === 'string'; n++) values.push(customData[keyOf(n)] as string);
+	return values.flatMap((value) => value.split(SEPARATOR)).filter((entry) => entry !== '');
+}
 
 export function ledgerFor(ctx: IExecuteFunctions, memory: LedgerMemory): Ledger {
 	// A node runs again with a new run index in a loop (other input); only a retry repeats one.
 	const runIndex = Number(ctx.getWorkflowDataProxy(0).$runIndex ?? 0);
-	const book = memory.book({ executionId: ctx.getExecutionId(), node: ctx.getNode().name, runIndex });
+	const node = ctx.getNode().name;
+	const book = memory.book({ executionId: ctx.getExecutionId(), node, runIndex });
+	book.carried ??= entriesIn(ctx.customData?.getAll() ?? {});
+	// Told apart from the entries of the node runs before it, when there are any.
+	const label = book.carried.length === 0 ? '' : `[${node}${runIndex > 0 ? ` run ${runIndex + 1}` : ''}] `;
 	const log = (message: string, index: number, taskId: string) =>
-		ctx.logger?.info(message, { taskId, item: index + 1, executionId: ctx.getExecutionId(), node: ctx.getNode().name });
+		ctx.logger?.info(message, { taskId, item: index + 1, executionId: ctx.getExecutionId(), node });
 	const write = () => {
 		const others = Object.keys(ctx.customData?.getAll() ?? {}).filter((key) => !isOurs(key)).length;
 		const maxKeys = Math.max(1, Math.min(MAX_KEYS, KEY_LIMIT - others));
+		// Entries an earlier run already sent to the log only stay counted there.
+		let hidden = 0;
 		const chunks: string[][] = [];
-		for (const entry of book.entries) {
+		for (const entry of [...(book.carried ?? []), ...book.entries]) {
+			const counted = POINTER.exec(entry);
+			if (counted) {
+				hidden += Number(counted[1]);
+				continue;
+			}
 			const last = chunks[chunks.length - 1];
-			if (last && [...last, entry].join(', ').length <= MAX_VALUE) last.push(entry);
+			if (last && [...last, entry].join(SEPARATOR).length <= MAX_VALUE) last.push(entry);
 			else chunks.push([entry]);
 		}
-		if (chunks.length > maxKeys) {
-			const hidden = chunks.slice(maxKeys - 1).flat().length;
-			chunks.splice(maxKeys - 1, chunks.length, [`and ${hidden} more: see the n8n log ("Vidu task … submitted")`]);
-		}
-		ctx.customData?.setAll(Object.fromEntries(chunks.map((chunk, n) => [n === 0 ? KEY : `${KEY}_${n + 1}`, chunk.join(', ')])));
+		if (chunks.length > (hidden > 0 ? maxKeys - 1 : maxKeys)) hidden += chunks.splice(maxKeys - 1).flat().length;
+		if (hidden > 0) chunks.push([pointer(hidden)]);
+		ctx.customData?.setAll(Object.fromEntries(chunks.map((chunk, n) => [keyOf(n), chunk.join(SEPARATOR)])));
 	};
 	return {
 		fromEarlierTry(index, request) {
@@ -96,7 +121,7 @@ export function ledgerFor(ctx: IExecuteFunctions, memory: LedgerMemory): Ledger 
 			return earlier.task;
 		},
 		paid(index, task, request) {
-			book.entries.push(`item ${index + 1}: ${task.id}`);
+			book.entries.push(`${label}item ${index + 1}: ${task.id}`);
 			book.tasks.set(index, { request, task });
 			log(`Vidu task ${task.id} submitted for item ${index + 1} (paid)`, index, task.id);
 			write();
