@@ -207,9 +207,13 @@ describe(`the node in n8n ${VERSION}'s editor, in Chromium`, () => {
 
 	it("the credential's test fails in plain words with a wrong key and passes with the mock's key", async () => {
 		await step('3-credential-wrong-key', async () => {
-			// With no Vidu credential yet, n8n offers "Connect to Vidu" in the node's credential slot.
+			// With no Vidu credential yet, n8n offers "Connect to Vidu" in the node's credential slot. The
+			// dialog then asks n8n for a free name ("Vidu account"): saved before it arrives, the credential
+			// has no name and n8n refuses it, as a user clicking that fast would see too.
+			const named = page.waitForResponse((r: Response) => r.url().includes('/rest/credentials/new'), { timeout: 30_000 });
 			await page.locator('[data-test-id="node-credentials-slot"]').getByText('Connect to Vidu').click();
 			await page.waitForSelector('[data-test-id="editCredential-modal"]');
+			await named;
 			await typeInto('[data-test-id="parameter-input-apiKey"] input', 'wrong-key');
 			await typeInto('[data-test-id="parameter-input-baseUrl"] input', mock.url);
 			const wrong = await credentialTestAnswer(async () => await page.click('[data-test-id="credential-save-button"]'));
