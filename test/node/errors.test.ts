@@ -138,9 +138,16 @@ describe('HTTP errors', () => {
 		await expect(run({ parameters: generate() })).rejects.toThrow(/not JSON/);
 	});
 
-	it('refuses a completed task without a video URL', async () => {
-		mock().scriptTasks({ videoCount: 0 });
+	it('refuses a completed task without a video URL, after asking three times', async () => {
+		mock().scriptTasks({ videoCount: 0, pollsBeforeDone: 0 });
 		await expect(run({ parameters: generate() })).rejects.toThrow('completed but carries no video URL [task task_1]');
+		expect(mock().polls).toHaveLength(3);
+	});
+
+	it('asks again when a task is reported completed before its video URL', async () => {
+		mock().fault({ route: 'poll', body: { id: 'task_1', status: 'completed' } });
+		const [item] = await run({ parameters: generate() });
+		expect(item.json).toMatchObject({ taskId: 'task_1', status: 'completed', videoUrl: expect.stringMatching(/task_1\.mp4$/) });
 	});
 });
 

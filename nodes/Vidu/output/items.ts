@@ -3,7 +3,7 @@ import type { INodeExecutionData } from 'n8n-workflow';
 import { TaskFailed } from '../model/outcomes';
 import type { Task } from '../model/task';
 import type { CallSettings, ViduClient } from '../transport/client';
-import { malformedFailure } from '../transport/failure';
+import { malformedFailure, type ViduFailure } from '../transport/failure';
 import { taskToJson } from './taskJson';
 
 /** What the item reports about the wait: seconds since submission and status calls made (null: not counted). */
@@ -12,10 +12,15 @@ export interface WaitStats {
 	statusChecks: number | null;
 }
 
+/** A task the API calls completed but that lists no video: unusable (it would flow on as a silent null). */
+export function unusableCompletion(task: Task): ViduFailure | undefined {
+	if (task.state !== 'completed' || task.videos.length > 0) return undefined;
+	return malformedFailure('status', 'the task is completed but carries no video URL', undefined, task.id);
+}
+
 /**
  * The finish step, the same for every operation and wait mode: turns a task the API reported into
- * the item's output. A failed task is an error; a completed one without a video URL too (it would
- * otherwise flow on as a silent null).
+ * the item's output. A failed task is an error; a completed one without a video URL too.
  */
 export async function taskToItem(
 	client: ViduClient,
@@ -27,9 +32,8 @@ export async function taskToItem(
 	call: CallSettings = {},
 ): Promise<INodeExecutionData> {
 	if (task.state === 'failed') throw new TaskFailed(task);
-	if (task.state === 'completed' && task.videos.length === 0) {
-		throw malformedFailure('status', 'the task is completed but carries no video URL', undefined, task.id);
-	}
+	const unusable = unusableCompletion(task);
+	if (unusable) throw unusable;
 	const item: INodeExecutionData = { json: taskToJson(task, stats.elapsedSeconds, stats.statusChecks), pairedItem: { item: index } };
 	if (downloadField && task.state === 'completed') {
 		item.binary = { [downloadField]: await client.download(task.videos[0].url, task.id, call) };

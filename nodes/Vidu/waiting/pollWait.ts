@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { Ledger } from '../output/ledger';
-import { taskToItem } from '../output/items';
+import { taskToItem, unusableCompletion } from '../output/items';
 import type { ViduClient } from '../transport/client';
 import { systemClock } from './clock';
 import { type BatchResult, runBatch } from './poller';
@@ -39,6 +39,10 @@ export async function waitByPolling(
 			},
 			check: async (task, index) => {
 				const checked = await client.getTask(task.id, call);
+				// Thrown here rather than when the item is finished, so that the poller asks again, as it
+				// does after other answers that should not come: a video URL may follow its "completed".
+				const unusable = unusableCompletion(checked);
+				if (unusable) throw unusable;
 				ledger.update(index, checked);
 				return checked;
 			},
