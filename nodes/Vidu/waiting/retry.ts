@@ -15,8 +15,9 @@ const UNTIL_MAX_WAIT = Number.POSITIVE_INFINITY;
 
 /**
  * A status answer that should not come about a task the API itself named: not JSON, no or another
- * task id, HTTP 404. Most likely something on the way (a proxy's error page, a gateway that has not
- * seen the task yet) rather than the task; asking again is free, so a few tries before the item fails.
+ * task id, completed without a video, HTTP 404. Most likely something on the way (a proxy's error
+ * page, a gateway that has not seen the task or its video yet) rather than the task; asking again is
+ * free, so a few tries before the item fails.
  */
 const ODD_ANSWER_ATTEMPTS = 3;
 const isOddStatusAnswer = (f: ViduFailure) =>
