@@ -381,6 +381,15 @@ describe('parameters of the wrong type from expressions', () => {
 		expect(mock().polls).toHaveLength(0);
 	});
 
+	it('a Task ID of dots is refused without asking the API (a URL would read it as "this folder" or "the one above")', async () => {
+		for (const taskId of ['..', ' . ']) {
+			const failure = await fail(run({ parameters: { operation: 'getTask', taskId } }));
+			expect(failure.message).toBe(`Task ID: "${taskId.trim()}" is not a task ID`);
+			expect(failure.context.itemIndex).toBe(0);
+		}
+		expect(mock().requests).toHaveLength(0);
+	});
+
 	it('a Task ID that is a number is asked about as text', async () => {
 		const failure = await fail(run({ parameters: { operation: 'getTask', taskId: '={{ 12345 }}' } }));
 		expect(mock().polls.map((p) => p.path)).toEqual(['/model/v1/generation/task/12345']);

@@ -40,6 +40,11 @@ describe('parseTask', () => {
 		expect(parseTask({ id: 'other', status: 'completed' }, 'asked')).toMatchObject({ id: 'other' });
 	});
 
+	it('takes an id of dots for no id: it cannot address a task in a URL', () => {
+		expect(parseTask({ id: '..', status: 'in_progress' })).toBeUndefined();
+		expect(parseTask({ task_id: '.', status: 'completed' }, 'asked')).toBeUndefined();
+	});
+
 	it('reads task_id, numeric ids and string progress', () => {
 		expect(parseTask({ task_id: 'x', status: 'processing', progress: '0.5' })).toMatchObject({ id: 'x', progress: 0.5 });
 		expect(parseTask({ id: 42, status: 'pending' })).toMatchObject({ id: '42', state: 'running' });

@@ -46,6 +46,12 @@ const isObject = (value: unknown): value is IDataObject => typeof value === 'obj
 
 const textOf = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value : undefined);
 
+/**
+ * Whether text can name a task in a URL path: "." and ".." cannot, whatever their encoding (URL
+ * parsers read them as "this folder" and "the one above", so the request would address another path).
+ */
+export const isTaskId = (text: string): boolean => !/^\.+$/.test(text.trim());
+
 /** Longest API text kept: enough to read, never megabytes into the saved execution. */
 const MAX_API_TEXT = 500;
 
@@ -96,7 +102,7 @@ function parseProgress(value: unknown): number | null {
 }
 
 /**
- * Reads a create or poll response. Returns undefined when the body carries no task id: the caller
+ * Reads a create or poll response. Returns undefined when the body carries no usable task id: the caller
  * decides what that means (a failed submission, or a broken status answer). A status answer that
  * says a state but does not repeat the id is about the task asked for, `askedId`.
  */
@@ -104,7 +110,9 @@ export function parseTask(body: unknown, askedId?: string): Task | undefined {
 	if (!isObject(body)) return undefined;
 	const idValue = body.id ?? body.task_id;
 	const status = textOf(body.status) ?? textOf(body.state);
-	const id = (typeof idValue === 'number' ? String(idValue) : textOf(idValue)) ?? (status ? askedId : undefined);
+	const given = typeof idValue === 'number' ? String(idValue) : textOf(idValue);
+	if (given !== undefined && !isTaskId(given)) return undefined;
+	const id = given ?? (status ? askedId : undefined);
 	if (id === undefined) return undefined;
 	const apiStatus = status ?? 'unknown';
 	return {

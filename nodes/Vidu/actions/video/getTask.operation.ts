@@ -3,6 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { downloadProperties } from '../../descriptions/download.description';
 import { InputProblem } from '../../model/outcomes';
+import { isTaskId } from '../../model/task';
 import { taskToItem } from '../../output/items';
 import { coerce } from '../../request/checks';
 import { downloadFieldOf } from '../../request/downloadChoice';
@@ -33,6 +34,12 @@ export async function execute(this: IExecuteFunctions, { client }: Deps, index: 
 	const downloadField = downloadFieldOf.call(this, index);
 	if (taskId === '') {
 		throw new InputProblem('Task ID is empty', 'Map the taskId field of a previous Generate From Image or Submit Only run.');
+	}
+	if (!isTaskId(taskId)) {
+		throw new InputProblem(
+			`Task ID: "${taskId}" is not a task ID`,
+			'Map the taskId field of a previous Generate From Image or Submit Only run (e.g. task_abc123).',
+		);
 	}
 	const task = await withRetries(async () => await client.getTask(taskId), STATUS_QUERY, systemClock, {
 		signal: this.getExecutionCancelSignal(),
