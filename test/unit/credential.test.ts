@@ -23,6 +23,10 @@ describe('readCredential: the Base URL', () => {
 			baseUrl: 'https://x.example/?region=eu',
 			problem: 'Base URL "https://x.example/?region=eu" must not carry a query (?…) or fragment (#…)',
 		},
+		{
+			baseUrl: 'https://proxy-user:s3cret-pass@x.example/vidu',
+			problem: 'Base URL must not carry a user name or password (…@ before the host): the node signs in with the API Key alone',
+		},
 	])('$baseUrl: $problem', ({ baseUrl, problem }) => {
 		expect(readCredential({ apiKey: KEY, baseUrl })).toEqual({ problem, advice: expect.stringContaining('https://cloud.vtrix.ai') });
 	});

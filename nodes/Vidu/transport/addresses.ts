@@ -3,9 +3,17 @@
  * API's answers, the credential), so they are read with the WHATWG parser, never by pattern on the raw text.
  */
 
-/** The host of a URL as written in a comparison: lower case, an IPv6 address without brackets. */
+/**
+ * The host of a URL as written in a comparison: lower case, an IPv6 address without brackets, and an
+ * IPv4 address written as IPv6 (::ffff:a.b.c.d, which the parser gives as ::ffff:xxxx:xxxx) as the
+ * IPv4 address it reaches.
+ */
 function hostOf(url: URL): string {
-	return url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+	const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+	const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(host);
+	if (!mapped) return host;
+	const [high, low] = [parseInt(mapped[1], 16), parseInt(mapped[2], 16)];
+	return [high >> 8, high & 255, low >> 8, low & 255].join('.');
 }
 
 export function parseUrl(url: string): URL | undefined {

@@ -17,6 +17,21 @@ const EMPTY_KEY_ADVICE = 'Enter the key from the API key page of your Vtrix/Vidu
 const KEY_ADVICE = 'Copy the key again from the API key page of your Vtrix/Vidu account and paste it into the Vidu credential, alone.';
 const BASE_URL_ADVICE = `Write the address in full in the Vidu credential, e.g. ${DEFAULT_BASE_URL} (the default) or your gateway's https:// address.`;
 
+/** What is wrong with the Base URL as written, if anything. */
+function baseUrlProblem(written: string, parsed: URL | undefined): string | undefined {
+	if (!parsed) return `Base URL "${written}" is not a web address`;
+	if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+		return `Base URL "${written}" must start with https:// (it starts with "${parsed.protocol}")`;
+	}
+	// Not quoted: the text before @ is a password. It would never be sent either (the key's header wins).
+	if (parsed.username || parsed.password) {
+		return 'Base URL must not carry a user name or password (…@ before the host): the node signs in with the API Key alone';
+	}
+	// Paths are appended to the Base URL as text, so a query or fragment would swallow them.
+	if (parsed.search || parsed.hash) return `Base URL "${written}" must not carry a query (?…) or fragment (#…)`;
+	return undefined;
+}
+
 /**
  * Reads the saved credential and says what is wrong with it, before any request: a malformed Base URL
  * or a key that cannot go into a header would otherwise fail like a network fault. Messages never
@@ -33,17 +48,9 @@ export function readCredential(data: IDataObject): CredentialReading {
 		return { problem: `API Key has a character that cannot be sent in a header (${shown}, character ${bad + 1})`, advice: KEY_ADVICE };
 	}
 
-	// Paths are appended to the Base URL as text, so a query or fragment would swallow them.
 	const written = (typeof data.baseUrl === 'string' ? data.baseUrl.trim() : '') || DEFAULT_BASE_URL;
 	const baseUrl = written.replace(/\/+$/, '');
-	const parsed = parseUrl(baseUrl);
-	const problem = !parsed
-		? `Base URL "${written}" is not a web address`
-		: parsed.protocol !== 'http:' && parsed.protocol !== 'https:'
-			? `Base URL "${written}" must start with https:// (it starts with "${parsed.protocol}")`
-			: parsed.search || parsed.hash
-				? `Base URL "${written}" must not carry a query (?…) or fragment (#…)`
-				: undefined;
+	const problem = baseUrlProblem(written, parseUrl(baseUrl));
 	if (problem) return { problem, advice: BASE_URL_ADVICE };
 	return { values: { apiKey, baseUrl } };
 }
