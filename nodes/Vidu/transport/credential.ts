@@ -23,7 +23,8 @@ function baseUrlProblem(written: string, parsed: URL | undefined): string | unde
 	if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
 		return `Base URL "${written}" must start with https:// (it starts with "${parsed.protocol}")`;
 	}
-	// Not quoted: the text before @ is a password. It would never be sent either (the key's header wins).
+	// Not quoted: the text before @ is a password. Nor would it work: n8n's HTTP client (axios) sends it as
+	// Basic authentication in place of the key's Bearer header, and the API answers 401.
 	if (parsed.username || parsed.password) {
 		return 'Base URL must not carry a user name or password (…@ before the host): the node signs in with the API Key alone';
 	}
