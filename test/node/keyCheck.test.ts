@@ -2,7 +2,7 @@ import type { ICredentialsDecrypted, ICredentialTestFunctions } from 'n8n-workfl
 
 import { ViduMock } from '../../dev/mock/viduMock';
 import { freePort } from '../../dev/n8n/realN8n';
-import { testViduKey } from '../../nodes/Vidu/transport/keyCheck';
+import { DECOY_KEY, testViduKey } from '../../nodes/Vidu/transport/keyCheck';
 import { HostileServer } from '../helpers/hostile';
 
 const test = async (data: Record<string, unknown>) =>
@@ -88,7 +88,8 @@ describe('the credential test, against misbehaving or missing servers', () => {
 			status: 'OK',
 			message: expect.stringMatching(/accepted the key \(HTTP 404 for the made-up task; a wrong key gets HTTP 401\)/),
 		});
-		expect(server.requests.map((r) => r.headers.authorization)).toEqual(['Bearer good-key', 'Bearer n8n-credential-check-not-a-key']);
+		// The second request carries a key that cannot be anyone's, never the user's again.
+		expect(server.requests.map((r) => r.headers.authorization)).toEqual(['Bearer good-key', `Bearer ${DECOY_KEY}`]);
 	});
 
 	it('does not follow a redirect, so the key never reaches the other host', async () => {
