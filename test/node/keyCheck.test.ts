@@ -2,7 +2,7 @@ import type { ICredentialsDecrypted, ICredentialTestFunctions } from 'n8n-workfl
 
 import { ViduMock } from '../../dev/mock/viduMock';
 import { freePort } from '../../dev/n8n/realN8n';
-import { DECOY_KEY, testViduKey } from '../../nodes/Vidu/transport/keyCheck';
+import { DECOY, testViduKey } from '../../nodes/Vidu/transport/keyCheck';
 import { HostileServer } from '../helpers/hostile';
 
 const test = async (data: Record<string, unknown>) =>
@@ -89,7 +89,7 @@ describe('the credential test, against misbehaving or missing servers', () => {
 			message: expect.stringMatching(/accepted the key \(HTTP 404 for the made-up task; a wrong key gets HTTP 401\)/),
 		});
 		// The second request carries a key that cannot be anyone's, never the user's again.
-		expect(server.requests.map((r) => r.headers.authorization)).toEqual(['Bearer good-key', `Bearer ${DECOY_KEY}`]);
+		expect(server.requests.map((r) => r.headers.authorization)).toEqual(['Bearer good-key', `Bearer ${DECOY}`]);
 	});
 
 	it('does not follow a redirect, so the key never reaches the other host', async () => {

@@ -16,7 +16,7 @@ import { parseJsonBody, TASK_PATH } from './client';
  */
 const PROBE_ID = 'n8n-credential-check';
 /** Sent only when the answer to the real key says nothing by itself, to see whether the address tells keys apart. */
-export const DECOY_KEY = 'n8n-credential-check-not-a-key';
+export const DECOY = 'n8n-credential-check-not-a-key';
 const TIMEOUT_MS = 15_000;
 const MAX_BODY_BYTES = 64 * 1024;
 
@@ -140,7 +140,7 @@ export async function testViduKey(this: ICredentialTestFunctions, credential: IC
 /** How the address answers a key that cannot be valid; undefined when it does not answer. */
 async function wrongKeyStatus(url: URL): Promise<number | undefined> {
 	try {
-		const response = await ask(url, DECOY_KEY);
+		const response = await ask(url, DECOY);
 		await response.body?.cancel();
 		return response.status;
 	} catch {
