@@ -41,6 +41,10 @@ check(pkg.keywords?.includes('n8n-community-node-package'), 'keyword n8n-communi
 check(!pkg.dependencies || Object.keys(pkg.dependencies).length === 0, 'no runtime dependencies');
 check(JSON.stringify(pkg.peerDependencies) === JSON.stringify({ 'n8n-workflow': '*' }), 'peer dependency n8n-workflow: *');
 check(pkg.license === 'MIT' && Boolean(pkg.author?.email), 'MIT licence and author email');
+check(
+	files.some((f) => /^licen[cs]e(\.md|\.txt)?$/i.test(f)),
+	'the licence text ships in the tarball',
+);
 
 for (const entry of [...(pkg.n8n?.nodes ?? []), ...(pkg.n8n?.credentials ?? [])]) {
 	check(files.includes(entry), `n8n block file ${entry} is in the tarball`);
