@@ -66,6 +66,8 @@ export interface QueueCluster {
 	hook: string;
 	cookie: string;
 	workerLogs: string[];
+	/** Reads n8n's database (PostgreSQL): rows as lines, columns separated by "|". */
+	query(sql: string): Promise<string[]>;
 	/** Stops one worker (0-based), as when a worker machine goes away; the others go on. */
 	stopWorker(index: number): Promise<void>;
 	stop(): Promise<void>;
@@ -123,6 +125,7 @@ export async function startQueueCluster(options: {
 			hook,
 			cookie,
 			workerLogs,
+			query: async (sql) => await started.services.query(sql),
 			async stopWorker(index) {
 				await workers[index].stop();
 			},

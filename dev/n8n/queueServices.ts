@@ -28,6 +28,8 @@ function postgresBin(): string {
 export interface QueueServices {
 	/** What every n8n process of the queue needs to find the database and the queue. */
 	env: Record<string, string>;
+	/** Runs one query on n8n's database and gives its rows, one per line, columns separated by "|". */
+	query(sql: string): Promise<string[]>;
 	stop(): Promise<void>;
 }
 
@@ -38,8 +40,8 @@ export async function startQueueServices(): Promise<QueueServices> {
 	const pgPort = await freePort();
 	await asPostgres(join(bin, 'initdb'), ['-D', dataDir, '--auth=trust', '-U', 'postgres']);
 	await asPostgres(join(bin, 'pg_ctl'), ['-D', dataDir, '-o', `-p ${pgPort} -k ${dataDir} -c listen_addresses=127.0.0.1`, '-w', 'start']);
-	const psql = async (sql: string) =>
-		await asPostgres(join(bin, 'psql'), ['-h', '127.0.0.1', '-p', String(pgPort), '-U', 'postgres', '-c', sql]);
+	const psql = async (sql: string, database = 'postgres') =>
+		await asPostgres(join(bin, 'psql'), ['-h', '127.0.0.1', '-p', String(pgPort), '-U', 'postgres', '-d', database, '-At', '-c', sql]);
 	// Two statements, two calls: CREATE DATABASE cannot run inside the transaction one -c with both would be.
 	await psql("CREATE USER n8n PASSWORD 'n8n'");
 	await psql('CREATE DATABASE n8n OWNER n8n');
@@ -74,6 +76,10 @@ export async function startQueueServices(): Promise<QueueServices> {
 			DB_POSTGRESDB_USER: 'n8n',
 			DB_POSTGRESDB_PASSWORD: 'n8n',
 			OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS: 'true',
+		},
+		async query(sql) {
+			const { stdout } = await psql(sql, 'n8n');
+			return stdout.split('\n').filter(Boolean);
 		},
 		async stop() {
 			redis.kill('SIGTERM');

@@ -174,6 +174,14 @@ describe(`in n8n ${VERSION}'s queue mode (Postgres, Redis, 2 workers, a webhook 
 			// n8n lets one resume; the other process answers the provider HTTP 500 (n8n's answer, not the node's).
 			expect([...answers].sort()).toEqual([200, 500]);
 			expect(mock.sink).toHaveLength(1);
+			// Queue mode keeps binary data in the database: every copy, the losing process's too, is filed
+			// under this execution, which n8n deletes with it (README, Running at scale).
+			const filter = encodeURIComponent(JSON.stringify({ workflowId: 'viduQueueCallbackDl' }));
+			const [execution] = ((await rest(`executions?filter=${filter}`)) as { results: Array<{ id: string }> }).results;
+			const copies = await cluster.query(
+				`SELECT count(*) FROM binary_data WHERE "sourceType" = 'execution' AND "sourceId" = '${Number(execution.id)}'`,
+			);
+			expect(copies).toEqual([String(downloads())]);
 		});
 	});
 
