@@ -185,4 +185,16 @@ describe('Generate From Image', () => {
 		});
 		expect(item.json.model).toBe('viduq1_img2video');
 	});
+
+	it('model is the Model parameter when no answer of the API names it', async () => {
+		const mock = currentMock();
+		const done = { id: 'task_1', status: 'success', output: [{ content: [{ type: 'video', url: 'https://cdn.example.com/v.mp4' }] }] };
+		for (const operation of ['generate', 'submit']) {
+			mock.fault({ route: 'create', body: { id: 'task_1', status: 'processing' } }).fault({ route: 'poll', body: done });
+			const [item] = await run({
+				parameters: { operation, imageSource: 'url', imageUrl: 'https://example.com/a.png', waitOptions: FAST_WAIT },
+			});
+			expect(item.json.model).toBe('viduq1_img2video');
+		}
+	});
 });

@@ -37,6 +37,8 @@ export function buildCreateBody(request: GenerationRequest): IDataObject {
 
 /** A create body whose size is known before it is sent, so limits are checked before reading the image. */
 export interface PlannedBody {
+	/** The model asked for: the output names it where the API's answers do not. */
+	model: string;
 	bytes: number;
 	/** Tells this request apart from any other for the item: the ledger's key when n8n retries the node. */
 	fingerprint: string;
@@ -51,7 +53,12 @@ const IMAGE_SLOT = '\u0001vidu-image\u0001';
 export function planCreateBody(request: Omit<GenerationRequest, 'image'>, image: string | EncodedImage): PlannedBody {
 	if (typeof image === 'string') {
 		const json = Buffer.from(JSON.stringify(buildCreateBody({ ...request, image })));
-		return { bytes: json.length, fingerprint: createHash('sha256').update(json).digest('base64'), open: async () => json };
+		return {
+			model: request.model,
+			bytes: json.length,
+			fingerprint: createHash('sha256').update(json).digest('base64'),
+			open: async () => json,
+		};
 	}
 	const json = JSON.stringify(buildCreateBody({ ...request, image: IMAGE_SLOT }));
 	const slot = json.indexOf(JSON.stringify(IMAGE_SLOT).slice(1, -1));
@@ -66,6 +73,7 @@ export function planCreateBody(request: Omit<GenerationRequest, 'image'>, image:
 		yield suffix;
 	};
 	return {
+		model: request.model,
 		bytes,
 		fingerprint: hash.update(suffix).digest('base64'),
 		open: async () => {

@@ -33,10 +33,17 @@ export async function submitItem(
 	const body = await readCreateBody.call(this, index, settings.overrides);
 	const earlier = ledger.fromEarlierTry(index, body.fingerprint);
 	if (earlier) return earlier;
-	const task = await withRetries(async () => await client.submit(body, { timeoutMs: settings.timeoutMs }), settings.policy, systemClock, {
-		deadline: settings.deadline,
-		signal: this.getExecutionCancelSignal(),
-	});
+	const created = await withRetries(
+		async () => await client.submit(body, { timeoutMs: settings.timeoutMs }),
+		settings.policy,
+		systemClock,
+		{
+			deadline: settings.deadline,
+			signal: this.getExecutionCancelSignal(),
+		},
+	);
+	// The create answer may not name the model (nor will the status answers, then): it is the one asked for.
+	const task = { ...created, model: created.model ?? body.model };
 	ledger.paid(index, task, body.fingerprint);
 	return task;
 }
