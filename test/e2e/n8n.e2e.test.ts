@@ -3,7 +3,7 @@ import { join } from 'node:path';
 
 import { ViduMock } from '../../dev/mock/viduMock';
 import { HostileServer } from '../helpers/hostile';
-import { outputOf, RealN8n } from '../../dev/n8n/realN8n';
+import { type N8nItem, outputOf, RealN8n } from '../../dev/n8n/realN8n';
 
 /** n8n versions to prove the package in; see README "Compatibility". */
 const VERSIONS = (process.env.VIDU_E2E_N8N_VERSIONS ?? '2.40.7,1.123.81').split(',').filter(Boolean);
@@ -34,6 +34,16 @@ function retriedBatch(mock: ViduMock): Workflow {
 	return workflow;
 }
 
+/** The batch example with On Error "Continue (using error output)": failed items leave by the node's second output. */
+function errorOutputBatch(mock: ViduMock): Workflow {
+	const workflow = localised('vidu-batch-continue-on-fail.json', mock) as Workflow & { name: string };
+	workflow.id = 'viduErrorOutput01';
+	workflow.name = 'Vidu: batch with an error output';
+	const vidu = workflow.nodes.find((node) => node.name === 'Vidu') as Workflow['nodes'][number] & Record<string, unknown>;
+	vidu.onError = 'continueErrorOutput';
+	return workflow;
+}
+
 describe.each(VERSIONS)('in real n8n %s', (version) => {
 	let n8n: RealN8n;
 	let mock: ViduMock;
@@ -51,6 +61,7 @@ describe.each(VERSIONS)('in real n8n %s', (version) => {
 			await n8n.importWorkflow(localised(file, mock));
 		}
 		await n8n.importWorkflow(retriedBatch(mock));
+		await n8n.importWorkflow(errorOutputBatch(mock));
 	}, 40 * 60_000);
 
 	afterAll(async () => {
@@ -127,6 +138,20 @@ describe.each(VERSIONS)('in real n8n %s', (version) => {
 			'Product B-200 turns slowly on a white table',
 			'Product C-300 turns slowly on a white table',
 		]);
+	});
+
+	it('On Error "Continue (using error output)": the failed item leaves by the error output, with its input and its task id', async () => {
+		mock.scriptTasks({ forItem: 'B-200', finalStatus: 'failed', error: { code: 8008003004, message: 'Invalid image' } });
+		const execution = await n8n.execute('viduErrorOutput01');
+		expect(execution.data.resultData.error).toBeUndefined();
+		const [success, failure] = execution.data.resultData.runData.Vidu[0].data.main as N8nItem[][];
+		expect(success.map((item) => item.json.taskId)).toEqual([mock.taskIdFor('A-100'), mock.taskIdFor('C-300')]);
+		expect(failure).toHaveLength(1);
+		// n8n puts the input item's fields beside the node's error.
+		expect(failure[0].json).toMatchObject({
+			sku: 'B-200',
+			error: { message: `Vidu task ${mock.taskIdFor('B-200')} failed: Invalid image (code 8008003004)`, taskId: mock.taskIdFor('B-200') },
+		});
 	});
 
 	it("n8n's Retry On Fail runs the node again: only the failed task is submitted again, none is paid twice", async () => {

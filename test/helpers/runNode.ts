@@ -32,6 +32,8 @@ export interface RunOptions {
 	items?: INodeExecutionData[];
 	credential: { apiKey: string; baseUrl: string };
 	continueOnFail?: boolean;
+	/** On Error "Continue (using error output)": continues on fail too, and n8n routes error items by their JSON. */
+	errorOutput?: boolean;
 	abortSignal?: AbortSignal;
 	/** Where n8n would serve resume URLs (default http://127.0.0.1:5678/webhook-waiting). */
 	webhookWaitingBaseUrl?: string;
@@ -63,7 +65,7 @@ function nodeSetup(options: RunOptions) {
 		parameters: options.parameters,
 		credentials: { viduApi: { id: '1', name: 'Vidu account' } },
 		continueOnFail: options.continueOnFail,
-		onError: options.continueOnFail ? 'continueRegularOutput' : undefined,
+		onError: options.errorOutput ? 'continueErrorOutput' : options.continueOnFail ? 'continueRegularOutput' : undefined,
 	};
 	const nodeTypes: INodeTypes = {
 		getByName: () => nodeType as INodeType,

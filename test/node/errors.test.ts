@@ -174,6 +174,26 @@ describe('Continue On Fail', () => {
 		expect(mock().creates).toHaveLength(3);
 	});
 
+	it('with On Error "Continue (using error output)", an error item holds only what n8n routes there: the key error', async () => {
+		mock().scriptTasks({ forItem: '/2.png', finalStatus: 'failed', error: { code: 8008003098, message: 'no luck' } });
+		const output = await run({
+			parameters: generate({ imageUrl: '={{ $json.url }}' }),
+			items: [{ json: { url: 'https://example.com/1.png' } }, { json: { url: 'https://example.com/2.png' } }],
+			errorOutput: true,
+		});
+		const second = mock().taskIdFor('/2.png');
+		expect(output[0].json).toMatchObject({ status: 'completed' });
+		// n8n (1.x and 2.x) sends an item down the error output when its JSON has the key error alone.
+		expect(output[1].json).toEqual({
+			error: {
+				message: `Vidu task ${second} failed: Generation failed (code 8008003098)`,
+				description: expect.stringContaining('no luck'),
+				taskId: second,
+			},
+		});
+		expect(output[1].error).toBeUndefined();
+	});
+
 	it('stops at the first failure without it, naming every task already paid for', async () => {
 		mock().scriptTasks({ forItem: '/1.png', finalStatus: 'failed', pollsBeforeDone: 0 }, { forItem: '/2.png', pollsBeforeDone: 50 });
 		const failure = (await run({

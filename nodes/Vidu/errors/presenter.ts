@@ -97,10 +97,16 @@ export class Presenter {
 	/** A Continue On Fail item: the message, how to fix it, and the task id when one was paid for. */
 	errorItem(error: unknown, itemIndex: number): INodeExecutionData {
 		const presented = this.error(error, itemIndex);
-		const json: IDataObject = { error: presented.message };
-		if (presented.description) json.description = presented.description;
+		const about: IDataObject = {};
+		if (presented.description) about.description = presented.description;
 		const taskId = taskIdOf(error);
-		if (taskId) json.taskId = taskId;
+		if (taskId) about.taskId = taskId;
+		// With On Error "Continue (using error output)" n8n sends an item down the error output only when its
+		// JSON has the key error alone (2.x also allows message and details beside it, 1.x message): there it
+		// is all under error, as n8n's own nodes give an error. An item's own `error` property would not do:
+		// n8n then replaces the JSON with the message alone, task id included.
+		const routed = this.node.onError === 'continueErrorOutput' && !this.asTool;
+		const json = routed ? { error: { message: presented.message, ...about } } : { error: presented.message, ...about };
 		return { json: this.shaped(json), pairedItem: { item: itemIndex } };
 	}
 
