@@ -74,6 +74,34 @@ describe.each(VERSIONS)('wait by callback in real n8n %s', (VERSION) => {
 		return wf;
 	}
 
+	/** The example with On Error "Continue (using error output)": failures are reported by a branch of their own. */
+	function workflowWithErrorOutput(): Workflow {
+		const wf = workflow({ id: 'viduCallbackErrorOut', path: 'vidu-error-output', maxWaitMinutes: 5 });
+		const connections = (wf as unknown as { connections: Record<string, unknown> }).connections;
+		const vidu = wf.nodes.find((node) => node.name === 'Vidu')! as Workflow['nodes'][number] & { onError?: string };
+		vidu.onError = 'continueErrorOutput';
+		const more = (name: string, id: string, type: string, parameters: Record<string, unknown>) =>
+			({ name, id, type, typeVersion: type.endsWith('code') ? 2 : 4.2, position: [660, 200], parameters }) as Workflow['nodes'][number];
+		wf.nodes.push(
+			more('Collect Failures', '3f1b6c2e-1111-4aaa-8bbb-00000000dddd', 'n8n-nodes-base.code', {
+				jsCode: 'return [{ json: { failures: $input.all().map((item) => item.json) } }];',
+			}),
+			more('Report Failures', '3f1b6c2e-1111-4aaa-8bbb-00000000eeee', 'n8n-nodes-base.httpRequest', {
+				method: 'POST',
+				url: `${mock.url}/sink`,
+				sendBody: true,
+				specifyBody: 'json',
+				jsonBody: '={{ JSON.stringify($json) }}',
+				options: {},
+			}),
+		);
+		connections.Vidu = {
+			main: [[{ node: 'Collect Results', type: 'main', index: 0 }], [{ node: 'Collect Failures', type: 'main', index: 0 }]],
+		};
+		connections['Collect Failures'] = { main: [[{ node: 'Report Failures', type: 'main', index: 0 }]] };
+		return wf;
+	}
+
 	/** The URL example behind a Webhook trigger, polling a slow task: a production run that can be stopped. */
 	function pollingWorkflow(): Workflow {
 		const text = readFileSync(join(__dirname, '..', '..', 'examples', 'vidu-generate-from-url.json'), 'utf8').replace(
@@ -104,7 +132,14 @@ describe.each(VERSIONS)('wait by callback in real n8n %s', (VERSION) => {
 		await n8n.importWorkflow(workflow({ id: 'viduCallbackExpiry1', path: 'vidu-animate-expiry', maxWaitMinutes: 0.1 }));
 		await n8n.importWorkflow(workflowWithWaitAfter());
 		await n8n.importWorkflow(pollingWorkflow());
-		for (const id of ['viduExampleCallback01', 'viduCallbackExpiry1', 'viduCallbackThenWait', 'viduPollStopped01']) {
+		await n8n.importWorkflow(workflowWithErrorOutput());
+		for (const id of [
+			'viduExampleCallback01',
+			'viduCallbackExpiry1',
+			'viduCallbackThenWait',
+			'viduPollStopped01',
+			'viduCallbackErrorOut',
+		]) {
 			await n8n.publishWorkflow(id);
 		}
 		logFile = join(n8n.userFolder, 'n8n.log');
@@ -157,6 +192,27 @@ describe.each(VERSIONS)('wait by callback in real n8n %s', (VERSION) => {
 		expect(images.sort()).toEqual(urls);
 		expect(mock.polls.length / 3).toBeLessThanOrEqual(2);
 		console.log(`[e2e] callback mode, 3 tasks: ${mock.polls.length} status calls (${(mock.polls.length / 3).toFixed(1)} per task)`);
+	});
+
+	it('On Error "Continue (using error output)": after the resume, a failed task\'s item leaves by the error output', async () => {
+		const urls = ['https://example.com/ok.png', 'https://example.com/bad.png'];
+		mock.scriptTasks(
+			{ forItem: urls[0], generationMs: 2000 },
+			{ forItem: urls[1], generationMs: 2000, finalStatus: 'failed', error: { code: 8008003004, message: 'Invalid image' } },
+		);
+		await start('vidu-error-output', urls);
+		const reports = (await until('both reports', () => (mock.sink.length >= 2 ? mock.sink : undefined), 60_000)) as Array<
+			Record<string, unknown>
+		>;
+		const results = reports.find((report) => 'results' in report) as Results;
+		const { failures } = reports.find((report) => 'failures' in report) as { failures: Array<Record<string, unknown>> };
+		expect(results.results).toMatchObject([{ status: 'completed', taskId: mock.taskIdFor(urls[0]) }]);
+		expect(failures).toMatchObject([
+			{
+				imageUrl: urls[1],
+				error: { message: expect.stringContaining('Invalid image (code 8008003004)'), taskId: mock.taskIdFor(urls[1]) },
+			},
+		]);
 	});
 
 	it('refuses a callback with a bad token or for a task outside the run, and still finishes normally', async () => {
