@@ -1,4 +1,11 @@
-import type { IAuthenticateGeneric, ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
+import type {
+	IAuthenticate,
+	ICredentialDataDecryptedObject,
+	ICredentialType,
+	IHttpRequestOptions,
+	INodeProperties,
+	Icon,
+} from 'n8n-workflow';
 
 export class ViduApi implements ICredentialType {
 	name = 'viduApi';
@@ -30,11 +37,12 @@ export class ViduApi implements ICredentialType {
 	];
 
 	// Tested by the node's viduApiTest (nodes/Vidu/transport/keyCheck.ts): see there why not declaratively.
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			// Trimmed: a key pasted with a stray space or tab around it would otherwise be rejected.
-			headers: { Authorization: '=Bearer {{$credentials.apiKey.trim()}}' },
-		},
-	};
+	// A function rather than a generic block with an expression: n8n 2.x evaluates such an expression
+	// in a data context that fails ("Node … hasn't been executed") in a workflow whose binary mode is
+	// "combined", so every request failed there. Trimmed: a key pasted with a stray space or tab
+	// around it would otherwise be rejected.
+	authenticate: IAuthenticate = async (credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions) => ({
+		...requestOptions,
+		headers: { ...requestOptions.headers, Authorization: `Bearer ${String(credentials.apiKey ?? '').trim()}` },
+	});
 }

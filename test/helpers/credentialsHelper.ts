@@ -43,6 +43,7 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 	): Promise<IHttpRequestOptions> {
 		const options = requestOptions as IHttpRequestOptions;
 		const authenticate = this.types[typeName]?.authenticate;
+		if (typeof authenticate === 'function') return await authenticate(credentials, options);
 		if (typeof authenticate !== 'object' || authenticate.type !== 'generic') return options;
 		const resolve = (value: unknown) =>
 			typeof value === 'string' && value.startsWith('=')
