@@ -34,6 +34,15 @@ function retriedBatch(mock: ViduMock): Workflow {
 	return workflow;
 }
 
+/** The binary example in a workflow whose binary mode is n8n 2.x's "combined": files travel in the items' JSON. */
+function combinedBinary(mock: ViduMock): Workflow {
+	const workflow = localised('vidu-generate-from-binary.json', mock) as Workflow & { name: string; settings: Record<string, unknown> };
+	workflow.id = 'viduCombinedBin01';
+	workflow.name = 'Vidu: binary image in combined binary mode';
+	workflow.settings = { ...workflow.settings, binaryMode: 'combined' };
+	return workflow;
+}
+
 /** The batch example with On Error "Continue (using error output)": failed items leave by the node's second output. */
 function errorOutputBatch(mock: ViduMock): Workflow {
 	const workflow = localised('vidu-batch-continue-on-fail.json', mock) as Workflow & { name: string };
@@ -62,6 +71,7 @@ describe.each(VERSIONS)('in real n8n %s', (version) => {
 		}
 		await n8n.importWorkflow(retriedBatch(mock));
 		await n8n.importWorkflow(errorOutputBatch(mock));
+		await n8n.importWorkflow(combinedBinary(mock));
 	}, 40 * 60_000);
 
 	afterAll(async () => {
@@ -104,6 +114,19 @@ describe.each(VERSIONS)('in real n8n %s', (version) => {
 		expect(video.bytes ?? Buffer.from(video.data ?? '', 'base64').length).toBe(mock.videoBytes.length);
 		expect(mock.downloads).toHaveLength(1);
 		expect(mock.downloads[0].headers.authorization).toBeUndefined();
+	});
+
+	it('in a workflow in "combined" binary mode (n8n 2.x), the image is read from the item\'s JSON and the video goes there', async () => {
+		mock.scriptTasks({ pollsBeforeDone: 1 });
+		const execution = await n8n.execute('viduCombinedBin01');
+		expect(execution.data.resultData.error).toBeUndefined();
+		const params = (mock.creates[0].body as { input: Array<{ params: { images: string[] } }> }).input[0].params;
+		expect(params.images).toEqual([`data:image/png;base64,${mock.imageBytes.toString('base64')}`]);
+		const [item] = outputOf(execution, 'Vidu');
+		// n8n 1.x has no such mode: there the files stay in the item's binary.
+		const files = version.startsWith('1.') ? item.binary : (item.json._files as N8nItem['binary']);
+		expect(files?.video).toMatchObject({ mimeType: 'video/mp4', fileName: expect.stringMatching(/^task_\d+\.mp4$/) });
+		expect(mock.downloads).toHaveLength(1);
 	});
 
 	it('Submit Only, then Get Task after a Wait node', async () => {

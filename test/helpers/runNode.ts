@@ -45,6 +45,8 @@ export interface RunOptions {
 	mode?: WorkflowExecuteMode;
 	/** A run and the webhook calls that resume it share one; by default every run gets its own. */
 	executionId?: string;
+	/** The workflow setting: n8n 2.x's 'combined' keeps an item's files in its JSON, under `_files`. */
+	workflowBinaryMode?: 'separate' | 'combined';
 }
 
 let executions = 0;
@@ -79,7 +81,7 @@ function nodeSetup(options: RunOptions) {
 		connections: {},
 		active: false,
 		nodeTypes,
-		settings: { binaryMode: binaryModeInUse() === 'filesystem' ? 'separate' : undefined },
+		settings: { binaryMode: options.workflowBinaryMode ?? (binaryModeInUse() === 'filesystem' ? 'separate' : undefined) },
 	});
 	const credentialsHelper = new TestCredentialsHelper(
 		{ viduApi: new ViduApi() },

@@ -49,3 +49,39 @@ describe('binary data stored on disk (filesystem mode)', () => {
 		expect((await readBinary(video)).equals(mock().videoBytes)).toBe(true);
 	});
 });
+
+/** n8n 2.x's "combined" binary mode (a workflow setting): n8n moves each item's files into its JSON, under `_files`. */
+describe('a workflow in combined binary mode', () => {
+	beforeAll(async () => await useBinaryMode('filesystem'));
+
+	const combined = async (image: Buffer) => {
+		const { json, binary } = await binaryItem(image, 'photo.png', 'image/png');
+		return { json: { ...json, _files: binary } };
+	};
+
+	it("takes the image from the item's files in its JSON, by the field name or by the path n8n shows", async () => {
+		const image = Buffer.concat([pngBytes(800, 600), Buffer.alloc(10_000, 3)]);
+		for (const binaryPropertyName of ['data', '_files.data']) {
+			await run({
+				parameters: { operation: 'submit', binaryPropertyName },
+				items: [await combined(image)],
+				workflowBinaryMode: 'combined',
+			});
+			expect(sentParams(mock()).images).toEqual([`data:image/png;base64,${image.toString('base64')}`]);
+			mock().forgetRecorded();
+		}
+	});
+
+	it('names the files an item has when the field is not among them', async () => {
+		const failure = run({
+			parameters: { operation: 'submit', binaryPropertyName: 'image' },
+			items: [await combined(pngBytes(800, 600))],
+			workflowBinaryMode: 'combined',
+		});
+		await expect(failure).rejects.toMatchObject({
+			message: 'Input Data Field Name: the input item has no binary field "image"',
+			description: expect.stringContaining('Fields present on this item: data.'),
+		});
+		expect(mock().creates).toHaveLength(0);
+	});
+});

@@ -1,4 +1,4 @@
-import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
+import type { IBinaryData, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { BINARY_ENCODING } from 'n8n-workflow';
 
 import { imageProperties } from '../descriptions/image.description';
@@ -39,12 +39,34 @@ async function readHead(stream: AsyncIterable<Uint8Array> & { destroy?: () => vo
 }
 
 /**
+ * Where a workflow in n8n 2.x's "combined" binary mode keeps an item's files: in its JSON, under this
+ * key (n8n-workflow's BINARY_IN_JSON_PROPERTY, written out: n8n 1.x has neither the mode nor the constant).
+ */
+const FILES_IN_JSON = '_files';
+/** The path n8n shows for such a file (`_files.data`); the field name alone is taken too. */
+const FILES_PATH = new RegExp(`^${FILES_IN_JSON}\\.`);
+
+const isFile = (value: unknown): value is IBinaryData =>
+	typeof value === 'object' && value !== null && typeof (value as IBinaryData).mimeType === 'string';
+
+/** An item's files by field name: its binary, and in combined mode the files in its JSON. */
+function filesOf(item: INodeExecutionData | undefined): Record<string, IBinaryData> {
+	const inJson = item?.json?.[FILES_IN_JSON];
+	const files: Record<string, IBinaryData> = {};
+	if (typeof inJson === 'object' && inJson !== null) {
+		for (const [name, value] of Object.entries(inJson)) if (isFile(value)) files[name] = value;
+	}
+	return { ...files, ...item?.binary };
+}
+
+/**
  * A binary stored on disk (n8n 2.x) is streamed: only its head is read before the checks, and the
  * full file is read once, straight into the request body. In-memory binaries are already base64.
  */
 async function fromBinary(this: IExecuteFunctions, index: number): Promise<EncodedImage> {
-	const field = this.getNodeParameter('binaryPropertyName', index) as string;
-	const binaries = this.getInputData()[index]?.binary ?? {};
+	const field = String(this.getNodeParameter('binaryPropertyName', index)).replace(FILES_PATH, '');
+	const item = this.getInputData()[index];
+	const binaries = filesOf(item);
 	if (!binaries[field]) {
 		const present = Object.keys(binaries);
 		throw new InputProblem(
@@ -54,7 +76,8 @@ async function fromBinary(this: IExecuteFunctions, index: number): Promise<Encod
 				: 'This item carries no binary data at all. Read the image first (Read/Write Files from Disk, HTTP Request with response format File, Google Drive download), or pick the URL or Base64 image source.',
 		);
 	}
-	const binary: IBinaryData = this.helpers.assertBinaryData(index, field);
+	// n8n's own lookup where the file is in the item's binary; in its JSON (combined mode) the file as found.
+	const binary: IBinaryData = item?.binary?.[field] ? this.helpers.assertBinaryData(index, field) : binaries[field];
 	const label = `${LABEL.binaryPropertyName} ("${field}")`;
 	const { id } = binary;
 	if (!id) {
