@@ -223,6 +223,12 @@ export class Presenter {
 					details.status,
 				);
 			}
+			case 'blocked':
+				return apiError(
+					`n8n's SSRF protection blocked the request to ${details.url}: nothing was sent`,
+					`n8n says: ${details.problem}. If this address is the Vidu API (or its video storage), ask your n8n administrator to allow it (N8N_SSRF_ALLOWED_HOSTNAMES or N8N_SSRF_ALLOWED_IP_RANGES); otherwise correct the Base URL in the Vidu credential.${failure.phase === 'status' && taskId ? ` The task is paid for: fetch it later with Get Task and task ID ${taskId} (where the blocked address is its video's, turn off Download Video to get the URL only).` : ''}`,
+					{ message: details.problem ?? '' },
+				);
 			case 'network': {
 				const code = details.networkCode;
 				const maybeCreated = failure.phase === 'submit' && !failure.retry.notSent;

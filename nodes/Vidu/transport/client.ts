@@ -59,6 +59,18 @@ const errorCodeOf = (error: unknown): string | undefined => {
 	return undefined;
 };
 
+/**
+ * What n8n 2.x's SSRF protection said, when it refused the address (its errors are named Ssrf…, and
+ * n8n's request helpers wrap them); undefined for any other failure.
+ */
+function ssrfRefusal(error: unknown): string | undefined {
+	for (let cause = error, depth = 0; cause && depth < 5; cause = (cause as { cause?: unknown }).cause, depth++) {
+		const { name, message } = cause as { name?: unknown; message?: unknown };
+		if (typeof name === 'string' && name.startsWith('Ssrf')) return clip(String(message ?? ''), 200);
+	}
+	return undefined;
+}
+
 /** An answer's JSON, or undefined when it is empty or not JSON. */
 export function parseJsonBody(body: Buffer): unknown {
 	if (body.length === 0) return undefined;
@@ -177,9 +189,13 @@ export async function createClient(ctx: ApiContext): Promise<ViduClient> {
 	};
 	const signal = ctx.getExecutionCancelSignal?.();
 
-	/** A request that got no HTTP answer: cancelled by the user, or a network fault. */
-	const unanswered = (phase: Phase, url: string, error: unknown, taskId?: string) =>
-		signal?.aborted ? new ViduFailure('cancelled', phase, { taskId, sent: true }) : networkFailure(phase, url, errorCodeOf(error), taskId);
+	/** A request that got no HTTP answer: cancelled by the user, refused by n8n itself, or a network fault. */
+	const unanswered = (phase: Phase, url: string, error: unknown, taskId?: string) => {
+		if (signal?.aborted) return new ViduFailure('cancelled', phase, { taskId, sent: true });
+		const refusal = ssrfRefusal(error);
+		if (refusal !== undefined) return new ViduFailure('blocked', phase, { taskId, url, problem: refusal, sent: false });
+		return networkFailure(phase, url, errorCodeOf(error), taskId);
+	};
 
 	async function request(
 		method: IHttpRequestMethods,

@@ -13,6 +13,8 @@ export type FailureKind =
 	| 'redirect'
 	/** No HTTP answer: refused, unreachable, timed out, reset. */
 	| 'network'
+	/** n8n's own SSRF protection refused the address: nothing left n8n, and asking again changes nothing. */
+	| 'blocked'
 	/** An answer the node cannot use (not JSON, no task id, another task). */
 	| 'malformed'
 	/** The execution was cancelled before the request was sent (`sent` false) or while it was in flight. */
