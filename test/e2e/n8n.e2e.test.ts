@@ -23,35 +23,40 @@ function localised(file: string, mock: ViduMock): Workflow {
 	return workflow;
 }
 
-/** The batch example with n8n's Retry On Fail (2 tries, no pause) instead of Continue On Fail. */
-function retriedBatch(mock: ViduMock): Workflow {
-	const workflow = localised('vidu-batch-continue-on-fail.json', mock) as Workflow & { name: string };
-	workflow.id = 'viduRetryOnFail01';
-	workflow.name = 'Vidu: batch with Retry On Fail';
-	const vidu = workflow.nodes.find((node) => node.name === 'Vidu') as Workflow['nodes'][number] & Record<string, unknown>;
-	delete vidu.onError;
-	Object.assign(vidu, { retryOnFail: true, maxTries: 2, waitBetweenTries: 0 });
+type Vidu = Workflow['nodes'][number] & Record<string, unknown>;
+
+/** A shipped example under an id and name of its own, its Vidu node (and workflow) changed by `change`. */
+function variant(
+	file: string,
+	mock: ViduMock,
+	id: string,
+	name: string,
+	change: (vidu: Vidu, workflow: Workflow & Record<string, unknown>) => void,
+) {
+	const workflow = localised(file, mock) as Workflow & Record<string, unknown>;
+	Object.assign(workflow, { id, name });
+	change(workflow.nodes.find((node) => node.name === 'Vidu') as Vidu, workflow);
 	return workflow;
 }
+
+/** The batch example with n8n's Retry On Fail (2 tries, no pause) instead of Continue On Fail. */
+const retriedBatch = (mock: ViduMock) =>
+	variant('vidu-batch-continue-on-fail.json', mock, 'viduRetryOnFail01', 'Vidu: batch with Retry On Fail', (vidu) => {
+		delete vidu.onError;
+		Object.assign(vidu, { retryOnFail: true, maxTries: 2, waitBetweenTries: 0 });
+	});
 
 /** The binary example in a workflow whose binary mode is n8n 2.x's "combined": files travel in the items' JSON. */
-function combinedBinary(mock: ViduMock): Workflow {
-	const workflow = localised('vidu-generate-from-binary.json', mock) as Workflow & { name: string; settings: Record<string, unknown> };
-	workflow.id = 'viduCombinedBin01';
-	workflow.name = 'Vidu: binary image in combined binary mode';
-	workflow.settings = { ...workflow.settings, binaryMode: 'combined' };
-	return workflow;
-}
+const combinedBinary = (mock: ViduMock) =>
+	variant('vidu-generate-from-binary.json', mock, 'viduCombinedBin01', 'Vidu: binary image in combined binary mode', (_, workflow) => {
+		workflow.settings = { ...(workflow.settings as object), binaryMode: 'combined' };
+	});
 
 /** The batch example with On Error "Continue (using error output)": failed items leave by the node's second output. */
-function errorOutputBatch(mock: ViduMock): Workflow {
-	const workflow = localised('vidu-batch-continue-on-fail.json', mock) as Workflow & { name: string };
-	workflow.id = 'viduErrorOutput01';
-	workflow.name = 'Vidu: batch with an error output';
-	const vidu = workflow.nodes.find((node) => node.name === 'Vidu') as Workflow['nodes'][number] & Record<string, unknown>;
-	vidu.onError = 'continueErrorOutput';
-	return workflow;
-}
+const errorOutputBatch = (mock: ViduMock) =>
+	variant('vidu-batch-continue-on-fail.json', mock, 'viduErrorOutput01', 'Vidu: batch with an error output', (vidu) => {
+		vidu.onError = 'continueErrorOutput';
+	});
 
 describe.each(VERSIONS)('in real n8n %s', (version) => {
 	let n8n: RealN8n;
