@@ -106,13 +106,18 @@ describe.each(VERSIONS)('in real n8n %s', (version) => {
 		expect(mock.polls.length).toBeGreaterThanOrEqual(2);
 	});
 
-	it('Generate From Image with a binary file from HTTP Request, and Download Video into n8n', async () => {
+	/** Runs a workflow whose HTTP Request node fetches the mock's image as a file for Vidu: the image must arrive whole. */
+	async function runWithFetchedImage(workflowId: string): Promise<N8nItem> {
 		mock.scriptTasks({ pollsBeforeDone: 1 });
-		const execution = await n8n.execute('viduExampleBin01');
+		const execution = await n8n.execute(workflowId);
 		expect(execution.data.resultData.error).toBeUndefined();
 		const params = (mock.creates[0].body as { input: Array<{ params: { images: string[] } }> }).input[0].params;
 		expect(params.images).toEqual([`data:image/png;base64,${mock.imageBytes.toString('base64')}`]);
-		const [item] = outputOf(execution, 'Vidu');
+		return outputOf(execution, 'Vidu')[0];
+	}
+
+	it('Generate From Image with a binary file from HTTP Request, and Download Video into n8n', async () => {
+		const item = await runWithFetchedImage('viduExampleBin01');
 		expect(item.json.status).toBe('completed');
 		expect(item.binary?.video).toMatchObject({ mimeType: 'video/mp4', fileName: expect.stringMatching(/^task_\d+\.mp4$/) });
 		const video = item.binary!.video;
@@ -122,12 +127,7 @@ describe.each(VERSIONS)('in real n8n %s', (version) => {
 	});
 
 	it('in a workflow in "combined" binary mode (n8n 2.x), the image is read from the item\'s JSON and the video goes there', async () => {
-		mock.scriptTasks({ pollsBeforeDone: 1 });
-		const execution = await n8n.execute('viduCombinedBin01');
-		expect(execution.data.resultData.error).toBeUndefined();
-		const params = (mock.creates[0].body as { input: Array<{ params: { images: string[] } }> }).input[0].params;
-		expect(params.images).toEqual([`data:image/png;base64,${mock.imageBytes.toString('base64')}`]);
-		const [item] = outputOf(execution, 'Vidu');
+		const item = await runWithFetchedImage('viduCombinedBin01');
 		// n8n 1.x has no such mode: there the files stay in the item's binary.
 		const files = version.startsWith('1.') ? item.binary : (item.json._files as N8nItem['binary']);
 		expect(files?.video).toMatchObject({ mimeType: 'video/mp4', fileName: expect.stringMatching(/^task_\d+\.mp4$/) });
