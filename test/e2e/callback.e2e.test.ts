@@ -102,6 +102,21 @@ describe.each(VERSIONS)('wait by callback in real n8n %s', (VERSION) => {
 		return wf;
 	}
 
+	/**
+	 * The example with Download Video in a workflow in n8n 2.x's "combined" binary mode: the file the node saves after
+	 * the resume travels in the item's JSON. "Collect Results" also reports which binary fields items kept (n8n 1.x).
+	 */
+	function workflowDownloadingCombined(): Workflow {
+		const wf = workflow({ id: 'viduCallbackCombined', path: 'vidu-combined', maxWaitMinutes: 5 });
+		(wf as unknown as { settings: object }).settings = { executionOrder: 'v1', binaryMode: 'combined' };
+		const vidu = wf.nodes.find((node) => node.name === 'Vidu')!;
+		Object.assign(vidu.parameters, { downloadVideo: true, outputBinaryPropertyName: 'video' });
+		wf.nodes.find((node) => node.name === 'Collect Results')!.parameters.jsCode =
+			// In combined mode a Code node's $input.all() gives the items' JSON, elsewhere whole items.
+			'return [{ json: { results: $input.all().map((item) => (item.json ? { ...item.json, binaryKeys: Object.keys(item.binary ?? {}) } : item)) } }];';
+		return wf;
+	}
+
 	/** The URL example behind a Webhook trigger, polling a slow task: a production run that can be stopped. */
 	function pollingWorkflow(): Workflow {
 		const text = readFileSync(join(__dirname, '..', '..', 'examples', 'vidu-generate-from-url.json'), 'utf8').replace(
@@ -133,12 +148,14 @@ describe.each(VERSIONS)('wait by callback in real n8n %s', (VERSION) => {
 		await n8n.importWorkflow(workflowWithWaitAfter());
 		await n8n.importWorkflow(pollingWorkflow());
 		await n8n.importWorkflow(workflowWithErrorOutput());
+		await n8n.importWorkflow(workflowDownloadingCombined());
 		for (const id of [
 			'viduExampleCallback01',
 			'viduCallbackExpiry1',
 			'viduCallbackThenWait',
 			'viduPollStopped01',
 			'viduCallbackErrorOut',
+			'viduCallbackCombined',
 		]) {
 			await n8n.publishWorkflow(id);
 		}
@@ -213,6 +230,25 @@ describe.each(VERSIONS)('wait by callback in real n8n %s', (VERSION) => {
 				error: { message: expect.stringContaining('Invalid image (code 8008003004)'), taskId: mock.taskIdFor(urls[1]) },
 			},
 		]);
+	});
+
+	it('Download Video in "combined" binary mode (n8n 2.x): the file saved after the resume is in the item\'s JSON', async () => {
+		mock.setDefaultScript({ generationMs: 2000 });
+		await start('vidu-combined', ['https://example.com/a.png']);
+		const [{ results }] = (await until('the results', () => (mock.sink.length ? mock.sink : undefined), 60_000)) as Results[];
+		expect(results).toMatchObject([{ status: 'completed', videoUrl: expect.stringMatching(/\/cdn\/task_\d+\.mp4$/) }]);
+		expect(mock.downloads).toHaveLength(1);
+		if (!signed) {
+			// n8n 1.x has no such mode: the file stays in the item's binary.
+			expect(results[0].binaryKeys).toEqual(['video']);
+			return;
+		}
+		const file = (results[0]._files as Record<string, { id: string; mimeType: string; fileName: string }>).video;
+		expect(file).toMatchObject({ mimeType: 'video/mp4', fileName: expect.stringMatching(/^task_\d+\.mp4$/) });
+		// Readable as the editor reads it: the whole video.
+		cookie ||= await n8n.signIn(base);
+		const bytes = await fetch(`${base}/rest/binary-data?id=${encodeURIComponent(file.id)}&action=download`, { headers: { cookie } });
+		expect(Buffer.from(await bytes.arrayBuffer()).equals(mock.videoBytes)).toBe(true);
 	});
 
 	it('refuses a callback with a bad token or for a task outside the run, and still finishes normally', async () => {

@@ -142,6 +142,22 @@ describe("Wait Mode: Callback, the doorbell (webhook() in n8n-core's WebhookCont
 		);
 	});
 
+	it('in a workflow in "combined" binary mode (n8n 2.x), finds the paused items and resumes', async () => {
+		// There n8n's expressions see items as their JSON only: the run's task ids must still be found.
+		mock().setDefaultScript({ pollsBeforeDone: 0 });
+		const parameters = callbackParameters();
+		const credential = { apiKey: mock().apiKey, baseUrl: mock().url };
+		const executionId = newExecutionId();
+		const items = [0, 1].map((n) => ({ json: { url: `https://example.com/${n}.png` } }));
+		const setup = { parameters, credential, executionId, workflowBinaryMode: 'combined' as const };
+		const paused = await run({ ...setup, items });
+		const answers = [];
+		for (const n of [0, 1]) answers.push(await runWebhook({ ...setup, items: paused }, { query: doorbell(paused, n), body: {} }));
+		expect(answers.map((a) => a.httpStatus)).toEqual([undefined, undefined]);
+		const output = answers.find((a) => a.response.workflowData)!.response.workflowData![0];
+		expect(output.map((item) => item.json.taskId)).toEqual(items.map((item) => mock().taskIdFor(item.json.url)));
+	});
+
 	it('refuses a doorbell for a task outside the run with HTTP 404, asking the API nothing', async () => {
 		const parameters = callbackParameters();
 		const paused = await run({ parameters, items: [{ json: { url: 'https://example.com/1.png' } }] });

@@ -120,15 +120,26 @@ export async function waitByCallback(
 }
 
 /**
+ * The JSON of the paused node's input items, where waitByCallback noted the task ids. webhook() has no
+ * getInputData(); the items are reachable through the expression engine, one by one as `$json`: in a
+ * workflow in n8n 2.x's "combined" binary mode `$input.all()` gives the items' JSON only, elsewhere
+ * whole items, while `$json` is the JSON in both. Serialised to stay plain data.
+ */
+function pausedItemsJson(context: IWebhookFunctions): IDataObject[] {
+	const count = Number(context.evaluateExpression('{{ $input.all().length }}', 0));
+	return Array.from(
+		{ length: count },
+		(_, index) => JSON.parse(String(context.evaluateExpression('{{ JSON.stringify($json) }}', index))) as IDataObject,
+	);
+}
+
+/**
  * A callback arrived. It only says "look again": the task states come from the API, with the
  * credential. While any task of the run is unfinished the execution keeps waiting. `memory` is what
  * this n8n process already learnt from earlier callbacks (see DoorbellMemory).
  */
 export async function answerCallback(this: IWebhookFunctions, memory: DoorbellMemory): Promise<IWebhookResponseData> {
-	// webhook() has no getInputData(); the paused node's input items (with the task ids noted by
-	// waitByCallback) are reachable through the expression engine, serialised to stay plain data.
-	const inputs = JSON.parse(String(this.evaluateExpression('{{ JSON.stringify($input.all()) }}', 0))) as INodeExecutionData[];
-	const states = inputs.map((item) => callbackStateOf(item.json));
+	const states = pausedItemsJson(this).map(callbackStateOf);
 	const body = this.getBodyData();
 	const doorbell = readDoorbell(this.getQueryData() as IDataObject, body, states);
 	if (!doorbell.ok) {
