@@ -117,6 +117,16 @@ describe.each(VERSIONS)('wait by callback in real n8n %s', (VERSION) => {
 		return wf;
 	}
 
+	/** The example with the Vidu node's setting Execute Once: only the first image is animated. */
+	function workflowExecutingOnce(): Workflow {
+		const wf = workflow({ id: 'viduCallbackOnce01', path: 'vidu-once', maxWaitMinutes: 5 });
+		Object.assign(
+			wf.nodes.find((node) => node.name === 'Vidu')!,
+			{ executeOnce: true },
+		);
+		return wf;
+	}
+
 	/** The URL example behind a Webhook trigger, polling a slow task: a production run that can be stopped. */
 	function pollingWorkflow(): Workflow {
 		const text = readFileSync(join(__dirname, '..', '..', 'examples', 'vidu-generate-from-url.json'), 'utf8').replace(
@@ -149,6 +159,7 @@ describe.each(VERSIONS)('wait by callback in real n8n %s', (VERSION) => {
 		await n8n.importWorkflow(pollingWorkflow());
 		await n8n.importWorkflow(workflowWithErrorOutput());
 		await n8n.importWorkflow(workflowDownloadingCombined());
+		await n8n.importWorkflow(workflowExecutingOnce());
 		for (const id of [
 			'viduExampleCallback01',
 			'viduCallbackExpiry1',
@@ -156,6 +167,7 @@ describe.each(VERSIONS)('wait by callback in real n8n %s', (VERSION) => {
 			'viduPollStopped01',
 			'viduCallbackErrorOut',
 			'viduCallbackCombined',
+			'viduCallbackOnce01',
 		]) {
 			await n8n.publishWorkflow(id);
 		}
@@ -249,6 +261,14 @@ describe.each(VERSIONS)('wait by callback in real n8n %s', (VERSION) => {
 		cookie ||= await n8n.signIn(base);
 		const bytes = await fetch(`${base}/rest/binary-data?id=${encodeURIComponent(file.id)}&action=download`, { headers: { cookie } });
 		expect(Buffer.from(await bytes.arrayBuffer()).equals(mock.videoBytes)).toBe(true);
+	});
+
+	it('with Execute Once, one task for the first item, and the run resumes with that one item', async () => {
+		mock.setDefaultScript({ generationMs: 2000 });
+		await start('vidu-once', ['https://example.com/a.png', 'https://example.com/b.png']);
+		const [{ results }] = (await until('the results', () => (mock.sink.length ? mock.sink : undefined), 60_000)) as Results[];
+		expect(results).toEqual([expect.objectContaining({ status: 'completed', taskId: mock.taskIdFor('https://example.com/a.png') })]);
+		expect(mock.creates).toHaveLength(1);
 	});
 
 	it('refuses a callback with a bad token or for a task outside the run, and still finishes normally', async () => {

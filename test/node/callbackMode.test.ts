@@ -158,6 +158,22 @@ describe("Wait Mode: Callback, the doorbell (webhook() in n8n-core's WebhookCont
 		expect(output.map((item) => item.json.taskId)).toEqual(items.map((item) => mock().taskIdFor(item.json.url)));
 	});
 
+	it('with Execute Once, resumes with the one item it submitted, not the others n8n keeps with the paused node', async () => {
+		mock().setDefaultScript({ pollsBeforeDone: 0 });
+		const parameters = callbackParameters();
+		const credential = { apiKey: mock().apiKey, baseUrl: mock().url };
+		const executionId = newExecutionId();
+		const items = [0, 1, 2].map((n) => ({ json: { url: `https://example.com/${n}.png` } }));
+		// n8n hands execute() the first item only, and keeps all three on the paused node's stack.
+		const [paused] = await run({ parameters, items: items.slice(0, 1), executionId });
+		const stack = [paused, ...items.slice(1)];
+		const { response } = await runWebhook({ parameters, items: stack, credential, executionId }, { query: doorbell(stack, 0), body: {} });
+		expect(response.workflowData![0].map((item) => [item.json.taskId, item.json.status, item.pairedItem])).toEqual([
+			[mock().taskIdFor('/0.png'), 'completed', { item: 0 }],
+		]);
+		expect(mock().creates).toHaveLength(1);
+	});
+
 	it('refuses a doorbell for a task outside the run with HTTP 404, asking the API nothing', async () => {
 		const parameters = callbackParameters();
 		const paused = await run({ parameters, items: [{ json: { url: 'https://example.com/1.png' } }] });

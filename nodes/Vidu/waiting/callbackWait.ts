@@ -167,5 +167,8 @@ export async function answerCallback(this: IWebhookFunctions, memory: DoorbellMe
 	const field = readDownloadField(this.getNodeParameter('downloadVideo', false), this.getNodeParameter('outputBinaryPropertyName', 'data'));
 	const presenter = await createPresenter(this);
 	const outcomes = await finishRun(client, states, outcome.tasks, field, String(this.getNodeParameter('model', '')));
-	return { webhookResponse: { received: true, resumed: true }, workflowData: [presenter.outcomes(outcomes)] };
+	// Items without a state were not this run's: with Execute Once n8n hands execute() the first item
+	// only, yet keeps every input item with the paused node. Poll mode answers for the first item only too.
+	const output = presenter.outcomes(outcomes).filter((_, index) => states[index] !== undefined);
+	return { webhookResponse: { received: true, resumed: true }, workflowData: [output] };
 }
