@@ -291,6 +291,21 @@ describe.each(VERSIONS)('wait by callback in real n8n %s', (VERSION) => {
 		expect(results).toEqual([expect.objectContaining({ status: 'completed' })]);
 	});
 
+	it('a callback with no body at all still rings: the run resumes', async () => {
+		mock.sendCallbacks = false;
+		mock.setDefaultScript({ pollsBeforeDone: 0 });
+		await start('vidu-animate', ['https://example.com/a.png']);
+		await until(
+			'the run to pause',
+			async () => ((await executionsOf('viduExampleCallback01', 'waiting')).length ? true : undefined),
+			30_000,
+		);
+		// No content type, no body: n8n hands the node no parsed body.
+		expect((await fetch(resumeUrlOf(0), { method: 'POST' })).status).toBe(200);
+		const [{ results }] = (await until('the results', () => (mock.sink.length ? mock.sink : undefined), 30_000)) as Results[];
+		expect(results).toEqual([expect.objectContaining({ status: 'completed', taskId: mock.taskIdFor('https://example.com/a.png') })]);
+	});
+
 	it('late and repeated callbacks do not resume the Wait node after Vidu', async () => {
 		mock.scriptTasks({ generationMs: 2000 }, { generationMs: 4000 });
 		await start('vidu-then-wait', ['https://example.com/0.png', 'https://example.com/1.png']);

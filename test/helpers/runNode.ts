@@ -133,7 +133,8 @@ export async function runNode(options: RunOptions): Promise<INodeExecutionData[]
 
 export interface WebhookCall {
 	query: Record<string, string>;
-	body: Record<string, unknown>;
+	/** What n8n parsed from the request: an object for JSON, text for text/plain, nothing for other types. */
+	body: unknown;
 }
 
 /**

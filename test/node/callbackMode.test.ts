@@ -174,6 +174,25 @@ describe("Wait Mode: Callback, the doorbell (webhook() in n8n-core's WebhookCont
 		expect(mock().creates).toHaveLength(1);
 	});
 
+	it('a callback without a JSON object (no body, null, text) is still a doorbell: the run resumes', async () => {
+		mock().setDefaultScript({ pollsBeforeDone: 0 });
+		const parameters = callbackParameters();
+		const credential = { apiKey: mock().apiKey, baseUrl: mock().url };
+		for (const body of [undefined, null, 'done', [1]]) {
+			const executionId = newExecutionId();
+			const paused = await run({ parameters, items: [{ json: { url: 'https://example.com/1.png' } }], executionId });
+			const { response, httpStatus } = await runWebhook(
+				{ parameters, items: paused, credential, executionId },
+				{ query: doorbell(paused, 0), body },
+			);
+			expect([httpStatus, response.webhookResponse, response.workflowData?.[0][0].json.status]).toEqual([
+				undefined,
+				{ received: true, resumed: true },
+				'completed',
+			]);
+		}
+	});
+
 	it('refuses a doorbell for a task outside the run with HTTP 404, asking the API nothing', async () => {
 		const parameters = callbackParameters();
 		const paused = await run({ parameters, items: [{ json: { url: 'https://example.com/1.png' } }] });

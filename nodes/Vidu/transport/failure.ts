@@ -1,6 +1,4 @@
-import type { IDataObject } from 'n8n-workflow';
-
-import { clip } from '../model/task';
+import { clip, isObject } from '../model/task';
 
 /**
  * What went wrong with one request, as plain data: no n8n error, no item, no wording for the user
@@ -97,8 +95,6 @@ export const httpFailure = (phase: Phase, status: number, body: unknown, retryAf
 
 export const malformedFailure = (phase: Phase, problem: string, body: unknown, taskId?: string): ViduFailure =>
 	new ViduFailure('malformed', phase, { taskId, problem, apiMessage: apiMessageOf(body) });
-
-const isObject = (value: unknown): value is IDataObject => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The API's own words from any of the body shapes in docs/api-contract.md#http-errors. */
 export function apiMessageOf(body: unknown): string | undefined {

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, IWebhookFuncti
 
 import { createPresenter, type Presenter } from '../errors/presenter';
 import { InputProblem, type Outcome, type SubmittedTask } from '../model/outcomes';
-import type { Task } from '../model/task';
+import { isObject, type Task } from '../model/task';
 import { taskToItem } from '../output/items';
 import type { Ledger } from '../output/ledger';
 import { readDownloadField } from '../request/downloadChoice';
@@ -140,7 +140,10 @@ function pausedItemsJson(context: IWebhookFunctions): IDataObject[] {
  */
 export async function answerCallback(this: IWebhookFunctions, memory: DoorbellMemory): Promise<IWebhookResponseData> {
 	const states = pausedItemsJson(this).map(callbackStateOf);
-	const body = this.getBodyData();
+	// A doorbell may come without a JSON object (no body, `null`, text, another content type): n8n then
+	// hands over nothing, a string or null, and the callback still only means "look again".
+	const sent: unknown = this.getBodyData();
+	const body = isObject(sent) ? sent : {};
 	const doorbell = readDoorbell(this.getQueryData() as IDataObject, body, states);
 	if (!doorbell.ok) {
 		this.getResponseObject().status(404).json({ error: doorbell.reason });
