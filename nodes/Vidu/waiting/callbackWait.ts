@@ -120,17 +120,15 @@ export async function waitByCallback(
 }
 
 /**
- * The JSON of the paused node's input items, where waitByCallback noted the task ids. webhook() has no
- * getInputData(); the items are reachable through the expression engine, one by one as `$json`: in a
- * workflow in n8n 2.x's "combined" binary mode `$input.all()` gives the items' JSON only, elsewhere
- * whole items, while `$json` is the JSON in both. Serialised to stay plain data.
+ * The states waitByCallback noted on the paused node's input items. webhook() has no getInputData();
+ * the items are reachable through the expression engine, serialised to stay plain data. There each
+ * is a whole item, or its JSON alone in a workflow in n8n 2.x's "combined" binary mode (the workflow
+ * setting alone does not tell: n8n 1.x keeps it and ignores it). A whole item has no key of the
+ * state's name beside `json`, so the entry's own key is read first.
  */
-function pausedItemsJson(context: IWebhookFunctions): IDataObject[] {
-	const count = Number(context.evaluateExpression('{{ $input.all().length }}', 0));
-	return Array.from(
-		{ length: count },
-		(_, index) => JSON.parse(String(context.evaluateExpression('{{ JSON.stringify($json) }}', index))) as IDataObject,
-	);
+function pausedStates(context: IWebhookFunctions): Array<CallbackState | undefined> {
+	const seen = JSON.parse(String(context.evaluateExpression('{{ JSON.stringify($input.all()) }}', 0))) as IDataObject[];
+	return seen.map((entry) => callbackStateOf(entry) ?? callbackStateOf(isObject(entry.json) ? entry.json : undefined));
 }
 
 /**
@@ -139,7 +137,7 @@ function pausedItemsJson(context: IWebhookFunctions): IDataObject[] {
  * this n8n process already learnt from earlier callbacks (see DoorbellMemory).
  */
 export async function answerCallback(this: IWebhookFunctions, memory: DoorbellMemory): Promise<IWebhookResponseData> {
-	const states = pausedItemsJson(this).map(callbackStateOf);
+	const states = pausedStates(this);
 	// A doorbell may come without a JSON object (no body, `null`, text, another content type): n8n then
 	// hands over nothing, a string or null, and the callback still only means "look again".
 	const sent: unknown = this.getBodyData();
