@@ -42,6 +42,9 @@ describe('readDoorbell', () => {
 		expect(readDoorbell({ vidu_item: '1', vidu_run: RUN }, {}, run)).toEqual({ ok: true, index: 1 });
 		expect(readDoorbell({ vidu_item: '1', vidu_run: RUN }, { id: 'task_2', status: 'completed' }, run)).toEqual({ ok: true, index: 1 });
 		expect(readDoorbell({ vidu_item: '0', vidu_run: RUN }, { task_id: 'task_1' }, run)).toEqual({ ok: true, index: 0 });
+		// The model maker's id in `id`, the gateway's in `task_id`; and empty names.
+		expect(readDoorbell({ vidu_item: '0', vidu_run: RUN }, { id: 9001, task_id: 'task_1' }, run)).toEqual({ ok: true, index: 0 });
+		expect(readDoorbell({ vidu_item: '0', vidu_run: RUN }, { id: null, task_id: '' }, run)).toEqual({ ok: true, index: 0 });
 	});
 
 	it.each([
@@ -50,6 +53,7 @@ describe('readDoorbell', () => {
 		{ label: 'an item that was never submitted', query: { vidu_item: '2' }, body: {} },
 		{ label: 'a malformed item', query: { vidu_item: '1abc' }, body: {} },
 		{ label: 'a body naming another task', query: { vidu_item: '1', vidu_run: RUN }, body: { id: 'task_666' } },
+		{ label: 'a body naming other tasks twice', query: { vidu_item: '1', vidu_run: RUN }, body: { id: 'task_1', task_id: 'task_666' } },
 		{ label: 'a callback of an earlier run', query: { vidu_item: '1', vidu_run: 'earlier0run' }, body: {} },
 		{ label: 'a callback without its run', query: { vidu_item: '1' }, body: {} },
 	])('refuses $label', ({ query, body }) => {

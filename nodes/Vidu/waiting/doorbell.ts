@@ -68,8 +68,10 @@ export function readDoorbell(query: IDataObject, body: IDataObject, states: Arra
 	const taskId = states[index]?.taskId;
 	if (!Number.isInteger(index) || !taskId) return { ok: false, reason: 'not a task of this run' };
 	if (query[RUN_QUERY] !== states[index]?.run) return { ok: false, reason: 'not a task of this run' };
-	const claimed = body.id ?? body.task_id;
-	if (claimed !== undefined && String(claimed) !== taskId) return { ok: false, reason: 'not a task of this run' };
+	// A body may name its task as `id`, `task_id` or both (a gateway passing on the model maker's
+	// callback may put the maker's own id in `id`): refused only when a name is given and none is ours.
+	const claimed = [body.id, body.task_id].filter((value) => value !== undefined && value !== null && value !== '').map(String);
+	if (claimed.length && !claimed.includes(taskId)) return { ok: false, reason: 'not a task of this run' };
 	return { ok: true, index };
 }
 
