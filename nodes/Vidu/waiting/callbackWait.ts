@@ -10,6 +10,7 @@ import { isLocalUrl } from '../transport/addresses';
 import { createClient, type ViduClient } from '../transport/client';
 import { systemClock } from './clock';
 import {
+	asCallbackState,
 	type CallbackState,
 	callbackStateOf,
 	callbackUrlFor,
@@ -121,14 +122,14 @@ export async function waitByCallback(
 
 /**
  * The states waitByCallback noted on the paused node's input items. webhook() has no getInputData();
- * the items are reachable through the expression engine, serialised to stay plain data. There each
- * is a whole item, or its JSON alone in a workflow in n8n 2.x's "combined" binary mode (the workflow
- * setting alone does not tell: n8n 1.x keeps it and ignores it). A whole item has no key of the
- * state's name beside `json`, so the entry's own key is read first.
+ * the items are reachable through the expression engine. There each is a whole item, or its JSON
+ * alone in a workflow in n8n 2.x's "combined" binary mode (the workflow setting does not tell: n8n 1.x
+ * keeps it and ignores it; a whole item has no key of the state's name beside `json`). Only the states
+ * are serialised: the items may carry megabytes of images in their binary data.
  */
 function pausedStates(context: IWebhookFunctions): Array<CallbackState | undefined> {
-	const seen = JSON.parse(String(context.evaluateExpression('{{ JSON.stringify($input.all()) }}', 0))) as IDataObject[];
-	return seen.map((entry) => callbackStateOf(entry) ?? callbackStateOf(isObject(entry.json) ? entry.json : undefined));
+	const expression = `{{ JSON.stringify($input.all().map((entry) => entry.${STATE_FIELD} ?? entry.json?.${STATE_FIELD} ?? null)) }}`;
+	return (JSON.parse(String(context.evaluateExpression(expression, 0))) as unknown[]).map(asCallbackState);
 }
 
 /**

@@ -51,10 +51,11 @@ export function failedSubmissionState(message: string): CallbackState {
 	return { videoArrived: false, taskId: null, message };
 }
 
-export const callbackStateOf = (json: IDataObject | undefined): CallbackState | undefined => {
-	const state = json?.[STATE_FIELD] as CallbackState | undefined;
-	return state && typeof state === 'object' && 'videoArrived' in state ? state : undefined;
-};
+/** A value read back from an item's STATE_FIELD, if it is a state this node wrote. */
+export const asCallbackState = (value: unknown): CallbackState | undefined =>
+	value && typeof value === 'object' && 'videoArrived' in value ? (value as CallbackState) : undefined;
+
+export const callbackStateOf = (json: IDataObject | undefined): CallbackState | undefined => asCallbackState(json?.[STATE_FIELD]);
 
 export type Doorbell = { ok: true; index: number } | { ok: false; reason: string };
 
