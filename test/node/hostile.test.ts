@@ -255,6 +255,22 @@ describe('answers no API should send are bounded', () => {
 	});
 });
 
+describe('answers nested thousands deep are cut to a few levels', () => {
+	it('a completed task whose metadata and video entry nest 50000 levels gives its item', async () => {
+		const deep = (depth: number) => '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
+		const video = `{"type":"video","url":"https://cdn.example/x.mp4","extra":${deep(50_000)}}`;
+		mock().fault({
+			route: 'poll',
+			rawBody: `{"id":"task_1","status":"completed","output":[{"content":[${video}]}],"metadata":${deep(50_000)}}`,
+		});
+		const [item] = await run({ parameters: generate() });
+		expect(item.json).toMatchObject({ status: 'completed', videoUrl: 'https://cdn.example/x.mp4' });
+		// What n8n will store: plain JSON of a few levels.
+		expect(JSON.stringify(item.json)).toContain('[nested too deep]');
+		expect(JSON.stringify(item.json).length).toBeLessThan(2_000);
+	});
+});
+
 describe('huge texts from the API are cut', () => {
 	it('a 500 with a 2 MB message', async () => {
 		mock().fault({ route: 'create', status: 500, body: { message: 'x'.repeat(2_000_000) } });

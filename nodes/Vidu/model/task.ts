@@ -67,6 +67,21 @@ export function parseTaskError(value: unknown): TaskError | null {
 	return { code: typeof value.code === 'number' ? value.code : code, message: clip(message) };
 }
 
+/**
+ * Levels of nesting kept in the API's free-form objects (metadata, video entries). Real answers nest
+ * one or two; a hostile one thousands, which would overflow every recursive copy after it (n8n's own
+ * included) once the task is paid for.
+ */
+const MAX_NESTING = 8;
+
+/** A copy of plain JSON data in which anything nested deeper than MAX_NESTING levels is replaced by a note. */
+function boundedCopy(value: unknown, depth = 0): unknown {
+	if (typeof value !== 'object' || value === null) return value;
+	if (depth >= MAX_NESTING) return '[nested too deep]';
+	if (Array.isArray(value)) return value.map((entry) => boundedCopy(entry, depth + 1));
+	return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, boundedCopy(entry, depth + 1)]));
+}
+
 /** An entry's link: `url`, or (where the entry's type is `video_url`) `video_url` as text or as `{url}`. */
 function urlOf(item: IDataObject): string | undefined {
 	const nested = isObject(item.video_url) ? item.video_url.url : item.video_url;
@@ -88,7 +103,7 @@ function parseVideos(output: unknown): VideoEntry[] {
 		for (const item of content) {
 			if (!isObject(item)) continue;
 			const url = urlOf(item);
-			if (url) videos.push({ ...item, type: typeof item.type === 'string' ? item.type : 'video', url });
+			if (url) videos.push({ ...(boundedCopy(item) as IDataObject), type: typeof item.type === 'string' ? item.type : 'video', url });
 		}
 	}
 	return videos.some(isVideoType) ? videos.filter(isVideoType) : videos;
@@ -123,7 +138,7 @@ export function parseTask(body: unknown, askedId?: string): Task | undefined {
 		model: textOf(body.model) ?? null,
 		videos: parseVideos(body.output),
 		usage: isObject(body.usage) ? body.usage : null,
-		metadata: isObject(body.metadata) ? body.metadata : null,
+		metadata: isObject(body.metadata) ? (boundedCopy(body.metadata) as IDataObject) : null,
 		error: parseTaskError(body.error),
 	};
 }
