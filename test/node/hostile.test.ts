@@ -406,6 +406,20 @@ describe('parameters of the wrong type from expressions', () => {
 		expect(mock().requests).toHaveLength(0);
 	});
 
+	it('a Task ID longer than any task ID is refused, quoted in part, without asking the API', async () => {
+		const failure = await fail(run({ parameters: { operation: 'getTask', taskId: 'y'.repeat(5000) } }));
+		expect(failure.message).toBe(`Task ID: "${'y'.repeat(79)}…" is not a task ID`);
+		expect(failure.description).toMatch(/at most 1000 characters/);
+		expect(mock().requests).toHaveLength(0);
+	});
+
+	it('a create answer naming its task with 5000 characters is no usable answer, and no megabyte message', async () => {
+		mock().fault({ route: 'create', body: { id: 'z'.repeat(5000), status: 'processing' } });
+		const failure = await fail(run({ parameters: generate() }));
+		expect(failure.message).toBe('The Vidu API gave an unusable answer: the create response has no task id');
+		expect(mock().polls).toHaveLength(0);
+	});
+
 	it('a Task ID that is a number is asked about as text', async () => {
 		const failure = await fail(run({ parameters: { operation: 'getTask', taskId: '={{ 12345 }}' } }));
 		expect(mock().polls.map((p) => p.path)).toEqual(['/model/v1/generation/task/12345']);

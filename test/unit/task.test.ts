@@ -40,8 +40,11 @@ describe('parseTask', () => {
 		expect(parseTask({ id: 'other', status: 'completed' }, 'asked')).toMatchObject({ id: 'other' });
 	});
 
-	it('takes an id of dots for no id: it cannot address a task in a URL', () => {
+	it('takes an id of dots (it cannot address a task in a URL), or longer than any id, for no id', () => {
 		expect(parseTask({ id: '..', status: 'in_progress' })).toBeUndefined();
+		// An id longer than any id is no id either: it would fill every message and URL.
+		expect(parseTask({ id: 'x'.repeat(1001), status: 'in_progress' })).toBeUndefined();
+		expect(parseTask({ id: 'x'.repeat(1000), status: 'in_progress' })?.id).toHaveLength(1000);
 		expect(parseTask({ task_id: '.', status: 'completed' }, 'asked')).toBeUndefined();
 	});
 

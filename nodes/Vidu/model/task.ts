@@ -46,11 +46,15 @@ export const isObject = (value: unknown): value is IDataObject => typeof value =
 
 const textOf = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value : undefined);
 
+/** Longest task id taken: ids seen are tens of characters; a megabyte one would fill every message and URL. */
+export const MAX_TASK_ID = 1000;
+
 /**
  * Whether text can name a task in a URL path: "." and ".." cannot, whatever their encoding (URL
- * parsers read them as "this folder" and "the one above", so the request would address another path).
+ * parsers read them as "this folder" and "the one above", so the request would address another path),
+ * nor can text longer than MAX_TASK_ID.
  */
-export const isTaskId = (text: string): boolean => !/^\.+$/.test(text.trim());
+export const isTaskId = (text: string): boolean => !/^\.+$/.test(text.trim()) && text.trim().length <= MAX_TASK_ID;
 
 /** Longest API text kept: enough to read, never megabytes into the saved execution. */
 const MAX_API_TEXT = 500;

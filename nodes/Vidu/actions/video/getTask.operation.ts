@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { downloadProperties } from '../../descriptions/download.description';
 import { InputProblem } from '../../model/outcomes';
-import { isTaskId } from '../../model/task';
+import { clip, isTaskId, MAX_TASK_ID } from '../../model/task';
 import { taskToItem } from '../../output/items';
 import { coerce } from '../../request/checks';
 import { downloadFieldOf } from '../../request/downloadChoice';
@@ -37,8 +37,8 @@ export async function execute(this: IExecuteFunctions, { client }: Deps, index: 
 	}
 	if (!isTaskId(taskId)) {
 		throw new InputProblem(
-			`Task ID: "${taskId}" is not a task ID`,
-			'Map the taskId field of a previous Generate From Image or Submit Only run (e.g. task_abc123).',
+			`Task ID: "${clip(taskId, 80)}" is not a task ID`,
+			`A task ID is at most ${MAX_TASK_ID} characters and not only dots. Map the taskId field of a previous Generate From Image or Submit Only run (e.g. task_abc123).`,
 		);
 	}
 	const task = await withRetries(async () => await client.getTask(taskId), STATUS_QUERY, systemClock, {
