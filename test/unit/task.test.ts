@@ -48,6 +48,11 @@ describe('parseTask', () => {
 		expect(parseTask({ task_id: '.', status: 'completed' }, 'asked')).toBeUndefined();
 	});
 
+	it('cuts a status or model name of a megabyte to 100 characters', () => {
+		const task = parseTask({ id: 't', status: 's'.repeat(1_000_000), model: 'm'.repeat(1_000_000) })!;
+		expect([task.state, task.apiStatus.length, task.model?.length]).toEqual(['running', 100, 100]);
+	});
+
 	it('reads task_id, numeric ids and string progress', () => {
 		expect(parseTask({ task_id: 'x', status: 'processing', progress: '0.5' })).toMatchObject({ id: 'x', progress: 0.5 });
 		expect(parseTask({ id: 42, status: 'pending' })).toMatchObject({ id: '42', state: 'running' });

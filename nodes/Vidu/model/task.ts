@@ -137,9 +137,10 @@ export function parseTask(body: unknown, askedId?: string): Task | undefined {
 	return {
 		id,
 		state: stateOf(apiStatus),
-		apiStatus,
+		// Words of the API, not texts: a status or model name of a megabyte is cut like any other API text.
+		apiStatus: clip(apiStatus, 100),
 		progress: parseProgress(body.progress),
-		model: textOf(body.model) ?? null,
+		model: clip(textOf(body.model) ?? '', 100) || null,
 		videos: parseVideos(body.output),
 		usage: isObject(body.usage) ? body.usage : null,
 		metadata: isObject(body.metadata) ? (boundedCopy(body.metadata) as IDataObject) : null,
