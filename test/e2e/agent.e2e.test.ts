@@ -27,7 +27,16 @@ describe.each(VERSIONS)('as an AI agent tool in real n8n %s', (version) => {
 		model = await new ScriptedChatModel({
 			toolPattern: /animate/i,
 			toolArguments: { imageUrl: `${mock.url}/images/sneaker.png`, prompt: 'The sneaker turns slowly' },
-			finalAnswer: (toolAnswer) => `Your video is ready: ${String(toolResult(toolAnswer).videoUrl)}`,
+			finalAnswer: (toolAnswer) => {
+				const told = (() => {
+					try {
+						return toolResult(toolAnswer);
+					} catch {
+						return {};
+					}
+				})();
+				return told.videoUrl ? `Your video is ready: ${String(told.videoUrl)}` : `No video: ${toolAnswer}`;
+			},
 		}).start();
 		n8n = await RealN8n.start(version);
 		await n8n.importViduCredential(mock);
@@ -114,5 +123,20 @@ describe.each(VERSIONS)('as an AI agent tool in real n8n %s', (version) => {
 
 		const [answer] = outputOf(execution, 'AI Agent');
 		expect(answer.json.output).toBe(`Your video is ready: ${String(told.videoUrl)}`);
+	});
+
+	it('a task that fails reaches the model as an error with its task id, and the agent answers', async () => {
+		mock.forgetRecorded();
+		model.requests.length = 0;
+		mock.scriptTasks({ generationMs: 500, finalStatus: 'failed', error: { code: 8008003004, message: 'Invalid image' } });
+		const execution = await n8n.execute('viduAgentTool01');
+		expect(execution.data.resultData.error).toBeUndefined();
+		const toolMessage = String(model.requests.at(-1)?.messages.find((m) => m.role === 'tool')?.content);
+		console.log(`[e2e] tool message for a failed task: ${toolMessage}`);
+		const taskId = mock.taskIdFor('/images/sneaker.png');
+		expect(toolMessage).toContain('Invalid image (code 8008003004)');
+		expect(toolMessage).toContain(taskId);
+		const [answer] = outputOf(execution, 'AI Agent');
+		expect(answer.json.output).toMatch(/^No video: .*Invalid image/);
 	});
 });

@@ -111,22 +111,50 @@ describe('as an AI agent tool', () => {
 		const [item] = await run({ parameters, nodeType: 'n8n-nodes-vidu.viduTool', typeVersion: 1.1 });
 		expect(item.json).toMatchObject({ taskId: 'task_1', status: 'completed' });
 		expect(mock().creates[0].body).toMatchObject({ input: [{ params: { images: ['https://example.com/a.png'] } }] });
-		await expect(run({ parameters, nodeType: 'n8n-nodes-vidu.viduTool', typeVersion: 1 })).rejects.toThrow(/binary/i);
+		const [old] = await run({ parameters, nodeType: 'n8n-nodes-vidu.viduTool', typeVersion: 1 });
+		expect(old.json.error).toMatch(/binary/i);
 		const [plain] = await run({ parameters: { ...parameters, waitOptions: FAST_WAIT }, typeVersion: 1.1, continueOnFail: true });
 		expect(plain.json.error).toMatch(/binary/i);
 	});
 
-	it('answers the model with the error, what to do and the task id when the task failed', async () => {
-		mock().scriptTasks({ pollsBeforeDone: 0, finalStatus: 'failed', error: { code: 8008003004, message: 'bad image' } });
+	it.each([false, true])(
+		'answers the model with the error, what to do and the task id when the task failed (Continue On Fail: %s)',
+		async (continueOnFail) => {
+			// Thrown, n8n would hand the model an empty answer: the failure is the tool's answer either way.
+			mock().scriptTasks({ pollsBeforeDone: 0, finalStatus: 'failed', error: { code: 8008003004, message: 'bad image' } });
+			const [item] = await run({
+				parameters: { operation: 'generate', imageSource: 'url', imageUrl: 'https://example.com/a.png' },
+				nodeType: 'n8n-nodes-vidu.viduTool',
+				continueOnFail,
+			});
+			expect(item.json).toEqual({
+				taskId: 'task_1',
+				error: 'Vidu task task_1 failed: Invalid image (code 8008003004)',
+				description: expect.stringMatching(/\S/),
+			});
+		},
+	);
+
+	it('answers the model with what is wrong with its call, before anything is paid', async () => {
 		const [item] = await run({
+			parameters: { operation: 'generate', imageSource: 'url', imageUrl: 'ftp://example.com/a.png' },
+			nodeType: 'n8n-nodes-vidu.viduTool',
+		});
+		expect(item.json.error).toMatch(/^Image URL: "ftp:\/\/example.com\/a.png" is not an http\(s\) URL/);
+		expect(mock().creates).toHaveLength(0);
+	});
+
+	it('a stopped execution still stops the tool with an error naming the paid task', async () => {
+		mock().scriptTasks({ pollsBeforeDone: 1_000_000 });
+		const controller = new AbortController();
+		mock().onRequest = (request) => {
+			if (request.method === 'GET') controller.abort();
+		};
+		const stopped = run({
 			parameters: { operation: 'generate', imageSource: 'url', imageUrl: 'https://example.com/a.png' },
 			nodeType: 'n8n-nodes-vidu.viduTool',
-			continueOnFail: true,
+			abortSignal: controller.signal,
 		});
-		expect(item.json).toEqual({
-			taskId: 'task_1',
-			error: 'Vidu task task_1 failed: Invalid image (code 8008003004)',
-			description: expect.stringMatching(/\S/),
-		});
+		await expect(stopped).rejects.toMatchObject({ message: expect.stringMatching(/^Stopped waiting for Vidu task task_1/) });
 	});
 });

@@ -28,10 +28,23 @@ const operations: Record<string, ({ perItem: PerItem } | { allItems: AllItems })
 };
 
 export async function router(this: IExecuteFunctions, memory: LedgerMemory): Promise<INodeExecutionData[][]> {
+	const presenter = await createPresenter(this);
+	try {
+		return await route.call(this, presenter, memory);
+	} catch (error) {
+		// As an AI agent's tool a failure is the tool's answer (message, what to do, the paid task's id): for a
+		// thrown error n8n hands the model an empty one (seen in 2.40.7 and 1.123.81), so the model could
+		// neither tell the user nor correct its call. A tool call is one item. A stopped execution stays stopped.
+		if (presenter.asTool && !this.getExecutionCancelSignal()?.aborted) return [[presenter.errorItem(error, 0)]];
+		// Already presented (it names its own item), passed on unchanged.
+		throw presenter.error(error, 0);
+	}
+}
+
+async function route(this: IExecuteFunctions, presenter: Presenter, memory: LedgerMemory): Promise<INodeExecutionData[][]> {
 	const operation = this.getNodeParameter('operation', 0) as string;
 	const handler = operations[operation];
 	if (!handler) throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported`);
-	const presenter = await createPresenter(this);
 	let deps: Deps;
 	try {
 		deps = { client: await createClient(this), presenter, ledger: ledgerFor(this, memory) };

@@ -86,7 +86,7 @@ export class Presenter {
 		/** Masks the API key; see errors/redact.ts. */
 		readonly redact: Redact,
 		/** As an AI agent's tool the answer goes into the model's context: only what it needs to go on. */
-		private readonly asTool = false,
+		readonly asTool = false,
 	) {}
 
 	/** The n8n error for anything an item ran into, redacted, naming the item and any paid task. */
@@ -293,6 +293,11 @@ export class Presenter {
 function taskIdOf(error: unknown): string | undefined {
 	if (error instanceof ViduFailure) return error.taskId;
 	if (error instanceof TaskFailed || error instanceof WaitStopped) return error.task.id;
+	// An error this presenter already built carries it in its context.
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
+		const { taskId } = error.context;
+		return typeof taskId === 'string' ? taskId : undefined;
+	}
 	return undefined;
 }
 
