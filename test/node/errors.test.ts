@@ -125,12 +125,33 @@ describe('HTTP errors', () => {
 		expect(mock().requests).toHaveLength(0);
 	});
 
-	it('explains a create answer without an id', async () => {
-		mock().fault({ route: 'create', status: 200, body: { status: 'failed', message: 'quota exceeded' } });
-		await expect(run({ parameters: generate() })).rejects.toMatchObject({
-			message: expect.stringContaining('the create response has no task id'),
-			description: expect.stringContaining('quota exceeded'),
-		});
+	it.each([
+		{
+			body: { status: 'failed', message: 'quota exceeded' },
+			message: 'The Vidu API refused the task: quota exceeded',
+			description: /^Check the input and try again\. The answer names no task, so there is none to follow\.$/,
+		},
+		{
+			body: { status: 'failed', error: { code: 8008003002, error_message: 'duration must be 5' } },
+			message: 'The Vidu API refused the task: Invalid parameter value (code 8008003002)',
+			description: /^API message: duration must be 5\. Check the node parameters.* none to follow\.$/,
+		},
+		{ body: { error: 'prompt too long' }, message: 'The Vidu API refused the task: prompt too long', description: /none to follow/ },
+		// Nothing says it failed: whether a task was created cannot be told.
+		{
+			body: { message: 'accepted' },
+			message: 'The Vidu API gave an unusable answer: the create response has no task id',
+			description: /^API message: accepted\. .*may have been created/,
+		},
+		{
+			body: { status: 'in_progress', error: { code: 0, message: '' } },
+			message: 'The Vidu API gave an unusable answer: the create response has no task id',
+			description: /may have been created/,
+		},
+	])('explains a create answer without an id: $body', async ({ body, message, description }) => {
+		mock().fault({ route: 'create', status: 200, body });
+		await expect(run({ parameters: generate() })).rejects.toMatchObject({ message, description: expect.stringMatching(description) });
+		expect(mock().creates).toHaveLength(1);
 	});
 
 	it('explains a body that is not JSON', async () => {

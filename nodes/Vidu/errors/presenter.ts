@@ -2,7 +2,7 @@ import type { IDataObject, INode, INodeExecutionData, JsonObject } from 'n8n-wor
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { InputProblem, NotSubmitted, type Outcome, type SubmittedTask, TaskFailed, WaitStopped } from '../model/outcomes';
-import { clip } from '../model/task';
+import { clip, type TaskError } from '../model/task';
 import { forModel } from '../output/taskJson';
 import { CREDENTIAL_TYPE } from '../transport/credential';
 import { ViduFailure } from '../transport/failure';
@@ -251,6 +251,14 @@ export class Presenter {
 							: 'Try Get Task with this task ID later.'),
 					{ message: details.problem ?? '' },
 				);
+			case 'refused': {
+				const { said, description, response } = explainTaskError(details.taskError);
+				return new NodeApiError(node, response, {
+					message: `The Vidu API refused the task: ${said}`,
+					description: `${description} The answer names no task, so there is none to follow.`,
+					itemIndex,
+				});
+			}
 			case 'download':
 				// The host answered with an error status, or the node stopped a download it could not bound.
 				if (details.problem) {
@@ -301,16 +309,25 @@ function taskIdOf(error: unknown): string | undefined {
 	return undefined;
 }
 
-function taskFailed(node: INode, { task }: TaskFailed, itemIndex: number): NodeApiError {
-	const code = task.error?.code;
+/**
+ * A failed task's or a refused submission's error, in words: what the code means (or the API's message),
+ * the code, the API's message where it says more, and what to do. As `response`, the model's error code
+ * is kept under a name n8n does not read as an HTTP status.
+ */
+function explainTaskError(error: TaskError | null | undefined) {
+	const code = error?.code;
 	const known = describeModelErrorCode(code);
-	const meaning = known?.meaning ?? (task.error?.message || 'no reason given');
-	const codeText = code !== undefined ? ` (code ${code})` : '';
-	const detail = task.error?.message && task.error.message !== meaning ? `API message: ${task.error.message}. ` : '';
-	// The model's error code is not an HTTP status: kept under a name n8n does not read as one.
-	return new NodeApiError(node, { message: meaning, modelErrorCode: code === undefined ? null : String(code) } as JsonObject, {
-		message: `Vidu task ${task.id} failed: ${meaning}${codeText}`,
-		description: detail + (known?.hint ?? 'Check the input and try again.'),
-		itemIndex,
-	});
+	const meaning = known?.meaning ?? (error?.message || 'no reason given');
+	return {
+		said: `${meaning}${code !== undefined ? ` (code ${code})` : ''}`,
+		description:
+			(error?.message && error.message !== meaning ? `API message: ${error.message}. ` : '') +
+			(known?.hint ?? 'Check the input and try again.'),
+		response: { message: meaning, modelErrorCode: code === undefined ? null : String(code) } as JsonObject,
+	};
+}
+
+function taskFailed(node: INode, { task }: TaskFailed, itemIndex: number): NodeApiError {
+	const { said, description, response } = explainTaskError(task.error);
+	return new NodeApiError(node, response, { message: `Vidu task ${task.id} failed: ${said}`, description, itemIndex });
 }

@@ -11,7 +11,7 @@ import type {
 import { InputProblem } from '../model/outcomes';
 import { clip, parseTask, type Task } from '../model/task';
 import { CREDENTIAL_TYPE, readCredential } from './credential';
-import { httpFailure, malformedFailure, networkFailure, type Phase, ViduFailure } from './failure';
+import { httpFailure, malformedFailure, networkFailure, type Phase, refusalOf, ViduFailure } from './failure';
 import { downloadVideo } from './videoDownload';
 
 const CREATE_PATH = '/model/v1/generation';
@@ -272,7 +272,7 @@ export async function createClient(ctx: ApiContext): Promise<ViduClient> {
 		async submit(body, call = {}) {
 			const answer = await request('POST', CREATE_PATH, 'submit', call, undefined, body);
 			const task = parseTask(answer);
-			if (!task) throw malformedFailure('submit', 'the create response has no task id', answer);
+			if (!task) throw refusalOf(answer) ?? malformedFailure('submit', 'the create response has no task id', answer);
 			return task;
 		},
 		async getTask(taskId, call = {}) {

@@ -1,4 +1,4 @@
-import { clip, isObject } from '../model/task';
+import { clip, isObject, parseTaskError, stateOf, type TaskError } from '../model/task';
 
 /**
  * What went wrong with one request, as plain data: no n8n error, no item, no wording for the user
@@ -15,6 +15,8 @@ export type FailureKind =
 	| 'blocked'
 	/** An answer the node cannot use (not JSON, no task id, another task). */
 	| 'malformed'
+	/** A create answer with no task that says the submission failed: nothing to follow. */
+	| 'refused'
 	/** The execution was cancelled before the request was sent (`sent` false) or while it was in flight. */
 	| 'cancelled'
 	/** A video URL the node refuses to fetch. */
@@ -52,6 +54,8 @@ export interface FailureDetails {
 	problem?: string;
 	/** For cancellations: whether the request had left. */
 	sent?: boolean;
+	/** For refusals: the API's error, as a task's error reads. */
+	taskError?: TaskError;
 	retry?: Partial<RetryAdvice>;
 }
 
@@ -95,6 +99,21 @@ export const httpFailure = (phase: Phase, status: number, body: unknown, retryAf
 
 export const malformedFailure = (phase: Phase, problem: string, body: unknown, taskId?: string): ViduFailure =>
 	new ViduFailure('malformed', phase, { taskId, problem, apiMessage: apiMessageOf(body) });
+
+/**
+ * A create answer without a task that says it failed (a failed state, or an `error`) is a refused
+ * submission, said with the API's error (docs/api-contract.md#create). Anything else without a task is
+ * malformed: whether a task was created cannot be told.
+ */
+export function refusalOf(body: unknown): ViduFailure | undefined {
+	if (!isObject(body)) return undefined;
+	const said = [body.status, body.state].find((value): value is string => typeof value === 'string');
+	const given = parseTaskError(body.error);
+	// Code 0 is "no error" in the model's table.
+	const taskError = given && (given.message || String(given.code ?? '0').trim() !== '0') ? given : null;
+	if (!taskError && !(said && stateOf(said) === 'failed')) return undefined;
+	return new ViduFailure('refused', 'submit', { taskError: taskError ?? { message: apiMessageOf(body) ?? '' } });
+}
 
 /** The API's own words from any of the body shapes in docs/api-contract.md#http-errors. */
 export function apiMessageOf(body: unknown): string | undefined {
