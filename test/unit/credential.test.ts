@@ -24,6 +24,16 @@ describe('readCredential: the Base URL', () => {
 			problem: 'Base URL "https://x.example/?region=eu" must not carry a query (?…) or fragment (#…)',
 		},
 		{
+			baseUrl: 'https://cloud.vtrix.ai/model/v1/generation',
+			problem:
+				'Base URL "https://cloud.vtrix.ai/model/v1/generation" includes the API\'s own path (/model/v1…): write only the address before it, https://cloud.vtrix.ai',
+		},
+		{
+			baseUrl: 'https://gw.example/vidu/model/v1/',
+			problem:
+				'Base URL "https://gw.example/vidu/model/v1/" includes the API\'s own path (/model/v1…): write only the address before it, https://gw.example/vidu',
+		},
+		{
 			baseUrl: 'https://proxy-user:s3cret-pass@x.example/vidu',
 			problem: 'Base URL must not carry a user name or password (…@ before the host): the node signs in with the API Key alone',
 		},

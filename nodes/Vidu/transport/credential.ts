@@ -30,6 +30,12 @@ function baseUrlProblem(written: string, parsed: URL | undefined): string | unde
 	}
 	// Paths are appended to the Base URL as text, so a query or fragment would swallow them.
 	if (parsed.search || parsed.hash) return `Base URL "${written}" must not carry a query (?…) or fragment (#…)`;
+	// An endpoint copied from the API reference: the node appends /model/v1/… itself, so every request would 404.
+	const endpointAt = parsed.pathname.search(/\/model\/v1(\/|$)/i);
+	if (endpointAt >= 0) {
+		const base = `${parsed.origin}${parsed.pathname.slice(0, endpointAt)}`;
+		return `Base URL "${written}" includes the API's own path (/model/v1…): write only the address before it, ${base}`;
+	}
 	return undefined;
 }
 
