@@ -43,7 +43,7 @@ function fakeApi(
 			const id = `t${index}`;
 			started.set(id, clock.now());
 			log.maxRunning = Math.max(log.maxRunning, running());
-			// The create answer may already be terminal (docs/api-contract.md#create).
+			// The create answer may already be terminal (docs/api-contract.md#task-answers).
 			if (options.finishedOnCreate) return task(id, options.failing?.includes(index) ? 'failed' : 'completed');
 			return task(id, 'running');
 		},

@@ -102,7 +102,7 @@ export const malformedFailure = (phase: Phase, problem: string, body: unknown, t
 
 /**
  * A create answer without a task that says it failed (a failed state, or an `error`) is a refused
- * submission, said with the API's error (docs/api-contract.md#create). Anything else without a task is
+ * submission, said with the API's error (docs/api-contract.md#task-answers). Anything else without a task is
  * malformed: whether a task was created cannot be told.
  */
 export function refusalOf(body: unknown): ViduFailure | undefined {
