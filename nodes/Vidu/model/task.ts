@@ -54,10 +54,15 @@ export const MAX_TASK_ID = 1000;
  * parsers read them as "this folder" and "the one above", so the request would address another path),
  * nor can text longer than MAX_TASK_ID.
  */
-export const isTaskId = (text: string): boolean => !/^\.+$/.test(text.trim()) && text.trim().length <= MAX_TASK_ID;
+export function isTaskId(text: string): boolean {
+	const id = text.trim();
+	return !/^\.+$/.test(id) && id.length <= MAX_TASK_ID;
+}
 
 /** Longest API text kept: enough to read, never megabytes into the saved execution. */
 const MAX_API_TEXT = 500;
+/** Longest API word kept (a status, a model name): a megabyte one is cut like any other API text. */
+const MAX_API_WORD = 100;
 
 export const clip = (text: string, max = MAX_API_TEXT): string => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
@@ -137,10 +142,9 @@ export function parseTask(body: unknown, askedId?: string): Task | undefined {
 	return {
 		id,
 		state: stateOf(apiStatus),
-		// Words of the API, not texts: a status or model name of a megabyte is cut like any other API text.
-		apiStatus: clip(apiStatus, 100),
+		apiStatus: clip(apiStatus, MAX_API_WORD),
 		progress: parseProgress(body.progress),
-		model: clip(textOf(body.model) ?? '', 100) || null,
+		model: clip(textOf(body.model) ?? '', MAX_API_WORD) || null,
 		videos: parseVideos(body.output),
 		usage: isObject(body.usage) ? body.usage : null,
 		metadata: isObject(body.metadata) ? (boundedCopy(body.metadata) as IDataObject) : null,
