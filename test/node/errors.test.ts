@@ -137,6 +137,11 @@ describe('HTTP errors', () => {
 			description: /^API message: duration must be 5\. Check the node parameters.* none to follow\.$/,
 		},
 		{ body: { error: 'prompt too long' }, message: 'The Vidu API refused the task: prompt too long', description: /none to follow/ },
+		{
+			body: { state: 'failed', err_code: 8008003004 },
+			message: 'The Vidu API refused the task: Invalid image (code 8008003004)',
+			description: /none to follow/,
+		},
 		// Nothing says it failed: whether a task was created cannot be told.
 		{
 			body: { message: 'accepted' },
@@ -169,6 +174,15 @@ describe('HTTP errors', () => {
 		mock().fault({ route: 'poll', body: { id: 'task_1', status: 'completed' } });
 		const [item] = await run({ parameters: generate() });
 		expect(item.json).toMatchObject({ taskId: 'task_1', status: 'completed', videoUrl: expect.stringMatching(/task_1\.mp4$/) });
+	});
+
+	it("reads a status answer in the maker's shape (state, creations, err_code) passed on by a gateway", async () => {
+		const creations = [{ id: 'c1', url: 'https://cdn.example/m.mp4', cover_url: 'https://cdn.example/m.jpg' }];
+		mock().fault({ route: 'poll', body: { id: 'task_1', state: 'success', err_code: 0, credits: 4, creations } });
+		const [item] = await run({ parameters: generate() });
+		expect(item.json).toMatchObject({ taskId: 'task_1', status: 'completed', apiStatus: 'success', videoUrl: 'https://cdn.example/m.mp4' });
+		mock().fault({ route: 'poll', body: { id: 'task_2', state: 'failed', err_code: '8008003099' } });
+		await expect(run({ parameters: generate() })).rejects.toThrow('Vidu task task_2 failed: Provider unavailable (code 8008003099)');
 	});
 });
 

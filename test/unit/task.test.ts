@@ -101,6 +101,16 @@ describe('parseTask', () => {
 	])('finds the video in $label', ({ output }) => {
 		expect(parseTask({ id: 'a', status: 'completed', output })?.videos.map((v) => v.url)).toEqual(['u1']);
 	});
+
+	it("reads the maker's shape passed on by a gateway: creations for videos, a non-zero err_code for the error", () => {
+		const done = parseTask({ id: 'a', state: 'success', err_code: 0, creations: [{ id: 'c', url: 'v.mp4', cover_url: 'c.jpg' }] });
+		expect(done).toMatchObject({ state: 'completed', error: null });
+		expect(done?.videos).toEqual([{ id: 'c', type: 'video', url: 'v.mp4', cover_url: 'c.jpg' }]);
+		expect(parseTask({ id: 'a', state: 'failed', err_code: '8008003004' })?.error).toEqual({ code: '8008003004', message: '' });
+		expect(parseTask({ id: 'a', state: 'failed', err_code: 8008003098 })?.error).toEqual({ code: 8008003098, message: '' });
+		const both = parseTask({ id: 'a', status: 'completed', output: [{ url: 'g.mp4' }], creations: [{ url: 'm.mp4' }] });
+		expect(both?.videos.map((v) => v.url)).toEqual(['g.mp4']);
+	});
 });
 
 describe('parseUsage', () => {

@@ -77,6 +77,17 @@ export function parseTaskError(value: unknown): TaskError | null {
 }
 
 /**
+ * A task answer's error: `error`, or else the maker's `err_code` should a gateway pass its shape on
+ * (a number or text, where 0 is no error).
+ */
+export function taskErrorOf(body: IDataObject): TaskError | null {
+	const given = parseTaskError(body.error);
+	const code = body.err_code;
+	if (given || !(typeof code === 'number' || (typeof code === 'string' && code.trim() !== '')) || Number(code) === 0) return given;
+	return { code: typeof code === 'number' ? code : clip(code, 40), message: '' };
+}
+
+/**
  * Levels of nesting kept in the API's free-form objects (metadata, video entries). Real answers nest
  * one or two; a hostile one thousands, which would overflow every recursive copy after it (n8n's own
  * included) once the task is paid for.
@@ -145,9 +156,10 @@ export function parseTask(body: unknown, askedId?: string): Task | undefined {
 		apiStatus: clip(apiStatus, MAX_API_WORD),
 		progress: parseProgress(body.progress),
 		model: clip(textOf(body.model) ?? '', MAX_API_WORD) || null,
-		videos: parseVideos(body.output),
+		// The maker's `creations`, should a gateway pass its shape on, where the gateway's `output` is absent.
+		videos: parseVideos(body.output ?? body.creations),
 		usage: isObject(body.usage) ? body.usage : null,
 		metadata: isObject(body.metadata) ? (boundedCopy(body.metadata) as IDataObject) : null,
-		error: parseTaskError(body.error),
+		error: taskErrorOf(body),
 	};
 }
