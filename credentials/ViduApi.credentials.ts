@@ -7,6 +7,8 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
+import { DEFAULT_BASE_URL } from '../nodes/Vidu/transport/credential';
+
 export class ViduApi implements ICredentialType {
 	name = 'viduApi';
 
@@ -30,7 +32,7 @@ export class ViduApi implements ICredentialType {
 			displayName: 'Base URL',
 			name: 'baseUrl',
 			type: 'string',
-			default: 'https://cloud.vtrix.ai',
+			default: DEFAULT_BASE_URL,
 			required: true,
 			description: 'Where the API lives. Change it only for another gateway or a self-hosted proxy.',
 		},

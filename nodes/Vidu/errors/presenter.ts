@@ -4,7 +4,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { InputProblem, NotSubmitted, type Outcome, type SubmittedTask, TaskFailed, WaitStopped } from '../model/outcomes';
 import { clip, type TaskError } from '../model/task';
 import { forModel } from '../output/taskJson';
-import { CREDENTIAL_TYPE } from '../transport/credential';
+import { CREDENTIAL_TYPE, DEFAULT_BASE_URL } from '../transport/credential';
 import { ViduFailure } from '../transport/failure';
 import { describeModelErrorCode } from './modelErrorCodes';
 import { type Redact, redactDeep, redactError, redactorFor } from './redact';
@@ -28,7 +28,7 @@ const STATUS_ADVICE: Record<number, { what: string; todo: string }> = {
 	},
 	404: {
 		what: 'The Vidu API answered "not found" (HTTP 404)',
-		todo: 'Check the Base URL in the Vidu credential (default https://cloud.vtrix.ai) and, for Get Task, the task ID.',
+		todo: `Check the Base URL in the Vidu credential (default ${DEFAULT_BASE_URL}) and, for Get Task, the task ID.`,
 	},
 	429: {
 		what: 'The Vidu API is rate limiting requests (HTTP 429)',

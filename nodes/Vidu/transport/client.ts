@@ -16,7 +16,7 @@ import { downloadVideo } from './videoDownload';
 
 const CREATE_PATH = '/model/v1/generation';
 export const TASK_PATH = '/model/v1/generation/task/';
-export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
+const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
 
 export interface CallSettings {
 	/** The whole exchange, answer included (default 60 s). */

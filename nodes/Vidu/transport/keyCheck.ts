@@ -1,6 +1,6 @@
 import type { ICredentialsDecrypted, ICredentialTestFunctions, INodeCredentialTestResult } from 'n8n-workflow';
 
-import { readCredential } from './credential';
+import { DEFAULT_BASE_URL, readCredential } from './credential';
 import { parseJsonBody, TASK_PATH } from './client';
 
 /**
@@ -20,7 +20,7 @@ export const DECOY = 'n8n-credential-check-not-a-key';
 const TIMEOUT_MS = 15_000;
 const MAX_BODY_BYTES = 64 * 1024;
 
-export interface ProbeAnswer {
+interface ProbeAnswer {
 	status: number;
 	/** Parsed JSON body, or undefined when the body was not JSON. */
 	json: unknown;
@@ -34,7 +34,7 @@ const fail = (message: string): INodeCredentialTestResult => ({ status: 'Error',
  * Whether an answer says nothing about the key by itself: not JSON, where the Vidu API always answers
  * JSON. It may be a wrong Base URL, or the API's own way of saying "no such task" (a bare 404).
  */
-export function needsWrongKeyProbe(answer: ProbeAnswer): boolean {
+function needsWrongKeyProbe(answer: ProbeAnswer): boolean {
 	const { status, json } = answer;
 	return status < 500 && (status < 300 || status >= 400) && status !== 401 && status !== 403 && (typeof json !== 'object' || json === null);
 }
@@ -43,7 +43,7 @@ export function needsWrongKeyProbe(answer: ProbeAnswer): boolean {
  * What an answer to the probe says about the key and the Base URL. Pure. `wrongKeyStatus`: how the
  * same address answered a key that cannot be valid, asked when the first answer alone says nothing.
  */
-export function judgeProbe(baseUrl: string, answer: ProbeAnswer, wrongKeyStatus?: number): INodeCredentialTestResult {
+function judgeProbe(baseUrl: string, answer: ProbeAnswer, wrongKeyStatus?: number): INodeCredentialTestResult {
 	const { status } = answer;
 	if (status === 401) return fail("The API key was rejected (HTTP 401). Copy the key again from your account's API key page.");
 	if (status === 403) return fail('The API key was refused (HTTP 403): the account has no balance or the key lacks permission.');
@@ -68,7 +68,7 @@ export function judgeProbe(baseUrl: string, answer: ProbeAnswer, wrongKeyStatus?
 	if (!isJsonObject) {
 		// A web page or empty answer: whatever is there, it is not the Vidu API (which always answers JSON).
 		return fail(
-			`${baseUrl} does not serve the Vidu API (HTTP ${status}, not a JSON answer at ${TASK_PATH}…). Check the Base URL (default https://cloud.vtrix.ai) and any proxy path prefix.`,
+			`${baseUrl} does not serve the Vidu API (HTTP ${status}, not a JSON answer at ${TASK_PATH}…). Check the Base URL (default ${DEFAULT_BASE_URL}) and any proxy path prefix.`,
 		);
 	}
 	// 2xx or a JSON 4xx other than 401/403 (e.g. 404 for the made-up task): the key got past authentication.
@@ -76,7 +76,7 @@ export function judgeProbe(baseUrl: string, answer: ProbeAnswer, wrongKeyStatus?
 }
 
 /** Plain words for a request that got no HTTP answer at all. */
-export function judgeNoAnswer(baseUrl: string, error: unknown): INodeCredentialTestResult {
+function judgeNoAnswer(baseUrl: string, error: unknown): INodeCredentialTestResult {
 	const cause = (error as { cause?: { code?: unknown } })?.cause;
 	const code = typeof cause?.code === 'string' ? cause.code : (error as { name?: string })?.name;
 	if (code === 'TimeoutError' || code === 'AbortError') {

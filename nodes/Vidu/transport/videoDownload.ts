@@ -6,7 +6,7 @@ import { ViduFailure } from './failure';
 import { spentBufferTracker } from './spentBuffers';
 
 /** Hops a video URL may take before the file; each is checked like the URL the API gave. */
-export const MAX_VIDEO_REDIRECTS = 5;
+const MAX_VIDEO_REDIRECTS = 5;
 
 /** What the download needs of a Node.js stream that n8n's binary store reads. */
 export interface ObservableStream {

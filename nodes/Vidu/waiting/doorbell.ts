@@ -6,9 +6,9 @@ import { surelyRunning, type Task } from '../model/task';
  * Wait by callback: each task's callback_url is n8n's resume URL plus the item it belongs to. A call
  * to it is only a doorbell: which tasks exist, and whether they are done, is never taken from it.
  */
-export const ITEM_QUERY = 'vidu_item';
+const ITEM_QUERY = 'vidu_item';
 /** Names the run a callback belongs to: a late callback of an earlier run rings no bell. */
-export const RUN_QUERY = 'vidu_run';
+const RUN_QUERY = 'vidu_run';
 /**
  * The node's waiting webhook listens at the resume URL plus this path. n8n matches the path against
  * the node the execution waits in, so once this node has resumed, a late or repeated callback can

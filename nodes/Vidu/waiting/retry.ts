@@ -53,7 +53,7 @@ export const STATUS_IN_BATCH: RetryPolicy = {
 };
 
 /** Without a Max Wait to respect, retries (and the Retry-After they honour) stop after this long. */
-export const DEFAULT_RETRY_BUDGET_MS = 2 * 60_000;
+const DEFAULT_RETRY_BUDGET_MS = 2 * 60_000;
 
 const BASE_MS = 1000;
 const CAP_MS = 30_000;
