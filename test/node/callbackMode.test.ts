@@ -3,7 +3,7 @@ import type { INodeExecutionData } from 'n8n-workflow';
 import { newExecutionId, runWebhook } from '../helpers/runNode';
 import { FAST_WAIT, sentParams, useMock } from '../helpers/setup';
 
-const { mock, run } = useMock();
+const { mock, run, clock } = useMock();
 /** The query n8n passes on for a callback of `item` in the paused run: its item and its run token. */
 const doorbell = (paused: INodeExecutionData[], item: number) => ({
 	vidu_item: String(item),
@@ -140,6 +140,42 @@ describe("Wait Mode: Callback, the doorbell (webhook() in n8n-core's WebhookCont
 				'videos',
 			].sort(),
 		);
+	});
+
+	/** One item paused in Callback mode, its task running for `pollsBeforeDone` status answers; `ring` calls back for it. */
+	const pauseOne = async (pollsBeforeDone: number) => {
+		mock().scriptTasks({ forItem: '/1.png', pollsBeforeDone });
+		const parameters = callbackParameters();
+		const credential = { apiKey: mock().apiKey, baseUrl: mock().url };
+		const executionId = newExecutionId();
+		const paused = await run({ parameters, items: [{ json: { url: 'https://example.com/1.png' } }], executionId });
+		return async (body: Record<string, unknown>) =>
+			(await runWebhook({ parameters, items: paused, credential, executionId }, { query: doorbell(paused, 0), body })).response;
+	};
+
+	it('a callback that says its task is done while the API still says running is checked again shortly, then resumes', async () => {
+		// A gateway's status lagging the provider's callback: the API says running twice more.
+		const ring = await pauseOne(2);
+		const slept = clock.sleptMs();
+		const response = await ring({ state: 'success' });
+		expect(response.webhookResponse).toEqual({ received: true, resumed: true });
+		expect(response.workflowData![0][0].json.status).toBe('completed');
+		expect(mock().polls).toHaveLength(3);
+		// Asked again after 1 s, then 2 s more (on the node's clock, which real milliseconds also move).
+		expect(clock.sleptMs() - slept).toBeGreaterThan(2900);
+		expect(clock.sleptMs() - slept).toBeLessThanOrEqual(3000);
+	});
+
+	it('asks again at most three times in 6 s, and not at all for a callback that says no state', async () => {
+		const ring = await pauseOne(1_000_000);
+		const taskId = mock().taskIdFor('/1.png');
+		expect(await ring({})).toEqual({ webhookResponse: { received: true, waitingFor: taskId } });
+		expect(mock().polls).toHaveLength(1);
+		const slept = clock.sleptMs();
+		expect(await ring({ status: 'completed' })).toEqual({ webhookResponse: { received: true, waitingFor: taskId } });
+		expect(mock().polls).toHaveLength(1 + 4);
+		expect(clock.sleptMs() - slept).toBeGreaterThan(5900);
+		expect(clock.sleptMs() - slept).toBeLessThanOrEqual(6000);
 	});
 
 	it('in a workflow in "combined" binary mode (n8n 2.x), finds the paused items and resumes', async () => {

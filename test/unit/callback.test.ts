@@ -2,6 +2,7 @@ import {
 	type CallbackState,
 	callbackUrlFor,
 	checkOrder,
+	claimsFinished,
 	claimsStillRunning,
 	DoorbellMemory,
 	failedSubmissionState,
@@ -61,20 +62,25 @@ describe('readDoorbell', () => {
 	});
 });
 
-describe('claimsStillRunning', () => {
+describe('what a callback body claims', () => {
 	it.each([
-		{ body: { status: 'processing' }, expected: true },
-		{ body: { status: 'queued' }, expected: true },
-		{ body: { status: 'completed' }, expected: false },
-		{ body: { status: 'FAILED' }, expected: false },
-		{ body: {}, expected: false },
-		{ body: { status: '' }, expected: false },
-		{ body: { state: 'processing' }, expected: true },
-		{ body: { state: 'success' }, expected: false },
-		{ body: { status: '', state: 'queueing' }, expected: true },
-		// A word the node does not know may be a final state: the API is asked.
-		{ body: { state: 'succeed' }, expected: false },
-	])('$body -> $expected', ({ body, expected }) => expect(claimsStillRunning(body)).toBe(expected));
+		{ body: { status: 'processing' }, running: true, finished: false },
+		{ body: { status: 'queued' }, running: true, finished: false },
+		{ body: { status: 'in_progress' }, running: true, finished: false },
+		{ body: { status: 'completed' }, running: false, finished: true },
+		{ body: { status: 'FAILED' }, running: false, finished: true },
+		{ body: {}, running: false, finished: false },
+		{ body: { status: '' }, running: false, finished: false },
+		{ body: { state: 42 }, running: false, finished: false },
+		{ body: { state: 'processing' }, running: true, finished: false },
+		{ body: { state: 'success' }, running: false, finished: true },
+		{ body: { status: '', state: 'queueing' }, running: true, finished: false },
+		// A word the node does not know may be a final state: the API is asked, but not asked again.
+		{ body: { state: 'halted' }, running: false, finished: false },
+	])('$body: still running $running, finished $finished', ({ body, running, finished }) => {
+		expect(claimsStillRunning(body)).toBe(running);
+		expect(claimsFinished(body)).toBe(finished);
+	});
 });
 
 describe('deciding whether every task is finished', () => {

@@ -3,7 +3,7 @@ import { parseTask, parseTaskError, stateOf } from '../../nodes/Vidu/model/task'
 import { apiMessageOf, networkFailure } from '../../nodes/Vidu/transport/failure';
 
 describe('stateOf', () => {
-	it.each(['completed', 'COMPLETED', 'done', 'Success', 'succeeded', 'complete', 'finished'])('%s is completed', (s) =>
+	it.each(['completed', 'COMPLETED', 'done', 'Success', 'succeed', 'succeeded', 'complete', 'finished'])('%s is completed', (s) =>
 		expect(stateOf(s)).toBe('completed'),
 	);
 	it.each(['failed', 'FAILED', 'error', 'cancelled', 'canceled', 'expired', 'failure'])('%s is failed', (s) =>

@@ -25,7 +25,7 @@ export interface Task {
 	error: TaskError | null;
 }
 
-const COMPLETED = new Set(['completed', 'complete', 'done', 'success', 'succeeded', 'finished']);
+const COMPLETED = new Set(['completed', 'complete', 'done', 'success', 'succeed', 'succeeded', 'finished']);
 const FAILED = new Set(['failed', 'failure', 'error', 'cancelled', 'canceled', 'expired']);
 
 // Words seen for a task still at work. stateOf() takes any other unknown word for running too, to

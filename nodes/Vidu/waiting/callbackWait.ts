@@ -8,13 +8,14 @@ import type { Ledger } from '../output/ledger';
 import { readDownloadField } from '../request/downloadChoice';
 import { isLocalUrl } from '../transport/addresses';
 import { createClient, type ViduClient } from '../transport/client';
-import { systemClock } from './clock';
+import { pause, systemClock } from './clock';
 import {
 	asCallbackState,
 	type CallbackState,
 	callbackStateOf,
 	callbackUrlFor,
 	checkOrder,
+	claimsFinished,
 	claimsStillRunning,
 	type DoorbellMemory,
 	failedSubmissionState,
@@ -132,6 +133,9 @@ function pausedStates(context: IWebhookFunctions): Array<CallbackState | undefin
 	return (JSON.parse(String(context.evaluateExpression(expression, 0))) as unknown[]).map(asCallbackState);
 }
 
+/** Pauses before asking again about a task its callback calls finished and the API not yet: 6 s in all. */
+const LAGGING_STATUS_RECHECKS_MS = [1000, 2000, 3000];
+
 /**
  * A callback arrived. It only says "look again": the task states come from the API, with the
  * credential. While any task of the run is unfinished the execution keeps waiting. `memory` is what
@@ -153,17 +157,27 @@ export async function answerCallback(this: IWebhookFunctions, memory: DoorbellMe
 	}
 	const client = await createClient(this);
 	const executionId = this.getExecutionId();
-	const outcome = await memory.coalesced(
-		executionId,
-		async () =>
-			await sweep(checkOrder(doorbell.index, states), states, async (taskId) => {
-				const known = memory.finishedTask(executionId, taskId);
-				if (known) return known;
-				const task = await withRetries(async () => await client.getTask(taskId), CALLBACK_CHECK, systemClock);
-				memory.rememberFinished(executionId, task);
-				return task;
-			}),
-	);
+	const sweepRun = async () =>
+		await memory.coalesced(
+			executionId,
+			async () =>
+				await sweep(checkOrder(doorbell.index, states), states, async (taskId) => {
+					const known = memory.finishedTask(executionId, taskId);
+					if (known) return known;
+					const task = await withRetries(async () => await client.getTask(taskId), CALLBACK_CHECK, systemClock);
+					memory.rememberFinished(executionId, task);
+					return task;
+				}),
+		);
+	let outcome = await sweepRun();
+	// The callback says its task is finished and the API does not agree yet: a gateway's status can lag
+	// the provider's callback by a moment, and this callback may be the last the run gets.
+	const ringing = states[doorbell.index]?.taskId;
+	for (const waitMs of claimsFinished(body) ? LAGGING_STATUS_RECHECKS_MS : []) {
+		if (outcome.allFinished || outcome.waitingFor !== ringing) break;
+		await pause(systemClock, waitMs);
+		outcome = await sweepRun();
+	}
 	if (!outcome.allFinished) return { webhookResponse: { received: true, waitingFor: outcome.waitingFor } };
 	if (!memory.claimResume(executionId)) return { webhookResponse: { received: true, resumed: true } };
 	const field = readDownloadField(this.getNodeParameter('downloadVideo', false), this.getNodeParameter('outputBinaryPropertyName', 'data'));

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { surelyRunning, type Task } from '../model/task';
+import { stateOf, surelyRunning, type Task } from '../model/task';
 
 /**
  * Wait by callback: each task's callback_url is n8n's resume URL plus the item it belongs to. A call
@@ -87,15 +87,24 @@ export function checkOrder(ringing: number, states: Array<CallbackState | undefi
 	return Array.from({ length: count }, (_, n) => (ringing + 1 + n) % count).filter((i) => states[i]?.taskId);
 }
 
+/** The state a callback body says, if any: `status` in the gateway's task shape, `state` in the model maker's callback (docs/api-contract.md#callbacks). */
+const saidState = (body: IDataObject): string | undefined =>
+	[body.status, body.state].find((value): value is string => typeof value === 'string' && value.trim() !== '');
+
 /**
  * A callback that says its task is still running needs no status call. The body is not trusted to
  * say a task is done (that is always checked with the API), only allowed to spare a useless check.
  */
 export function claimsStillRunning(body: IDataObject): boolean {
-	// The gateway's task shape says `status`, the model maker's callback `state` (docs/api-contract.md#callbacks).
-	const said = [body.status, body.state].find((value) => typeof value === 'string' && value.trim() !== '') as string | undefined;
+	const said = saidState(body);
 	// Only a word that surely means running spares the check: an unknown one may be a final state.
 	return said !== undefined && surelyRunning(said);
+}
+
+/** A callback that says its task is finished (done or failed): if the API does not agree yet, it is asked again shortly. */
+export function claimsFinished(body: IDataObject): boolean {
+	const said = saidState(body);
+	return said !== undefined && stateOf(said) !== 'running';
 }
 
 export type SweepResult = { allFinished: true; tasks: Array<Task | undefined> } | { allFinished: false; waitingFor: string };
