@@ -126,6 +126,11 @@ const cases: Case[] = [
 	{ label: 'a negative seed', parameters: withOptions({ seed: -1 }), message: /^Seed: -1 is not a whole number ≥ 0$/ },
 	{ label: 'a fractional seed', parameters: withOptions({ seed: 1.5 }), message: /^Seed: 1\.5 is not a whole number ≥ 0$/ },
 	{
+		label: 'a seed too large to be sent exactly',
+		parameters: withOptions({ seed: 2 ** 53 }),
+		message: /^Seed: 9007199254740992 is larger than 9007199254740991, the largest whole number sent exactly$/,
+	},
+	{
 		label: 'a callback URL that is not http(s)',
 		parameters: withOptions({ callbackUrl: 'ftp://example.com/hook' }),
 		message: /^Callback URL: "ftp:\/\/example\.com\/hook" is not an http\(s\) URL$/,

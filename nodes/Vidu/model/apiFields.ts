@@ -127,7 +127,7 @@ export const OPTION_FIELDS: ApiField[] = [
 			displayName: 'Seed',
 			name: 'seed',
 			type: 'number',
-			typeOptions: { minValue: 0, numberPrecision: 0 },
+			typeOptions: { minValue: 0, maxValue: Number.MAX_SAFE_INTEGER, numberPrecision: 0 },
 			default: 0,
 			description: 'Random seed for repeatable results. 0 picks a random seed; any whole number ≥ 0.',
 		},

@@ -199,7 +199,14 @@ function checkLength(value: unknown, max: number, field: string): InputProblem |
 }
 
 function checkWholeNumber(value: unknown, field: string): InputProblem | undefined {
-	if (value === undefined || (Number.isInteger(value) && (value as number) >= 0)) return undefined;
+	if (value === undefined || (Number.isSafeInteger(value) && (value as number) >= 0)) return undefined;
+	// Past 2^53 a number is no longer exact in JSON as n8n writes it: another seed than the one typed would be sent.
+	if (Number.isInteger(value) && (value as number) > 0) {
+		return problem(
+			`${field}: ${shown(value)} is larger than ${Number.MAX_SAFE_INTEGER}, the largest whole number sent exactly`,
+			`Use a smaller whole number, or check the expression that sets ${field}.`,
+		);
+	}
 	return problem(
 		`${field}: ${shown(value)} is not a whole number ≥ 0`,
 		`Use a whole number ≥ 0 such as 42, or check the expression that sets ${field}.`,
