@@ -142,22 +142,26 @@ describe("Wait Mode: Callback, the doorbell (webhook() in n8n-core's WebhookCont
 		);
 	});
 
-	/** One item paused in Callback mode, its task running for `pollsBeforeDone` status answers; `ring` calls back for it. */
-	const pauseOne = async (pollsBeforeDone: number) => {
-		mock().scriptTasks({ forItem: '/1.png', pollsBeforeDone });
+	/**
+	 * `count` items paused in Callback mode, each task running for `pollsBeforeDone` status answers;
+	 * `ring(item, body)` calls back for one of them and gives n8n's answer.
+	 */
+	const pauseItems = async (count: number, pollsBeforeDone: number) => {
+		mock().setDefaultScript({ pollsBeforeDone });
 		const parameters = callbackParameters();
 		const credential = { apiKey: mock().apiKey, baseUrl: mock().url };
 		const executionId = newExecutionId();
-		const paused = await run({ parameters, items: [{ json: { url: 'https://example.com/1.png' } }], executionId });
-		return async (body: Record<string, unknown>) =>
-			(await runWebhook({ parameters, items: paused, credential, executionId }, { query: doorbell(paused, 0), body })).response;
+		const items = Array.from({ length: count }, (_, n) => ({ json: { url: `https://example.com/${n}.png` } }));
+		const paused = await run({ parameters, items, executionId });
+		return async (item: number, body: unknown = {}) =>
+			(await runWebhook({ parameters, items: paused, credential, executionId }, { query: doorbell(paused, item), body })).response;
 	};
 
 	it('a callback that says its task is done while the API still says running is checked again shortly, then resumes', async () => {
 		// A gateway's status lagging the provider's callback: the API says running twice more.
-		const ring = await pauseOne(2);
+		const ring = await pauseItems(1, 2);
 		const slept = clock.sleptMs();
-		const response = await ring({ state: 'success' });
+		const response = await ring(0, { state: 'success' });
 		expect(response.webhookResponse).toEqual({ received: true, resumed: true });
 		expect(response.workflowData![0][0].json.status).toBe('completed');
 		expect(mock().polls).toHaveLength(3);
@@ -166,13 +170,20 @@ describe("Wait Mode: Callback, the doorbell (webhook() in n8n-core's WebhookCont
 		expect(clock.sleptMs() - slept).toBeLessThanOrEqual(3000);
 	});
 
+	it('tasks that finish together, their callbacks at once, the API a moment behind: the run still resumes', async () => {
+		const ring = await pauseItems(3, 1);
+		const answers = await Promise.all([0, 1, 2].map(async (n) => await ring(n, { state: 'success' })));
+		expect(answers.filter((a) => a.workflowData)).toHaveLength(1);
+		expect(answers.map((a) => a.webhookResponse)).toEqual([0, 1, 2].map(() => ({ received: true, resumed: true })));
+	});
+
 	it('asks again at most three times in 6 s, and not at all for a callback that says no state', async () => {
-		const ring = await pauseOne(1_000_000);
-		const taskId = mock().taskIdFor('/1.png');
-		expect(await ring({})).toEqual({ webhookResponse: { received: true, waitingFor: taskId } });
+		const ring = await pauseItems(1, 1_000_000);
+		const taskId = mock().taskIdFor('/0.png');
+		expect(await ring(0)).toEqual({ webhookResponse: { received: true, waitingFor: taskId } });
 		expect(mock().polls).toHaveLength(1);
 		const slept = clock.sleptMs();
-		expect(await ring({ status: 'completed' })).toEqual({ webhookResponse: { received: true, waitingFor: taskId } });
+		expect(await ring(0, { status: 'completed' })).toEqual({ webhookResponse: { received: true, waitingFor: taskId } });
 		expect(mock().polls).toHaveLength(1 + 4);
 		expect(clock.sleptMs() - slept).toBeGreaterThan(5900);
 		expect(clock.sleptMs() - slept).toBeLessThanOrEqual(6000);
@@ -239,18 +250,9 @@ describe("Wait Mode: Callback, the doorbell (webhook() in n8n-core's WebhookCont
 	});
 
 	it('when callbacks arrive together, asks about each finished task once and resumes only once', async () => {
-		mock().setDefaultScript({ pollsBeforeDone: 0 });
-		const parameters = callbackParameters();
-		const credential = { apiKey: mock().apiKey, baseUrl: mock().url };
-		const executionId = newExecutionId();
-		const items = Array.from({ length: 5 }, (_, n) => ({ json: { url: `https://example.com/${n}.png` } }));
-		const paused = await run({ parameters, items, executionId });
-		const answers = await Promise.all(
-			[0, 1, 2, 3, 4].map(
-				async (n) => await runWebhook({ parameters, items: paused, credential, executionId }, { query: doorbell(paused, n), body: {} }),
-			),
-		);
-		expect(answers.filter((a) => a.response.workflowData)).toHaveLength(1);
+		const ring = await pauseItems(5, 0);
+		const answers = await Promise.all([0, 1, 2, 3, 4].map(async (n) => await ring(n)));
+		expect(answers.filter((a) => a.workflowData)).toHaveLength(1);
 		expect(mock().polls.length).toBeLessThanOrEqual(2 * 5);
 	});
 

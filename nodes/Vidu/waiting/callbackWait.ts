@@ -133,7 +133,7 @@ function pausedStates(context: IWebhookFunctions): Array<CallbackState | undefin
 	return (JSON.parse(String(context.evaluateExpression(expression, 0))) as unknown[]).map(asCallbackState);
 }
 
-/** Pauses before asking again about a task its callback calls finished and the API not yet: 6 s in all. */
+/** Pauses before asking again about a task its callback called finished and the API not yet: 6 s in all. */
 const LAGGING_STATUS_RECHECKS_MS = [1000, 2000, 3000];
 
 /**
@@ -169,12 +169,12 @@ export async function answerCallback(this: IWebhookFunctions, memory: DoorbellMe
 					return task;
 				}),
 		);
+	if (claimsFinished(body)) memory.noteClaimedFinished(executionId, states[doorbell.index]!.taskId!);
 	let outcome = await sweepRun();
-	// The callback says its task is finished and the API does not agree yet: a gateway's status can lag
-	// the provider's callback by a moment, and this callback may be the last the run gets.
-	const ringing = states[doorbell.index]?.taskId;
-	for (const waitMs of claimsFinished(body) ? LAGGING_STATUS_RECHECKS_MS : []) {
-		if (outcome.allFinished || outcome.waitingFor !== ringing) break;
+	// The run waits for a task whose callback said it is finished: a gateway's status can lag the
+	// provider's callback by a moment, and callbacks of tasks that finished together may be the run's last.
+	for (const waitMs of LAGGING_STATUS_RECHECKS_MS) {
+		if (outcome.allFinished || !memory.claimedFinished(executionId, outcome.waitingFor)) break;
 		await pause(systemClock, waitMs);
 		outcome = await sweepRun();
 	}

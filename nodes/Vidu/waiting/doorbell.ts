@@ -127,6 +127,12 @@ export async function sweep(
 	return { allFinished: true, tasks };
 }
 
+/** Adds to a set that keeps at most `capacity` entries, the oldest going first. */
+function addBounded(set: Set<string>, entry: string, capacity: number): void {
+	if (set.size >= capacity) set.delete(set.values().next().value as string);
+	set.add(entry);
+}
+
 /**
  * What this n8n process has already learnt from the API, shared by callbacks that arrive together:
  * a finished task stays finished, so its state is asked for once; and only the first callback that
@@ -135,6 +141,7 @@ export async function sweep(
  */
 export class DoorbellMemory {
 	private finished = new Map<string, Task>();
+	private claimed = new Set<string>();
 	private resumed = new Set<string>();
 	private sweeping = new Map<string, { again: boolean; done: Promise<unknown> }>();
 
@@ -148,6 +155,15 @@ export class DoorbellMemory {
 		if (task.state === 'running') return;
 		if (this.finished.size >= this.capacity) this.finished.delete(this.finished.keys().next().value as string);
 		this.finished.set(`${executionId}/${task.id}`, task);
+	}
+
+	/** A callback said this task is finished: while the API says it runs, its status is taken to lag behind. */
+	noteClaimedFinished(executionId: string, taskId: string): void {
+		addBounded(this.claimed, `${executionId}/${taskId}`, this.capacity);
+	}
+
+	claimedFinished(executionId: string, taskId: string): boolean {
+		return this.claimed.has(`${executionId}/${taskId}`);
 	}
 
 	/**
@@ -180,8 +196,7 @@ export class DoorbellMemory {
 	/** True for the first caller only. */
 	claimResume(executionId: string): boolean {
 		if (this.resumed.has(executionId)) return false;
-		if (this.resumed.size >= this.capacity) this.resumed.delete(this.resumed.values().next().value as string);
-		this.resumed.add(executionId);
+		addBounded(this.resumed, executionId, this.capacity);
 		return true;
 	}
 }
