@@ -120,6 +120,11 @@ export class ViduMock {
 	 * tasks that finish together, as the provider's callbacks then race each other.
 	 */
 	holdFinalCallbacks = 0;
+	/**
+	 * Status answers (time mode) say "running" this long after a task ended and its final callback
+	 * went: a gateway a moment behind its provider.
+	 */
+	statusLagMs = 0;
 	private heldFinalCallbacks: Array<() => void> = [];
 	readonly callbacks: Array<{ taskId: string; url: string; status: string; answer: number }> = [];
 	/** Like a provider's concurrency quota: creates beyond this many unfinished tasks get HTTP 429. */
@@ -420,9 +425,9 @@ export class ViduMock {
 	private pollTimed(res: http.ServerResponse, task: TaskRecord, generationMs: number): void {
 		const now = Date.now();
 		const elapsed = now - task.createdAt;
-		if (elapsed < generationMs) {
+		if (elapsed < generationMs + this.statusLagMs) {
 			const status = task.script.runningStates[0];
-			const progress = task.script.progress ? { progress: elapsed / generationMs } : {};
+			const progress = task.script.progress ? { progress: Math.min(elapsed / generationMs, 0.99) } : {};
 			return this.json(res, 200, { [task.script.idField]: task.id, status, ...progress, model: 'viduq1_img2video' });
 		}
 		if (!this.detections.some((d) => d.taskId === task.id)) {

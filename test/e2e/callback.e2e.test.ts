@@ -223,6 +223,23 @@ describe.each(VERSIONS)('wait by callback in real n8n %s', (VERSION) => {
 		console.log(`[e2e] callback mode, 3 tasks: ${mock.polls.length} status calls (${(mock.polls.length / 3).toFixed(1)} per task)`);
 	});
 
+	it('tasks ending together, their final callbacks at once, the API 1.5 s behind them: the run resumes at once', async () => {
+		const urls = [0, 1, 2].map((n) => `https://example.com/lag${n}.png`);
+		mock.setDefaultScript({ generationMs: 3000 });
+		mock.holdFinalCallbacks = 3;
+		mock.statusLagMs = 1500;
+		try {
+			await start('vidu-animate', urls);
+			// The example waits up to its Max Wait for a callback: only the node's re-check ends the run this soon.
+			const [{ results }] = (await until('the results', () => (mock.sink.length ? mock.sink : undefined), 30_000)) as Results[];
+			expect(results.map((r) => [r.taskId, r.status])).toEqual(urls.map((url) => [mock.taskIdFor(url), 'completed']));
+			expect(mock.callbacks.filter((c) => c.status === 'completed').map((c) => c.answer)).toEqual([200, 200, 200]);
+		} finally {
+			mock.holdFinalCallbacks = 0;
+			mock.statusLagMs = 0;
+		}
+	});
+
 	it('On Error "Continue (using error output)": after the resume, a failed task\'s item leaves by the error output', async () => {
 		const urls = ['https://example.com/ok.png', 'https://example.com/bad.png'];
 		mock.scriptTasks(
