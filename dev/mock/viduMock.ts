@@ -130,9 +130,9 @@ export class ViduMock {
 	/** Like a provider's concurrency quota: creates beyond this many unfinished tasks get HTTP 429. */
 	maxInFlight?: number;
 	refusedCreates = 0;
-	/** Create requests being answered right now, and the most there ever were at once. */
-	private createsInFlight = 0;
-	peakCreatesInFlight = 0;
+	/** Create and video requests being answered right now, and the most there ever were at once. */
+	private inFlight = { create: 0, download: 0 };
+	readonly peakInFlight = { create: 0, download: 0 };
 	/** Requests to /sink/…: what a workflow under test reports back. */
 	readonly sink: unknown[] = [];
 	private server?: http.Server;
@@ -272,12 +272,12 @@ export class ViduMock {
 				: path.startsWith('/model/v1/generation/task/')
 					? 'poll'
 					: 'any';
-		if (route !== 'create') return await this.answer(req, res, route, path, body);
-		this.peakCreatesInFlight = Math.max(this.peakCreatesInFlight, ++this.createsInFlight);
+		if (route !== 'create' && route !== 'download') return await this.answer(req, res, route, path, body);
+		this.peakInFlight[route] = Math.max(this.peakInFlight[route], ++this.inFlight[route]);
 		try {
 			await this.answer(req, res, route, path, body);
 		} finally {
-			this.createsInFlight--;
+			this.inFlight[route]--;
 		}
 	}
 

@@ -249,6 +249,21 @@ describe("Wait Mode: Callback, the doorbell (webhook() in n8n-core's WebhookCont
 		expect(mock().polls).toHaveLength(0);
 	});
 
+	it('the resume downloads the videos six at a time, as Poll mode does, each into its own item', async () => {
+		mock().setDefaultScript({ pollsBeforeDone: 0 });
+		mock().fault({ route: 'download', delayMs: 40, times: 12 });
+		const parameters = callbackParameters({ downloadVideo: true });
+		const credential = { apiKey: mock().apiKey, baseUrl: mock().url };
+		const executionId = newExecutionId();
+		const items = Array.from({ length: 12 }, (_, n) => ({ json: { url: `https://example.com/${n}.png` } }));
+		const paused = await run({ parameters, items, executionId });
+		const { response } = await runWebhook({ parameters, items: paused, credential, executionId }, { query: doorbell(paused, 0), body: {} });
+		const output = response.workflowData![0];
+		expect(output.map((item) => item.binary?.data.fileName)).toEqual(items.map((item) => `${mock().taskIdFor(item.json.url)}.mp4`));
+		expect(mock().downloads).toHaveLength(12);
+		expect(mock().peakInFlight.download).toBe(6);
+	});
+
 	it('when callbacks arrive together, asks about each finished task once and resumes only once', async () => {
 		const ring = await pauseItems(5, 0);
 		const answers = await Promise.all([0, 1, 2, 3, 4].map(async (n) => await ring(n)));

@@ -169,7 +169,7 @@ describe('Generate From Image', () => {
 			parameters: { operation: 'generate', waitOptions: { ...FAST_WAIT, maxConcurrent: 10 } },
 			items: await Promise.all(images.map(async (png, n) => await binaryItem(png, `${n}.png`, 'image/png'))),
 		});
-		expect(mock.peakCreatesInFlight).toBe(4);
+		expect(mock.peakInFlight.create).toBe(4);
 		expect(mock.creates).toHaveLength(10);
 		expect(output.map((o) => o.json.taskId)).toEqual(images.map((png) => mock.taskIdFor(png.toString('base64'))));
 	});

@@ -25,7 +25,7 @@ import {
 	sweep,
 	waitingState,
 } from './doorbell';
-import { inPool, PARALLEL_SUBMITS } from './pool';
+import { inPool, PARALLEL_CHECKS, PARALLEL_SUBMITS } from './pool';
 import { CALLBACK_CHECK, SUBMISSION, withRetries } from './retry';
 import type { WaitSettings } from './settings';
 import { submitItem } from './submitStep';
@@ -42,18 +42,26 @@ async function finishRun(
 	/** The Model parameter, for status answers that do not repeat it. */
 	model: string,
 ): Promise<Array<Outcome<INodeExecutionData>>> {
-	return await Promise.all(
-		states.map(async (state, index): Promise<Outcome<INodeExecutionData>> => {
+	const outcomes: Array<Outcome<INodeExecutionData>> = [];
+	// As many downloads at a time as Poll mode makes.
+	await inPool(
+		states.map((_, index) => index),
+		PARALLEL_CHECKS,
+		async (index) => {
 			const task = tasks[index];
-			if (!task) return { ok: false, error: new Error(state?.message ?? 'Not submitted') };
+			if (!task) {
+				outcomes[index] = { ok: false, error: new Error(states[index]?.message ?? 'Not submitted') };
+				return;
+			}
 			// Calls happen per callback, not per task, and are not counted across the pause.
 			const stats = { elapsedSeconds: null, statusChecks: null };
-			return await taskToItem(client, { ...task, model: task.model ?? model }, index, stats, downloadField).then(
+			outcomes[index] = await taskToItem(client, { ...task, model: task.model ?? model }, index, stats, downloadField).then(
 				(value) => ({ ok: true, value }),
 				(error: unknown) => ({ ok: false, error }),
 			);
-		}),
+		},
 	);
+	return outcomes;
 }
 
 /**

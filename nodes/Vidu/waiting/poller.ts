@@ -1,7 +1,7 @@
 import { type Outcome, type SubmittedTask, WaitStopped } from '../model/outcomes';
 import type { Task } from '../model/task';
 import { type Clock, pause } from './clock';
-import { inPool, PARALLEL_SUBMITS } from './pool';
+import { inPool, PARALLEL_CHECKS, PARALLEL_SUBMITS } from './pool';
 import { nextRetry, REFUSED_IN_BATCH, STATUS_IN_BATCH } from './retry';
 import { AIM_AFTER_MS, firstCheckDelay, nextCheckDelay, type ScheduleSettings } from './schedule';
 
@@ -57,11 +57,6 @@ interface Watched {
 	aim?: { early: boolean; unaimedDueAt: number };
 }
 
-/**
- * Status calls due at the same moment go out at most this many at a time: gentler on the API, and
- * each request in flight holds a listener on the execution's cancel signal (Node warns past 10).
- */
-const PARALLEL_CHECKS = 6;
 /** Tasks in flight allowed at first; doubles each wave while nothing is refused. */
 const FIRST_WAVE = 8;
 /** Tasks that test a learnt end: all must be found done there before the others are aimed at it. */

@@ -6,6 +6,14 @@
  */
 export const PARALLEL_SUBMITS = 4;
 
+/**
+ * Status calls due at the same moment go out at most this many at a time, and with them the
+ * downloads of the videos they find (in Callback mode, the resume's downloads): gentler on the API
+ * and the video host, and each request in flight holds a listener on the execution's cancel signal
+ * (Node warns past 10).
+ */
+export const PARALLEL_CHECKS = 6;
+
 /** Runs `work` on every entry, at most `size` at a time, in entry order. */
 export async function inPool<T>(entries: T[], size: number, work: (entry: T) => Promise<void>): Promise<void> {
 	const queue = [...entries];
