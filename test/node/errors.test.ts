@@ -68,7 +68,7 @@ describe('HTTP errors', () => {
 		{
 			status: 400,
 			body: { error: { code: 8008003002, error_message: 'bad seed' } },
-			message: /refused the request \(HTTP 400\)/,
+			message: /^The Vidu API refused the request \(HTTP 400\): bad seed$/,
 			description: /bad seed/,
 		},
 	])('maps HTTP $status on submission to its own message', async ({ status, body, message, description }) => {
@@ -323,6 +323,7 @@ describe('the API key', () => {
 		const failure = (await run({ parameters: generate() }).catch((e: unknown) => e)) as NodeApiError;
 		expect(JSON.stringify({ m: failure.message, d: failure.description, c: failure.context, x: failure.cause })).not.toContain(key);
 		expect(failure.description).toContain('Bearer ***');
+		expect(failure.message).toBe('The Vidu API refused the request (HTTP 400): bad request from Bearer ***');
 	});
 
 	it('never appears in a Continue On Fail item', async () => {

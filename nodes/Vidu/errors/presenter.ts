@@ -211,7 +211,9 @@ export class Presenter {
 				]
 					.filter(Boolean)
 					.join(' ');
-				const what = advice.what + (maybeCreated ? ' while submitting: the task may have been created' : '');
+				// A refusal the node has no words of its own for (400, 422…) is best said in the API's.
+				const said = details.apiMessage && !STATUS_ADVICE[status] && status < 500 ? `: ${clip(details.apiMessage, 200)}` : '';
+				const what = advice.what + said + (maybeCreated ? ' while submitting: the task may have been created' : '');
 				return apiError(what, description, { httpCode: String(status), message: details.apiMessage ?? '' }, status);
 			}
 			case 'redirect': {
