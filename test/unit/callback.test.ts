@@ -40,12 +40,24 @@ describe('readDoorbell', () => {
 	const run = states('task_1', 'task_2', null);
 
 	it('accepts a known item, with or without a body naming its task', () => {
-		expect(readDoorbell({ vidu_item: '1', vidu_run: RUN }, {}, run)).toEqual({ ok: true, index: 1 });
-		expect(readDoorbell({ vidu_item: '1', vidu_run: RUN }, { id: 'task_2', status: 'completed' }, run)).toEqual({ ok: true, index: 1 });
-		expect(readDoorbell({ vidu_item: '0', vidu_run: RUN }, { task_id: 'task_1' }, run)).toEqual({ ok: true, index: 0 });
+		expect(readDoorbell({ vidu_item: '1', vidu_run: RUN }, {}, run)).toEqual({ ok: true, index: 1, taskId: 'task_2' });
+		expect(readDoorbell({ vidu_item: '1', vidu_run: RUN }, { id: 'task_2', status: 'completed' }, run)).toEqual({
+			ok: true,
+			index: 1,
+			taskId: 'task_2',
+		});
+		expect(readDoorbell({ vidu_item: '0', vidu_run: RUN }, { task_id: 'task_1' }, run)).toEqual({ ok: true, index: 0, taskId: 'task_1' });
 		// The model maker's id in `id`, the gateway's in `task_id`; and empty names.
-		expect(readDoorbell({ vidu_item: '0', vidu_run: RUN }, { id: 9001, task_id: 'task_1' }, run)).toEqual({ ok: true, index: 0 });
-		expect(readDoorbell({ vidu_item: '0', vidu_run: RUN }, { id: null, task_id: '' }, run)).toEqual({ ok: true, index: 0 });
+		expect(readDoorbell({ vidu_item: '0', vidu_run: RUN }, { id: 9001, task_id: 'task_1' }, run)).toEqual({
+			ok: true,
+			index: 0,
+			taskId: 'task_1',
+		});
+		expect(readDoorbell({ vidu_item: '0', vidu_run: RUN }, { id: null, task_id: '' }, run)).toEqual({
+			ok: true,
+			index: 0,
+			taskId: 'task_1',
+		});
 	});
 
 	it.each([

@@ -177,7 +177,7 @@ export async function answerCallback(this: IWebhookFunctions, memory: DoorbellMe
 					return task;
 				}),
 		);
-	if (claimsFinished(body)) memory.noteClaimedFinished(executionId, states[doorbell.index]!.taskId!);
+	if (claimsFinished(body)) memory.noteClaimedFinished(executionId, doorbell.taskId);
 	let outcome = await sweepRun();
 	// The run waits for a task whose callback said it is finished: a gateway's status can lag the
 	// provider's callback by a moment, and callbacks of tasks that finished together may be the run's last.

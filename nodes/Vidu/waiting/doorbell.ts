@@ -57,7 +57,7 @@ export const asCallbackState = (value: unknown): CallbackState | undefined =>
 
 export const callbackStateOf = (json: IDataObject | undefined): CallbackState | undefined => asCallbackState(json?.[STATE_FIELD]);
 
-export type Doorbell = { ok: true; index: number } | { ok: false; reason: string };
+export type Doorbell = { ok: true; index: number; taskId: string } | { ok: false; reason: string };
 
 /**
  * Which item's task rang. Refused: no or unknown item, an item without a task, or a body that
@@ -73,7 +73,7 @@ export function readDoorbell(query: IDataObject, body: IDataObject, states: Arra
 	// callback may put the maker's own id in `id`): refused only when a name is given and none is ours.
 	const claimed = [body.id, body.task_id].filter((value) => value !== undefined && value !== null && value !== '').map(String);
 	if (claimed.length && !claimed.includes(taskId)) return { ok: false, reason: 'not a task of this run' };
-	return { ok: true, index };
+	return { ok: true, index, taskId };
 }
 
 /**
