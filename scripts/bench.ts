@@ -71,8 +71,8 @@ async function callbackRun(
 			const query = Object.fromEntries(new URL(req.url ?? '/', 'http://x').searchParams);
 			const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
 			try {
-				const { response, httpStatus } = await runWebhook({ parameters, items: paused, credential, executionId }, { query, body });
-				res.writeHead(httpStatus ?? 200).end();
+				const { response, answer } = await runWebhook({ parameters, items: paused, credential, executionId }, { query, body });
+				res.writeHead(answer.status ?? 200).end();
 				if (response.workflowData) resume();
 			} catch {
 				res.writeHead(500).end();

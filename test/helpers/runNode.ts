@@ -144,15 +144,20 @@ export interface WebhookCall {
 export async function runWebhook(
 	options: RunOptions & { items: INodeExecutionData[] },
 	call: WebhookCall,
-): Promise<{ response: IWebhookResponseData; httpStatus?: number }> {
+): Promise<{ response: IWebhookResponseData; httpStatus?: number; answer: { status?: number; body: unknown } }> {
 	const { nodeType, node, workflow, additionalData } = nodeSetup(options);
 	let httpStatus: number | undefined;
+	let httpBody: unknown;
+	// What the node answers itself, through n8n's response object.
 	const response = {
 		status(code: number) {
 			httpStatus = code;
 			return response;
 		},
-		json: () => response,
+		json(body: unknown) {
+			httpBody = body;
+			return response;
+		},
 	};
 	Object.assign(additionalData, { httpRequest: { body: call.body, query: call.query, headers: {}, params: {} }, httpResponse: response });
 	const runExecutionData = createRunExecutionData({
@@ -168,7 +173,10 @@ export async function runWebhook(
 		workflowId: 'wf-test',
 	} as unknown as IWebhookData;
 	const context = new WebhookContext(workflow, node, additionalData, 'webhook', webhookData, [], runExecutionData);
-	return { response: await nodeType.webhook!.call(context), httpStatus };
+	const returned = await nodeType.webhook!.call(context);
+	// What the caller gets: the node's own answer, or else the webhookResponse n8n sends with HTTP 200.
+	const answer = returned.noWebhookResponse ? { status: httpStatus, body: httpBody } : { status: 200, body: returned.webhookResponse };
+	return { response: returned, httpStatus, answer };
 }
 
 /** Stores bytes the way a previous node (Read Binary File, HTTP Request) would. */

@@ -9,6 +9,9 @@ const doorbell = (paused: INodeExecutionData[], item: number) => ({
 	vidu_item: String(item),
 	vidu_run: String((paused[0].json.vidu as { run: string }).run),
 });
+/** What a callback that resumes the run is answered, and so is every other that finds the run resuming. */
+const RESUMED = { status: 200, body: { received: true, resumed: true } };
+
 const callbackParameters = (extra: Record<string, unknown> = {}) => ({
 	operation: 'generate',
 	imageSource: 'url',
@@ -113,12 +116,14 @@ describe("Wait Mode: Callback, the doorbell (webhook() in n8n-core's WebhookCont
 			await runWebhook({ parameters, items: paused, credential, executionId }, { query: doorbell(paused, item), body });
 
 		// "processing" costs nothing; a bare doorbell asks the API, starting after the ringing task.
-		expect((await ring(1, { status: 'processing' })).response).toEqual({ webhookResponse: { received: true } });
+		expect((await ring(1, { status: 'processing' })).answer).toEqual({ status: 200, body: { received: true } });
 		expect(mock().polls).toHaveLength(0);
 		const [first, second] = ['/1.png', '/2.png'].map((url) => mock().taskIdFor(url));
-		expect((await ring(1)).response).toEqual({ webhookResponse: { received: true, waitingFor: first } });
+		expect((await ring(1)).answer).toEqual({ status: 200, body: { received: true, waitingFor: first } });
 		const final = await ring(0, { id: first, status: 'completed' });
-		expect(final.response.webhookResponse).toEqual({ received: true, resumed: true });
+		// Answered by the node before the downloads, not by n8n after them.
+		expect(final.response.noWebhookResponse).toBe(true);
+		expect(final.answer).toEqual(RESUMED);
 		const output = final.response.workflowData![0];
 		expect(output.map((item) => [item.json.taskId, item.json.status, item.pairedItem])).toEqual([
 			[first, 'completed', { item: 0 }],
@@ -144,7 +149,7 @@ describe("Wait Mode: Callback, the doorbell (webhook() in n8n-core's WebhookCont
 
 	/**
 	 * `count` items paused in Callback mode, each task running for `pollsBeforeDone` status answers;
-	 * `ring(item, body)` calls back for one of them and gives n8n's answer.
+	 * `ring(item, body)` calls back for one of them.
 	 */
 	const pauseItems = async (count: number, pollsBeforeDone: number) => {
 		mock().setDefaultScript({ pollsBeforeDone });
@@ -154,15 +159,15 @@ describe("Wait Mode: Callback, the doorbell (webhook() in n8n-core's WebhookCont
 		const items = Array.from({ length: count }, (_, n) => ({ json: { url: `https://example.com/${n}.png` } }));
 		const paused = await run({ parameters, items, executionId });
 		return async (item: number, body: unknown = {}) =>
-			(await runWebhook({ parameters, items: paused, credential, executionId }, { query: doorbell(paused, item), body })).response;
+			await runWebhook({ parameters, items: paused, credential, executionId }, { query: doorbell(paused, item), body });
 	};
 
 	it('a callback that says its task is done while the API still says running is checked again shortly, then resumes', async () => {
 		// A gateway's status lagging the provider's callback: the API says running twice more.
 		const ring = await pauseItems(1, 2);
 		const slept = clock.sleptMs();
-		const response = await ring(0, { state: 'success' });
-		expect(response.webhookResponse).toEqual({ received: true, resumed: true });
+		const { response, answer } = await ring(0, { state: 'success' });
+		expect(answer).toEqual(RESUMED);
 		expect(response.workflowData![0][0].json.status).toBe('completed');
 		expect(mock().polls).toHaveLength(3);
 		// Asked again after 1 s, then 2 s more (on the node's clock, which real milliseconds also move).
@@ -173,17 +178,17 @@ describe("Wait Mode: Callback, the doorbell (webhook() in n8n-core's WebhookCont
 	it('tasks that finish together, their callbacks at once, the API a moment behind: the run still resumes', async () => {
 		const ring = await pauseItems(3, 1);
 		const answers = await Promise.all([0, 1, 2].map(async (n) => await ring(n, { state: 'success' })));
-		expect(answers.filter((a) => a.workflowData)).toHaveLength(1);
-		expect(answers.map((a) => a.webhookResponse)).toEqual([0, 1, 2].map(() => ({ received: true, resumed: true })));
+		expect(answers.filter((a) => a.response.workflowData)).toHaveLength(1);
+		expect(answers.map((a) => a.answer)).toEqual([0, 1, 2].map(() => RESUMED));
 	});
 
 	it('asks again at most three times in 6 s, and not at all for a callback that says no state', async () => {
 		const ring = await pauseItems(1, 1_000_000);
 		const taskId = mock().taskIdFor('/0.png');
-		expect(await ring(0)).toEqual({ webhookResponse: { received: true, waitingFor: taskId } });
+		expect((await ring(0)).answer).toEqual({ status: 200, body: { received: true, waitingFor: taskId } });
 		expect(mock().polls).toHaveLength(1);
 		const slept = clock.sleptMs();
-		expect(await ring(0, { status: 'completed' })).toEqual({ webhookResponse: { received: true, waitingFor: taskId } });
+		expect((await ring(0, { status: 'completed' })).answer).toEqual({ status: 200, body: { received: true, waitingFor: taskId } });
 		expect(mock().polls).toHaveLength(1 + 4);
 		expect(clock.sleptMs() - slept).toBeGreaterThan(5900);
 		expect(clock.sleptMs() - slept).toBeLessThanOrEqual(6000);
@@ -200,7 +205,7 @@ describe("Wait Mode: Callback, the doorbell (webhook() in n8n-core's WebhookCont
 		const paused = await run({ ...setup, items });
 		const answers = [];
 		for (const n of [0, 1]) answers.push(await runWebhook({ ...setup, items: paused }, { query: doorbell(paused, n), body: {} }));
-		expect(answers.map((a) => a.httpStatus)).toEqual([undefined, undefined]);
+		expect(answers.map((a) => a.answer.status)).toEqual([200, 200]);
 		const output = answers.find((a) => a.response.workflowData)!.response.workflowData![0];
 		expect(output.map((item) => item.json.taskId)).toEqual(items.map((item) => mock().taskIdFor(item.json.url)));
 	});
@@ -228,15 +233,11 @@ describe("Wait Mode: Callback, the doorbell (webhook() in n8n-core's WebhookCont
 		for (const body of [undefined, null, 'done', [1]]) {
 			const executionId = newExecutionId();
 			const paused = await run({ parameters, items: [{ json: { url: 'https://example.com/1.png' } }], executionId });
-			const { response, httpStatus } = await runWebhook(
+			const { response, answer } = await runWebhook(
 				{ parameters, items: paused, credential, executionId },
 				{ query: doorbell(paused, 0), body },
 			);
-			expect([httpStatus, response.webhookResponse, response.workflowData?.[0][0].json.status]).toEqual([
-				undefined,
-				{ received: true, resumed: true },
-				'completed',
-			]);
+			expect([answer, response.workflowData?.[0][0].json.status]).toEqual([RESUMED, 'completed']);
 		}
 	});
 
@@ -245,7 +246,8 @@ describe("Wait Mode: Callback, the doorbell (webhook() in n8n-core's WebhookCont
 		const paused = await run({ parameters, items: [{ json: { url: 'https://example.com/1.png' } }] });
 		const credential = { apiKey: mock().apiKey, baseUrl: mock().url };
 		const refused = await runWebhook({ parameters, items: paused, credential }, { query: doorbell(paused, 0), body: { id: 'task_99' } });
-		expect(refused).toEqual({ response: { noWebhookResponse: true }, httpStatus: 404 });
+		expect(refused.answer).toEqual({ status: 404, body: { error: 'not a task of this run' } });
+		expect(refused.response).toEqual({ noWebhookResponse: true });
 		expect(mock().polls).toHaveLength(0);
 	});
 
@@ -267,7 +269,9 @@ describe("Wait Mode: Callback, the doorbell (webhook() in n8n-core's WebhookCont
 	it('when callbacks arrive together, asks about each finished task once and resumes only once', async () => {
 		const ring = await pauseItems(5, 0);
 		const answers = await Promise.all([0, 1, 2, 3, 4].map(async (n) => await ring(n)));
-		expect(answers.filter((a) => a.workflowData)).toHaveLength(1);
+		expect(answers.filter((a) => a.response.workflowData)).toHaveLength(1);
+		// The others learn that the run is resuming: nothing for the provider to deliver again.
+		expect(answers.map((a) => a.answer)).toEqual([0, 1, 2, 3, 4].map(() => RESUMED));
 		expect(mock().polls.length).toBeLessThanOrEqual(2 * 5);
 	});
 
@@ -296,7 +300,8 @@ describe("Wait Mode: Callback, the doorbell (webhook() in n8n-core's WebhookCont
 			{ parameters, items: paused, credential },
 			{ query: { vidu_item: '0', vidu_run: 'an0earlier0run00' }, body: {} },
 		);
-		expect(late).toEqual({ response: { noWebhookResponse: true }, httpStatus: 404 });
+		expect(late.answer).toEqual({ status: 404, body: { error: 'not a task of this run' } });
+		expect(late.response).toEqual({ noWebhookResponse: true });
 		expect(mock().polls).toHaveLength(0);
 	});
 });

@@ -188,11 +188,15 @@ export async function answerCallback(this: IWebhookFunctions, memory: DoorbellMe
 	}
 	if (!outcome.allFinished) return { webhookResponse: { received: true, waitingFor: outcome.waitingFor } };
 	if (!memory.claimResume(executionId)) return { webhookResponse: { received: true, resumed: true } };
+	// Answered now, before the downloads: the provider is not kept waiting for them (past its timeout it
+	// would deliver again), and where another n8n process wins the resume (queue mode), n8n refuses
+	// this one only after the answer, so the provider gets no error to retry.
+	this.getResponseObject().status(200).json({ received: true, resumed: true });
 	const field = readDownloadField(this.getNodeParameter('downloadVideo', false), this.getNodeParameter('outputBinaryPropertyName', 'data'));
 	const presenter = await createPresenter(this);
 	const outcomes = await finishRun(client, states, outcome.tasks, field, String(this.getNodeParameter('model', '')));
 	// Items without a state were not this run's: with Execute Once n8n hands execute() the first item
 	// only, yet keeps every input item with the paused node. Poll mode answers for the first item only too.
 	const output = presenter.outcomes(outcomes).filter((_, index) => states[index] !== undefined);
-	return { webhookResponse: { received: true, resumed: true }, workflowData: [output] };
+	return { noWebhookResponse: true, workflowData: [output] };
 }
