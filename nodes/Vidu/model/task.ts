@@ -46,6 +46,12 @@ export const isObject = (value: unknown): value is IDataObject => typeof value =
 
 const textOf = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value : undefined);
 
+/**
+ * The state word of a task answer or a callback: `status` in the gateway's task shape, `state` in the
+ * model maker's (docs/api-contract.md#callbacks).
+ */
+export const stateWordOf = (body: IDataObject): string | undefined => textOf(body.status) ?? textOf(body.state);
+
 /** Longest task id taken: ids seen are tens of characters; a megabyte one would fill every message and URL. */
 export const MAX_TASK_ID = 1000;
 
@@ -144,7 +150,7 @@ function parseProgress(value: unknown): number | null {
 export function parseTask(body: unknown, askedId?: string): Task | undefined {
 	if (!isObject(body)) return undefined;
 	const idValue = body.id ?? body.task_id;
-	const status = textOf(body.status) ?? textOf(body.state);
+	const status = stateWordOf(body);
 	const given = typeof idValue === 'number' ? String(idValue) : textOf(idValue);
 	if (given !== undefined && !isTaskId(given)) return undefined;
 	const id = given ?? (status ? askedId : undefined);

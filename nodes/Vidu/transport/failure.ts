@@ -1,4 +1,4 @@
-import { clip, isObject, stateOf, taskErrorOf, type TaskError } from '../model/task';
+import { clip, isObject, stateOf, stateWordOf, taskErrorOf, type TaskError } from '../model/task';
 
 /**
  * What went wrong with one request, as plain data: no n8n error, no item, no wording for the user
@@ -107,7 +107,7 @@ export const malformedFailure = (phase: Phase, problem: string, body: unknown, t
  */
 export function refusalOf(body: unknown): ViduFailure | undefined {
 	if (!isObject(body)) return undefined;
-	const said = [body.status, body.state].find((value): value is string => typeof value === 'string');
+	const said = stateWordOf(body);
 	const given = taskErrorOf(body);
 	// Code 0 is "no error" in the model's table.
 	const taskError = given && (given.message || String(given.code ?? '0').trim() !== '0') ? given : null;

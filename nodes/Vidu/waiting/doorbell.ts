@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { stateOf, surelyRunning, type Task } from '../model/task';
+import { stateOf, stateWordOf, surelyRunning, type Task } from '../model/task';
 
 /**
  * Wait by callback: each task's callback_url is n8n's resume URL plus the item it belongs to. A call
@@ -87,23 +87,19 @@ export function checkOrder(ringing: number, states: Array<CallbackState | undefi
 	return Array.from({ length: count }, (_, n) => (ringing + 1 + n) % count).filter((i) => states[i]?.taskId);
 }
 
-/** The state a callback body says, if any: `status` in the gateway's task shape, `state` in the model maker's callback (docs/api-contract.md#callbacks). */
-const saidState = (body: IDataObject): string | undefined =>
-	[body.status, body.state].find((value): value is string => typeof value === 'string' && value.trim() !== '');
-
 /**
  * A callback that says its task is still running needs no status call. The body is not trusted to
  * say a task is done (that is always checked with the API), only allowed to spare a useless check.
  */
 export function claimsStillRunning(body: IDataObject): boolean {
-	const said = saidState(body);
+	const said = stateWordOf(body);
 	// Only a word that surely means running spares the check: an unknown one may be a final state.
 	return said !== undefined && surelyRunning(said);
 }
 
 /** A callback that says its task is finished (done or failed): if the API does not agree yet, it is asked again shortly. */
 export function claimsFinished(body: IDataObject): boolean {
-	const said = saidState(body);
+	const said = stateWordOf(body);
 	return said !== undefined && stateOf(said) !== 'running';
 }
 
@@ -127,10 +123,9 @@ export async function sweep(
 	return { allFinished: true, tasks };
 }
 
-/** Adds to a set that keeps at most `capacity` entries, the oldest going first. */
-function addBounded(set: Set<string>, entry: string, capacity: number): void {
-	if (set.size >= capacity) set.delete(set.values().next().value as string);
-	set.add(entry);
+/** Makes room for one more entry in a collection kept to `capacity` entries, the oldest going first. */
+function makeRoom(entries: Set<string> | Map<string, unknown>, capacity: number): void {
+	if (entries.size >= capacity) entries.delete(entries.keys().next().value as string);
 }
 
 /**
@@ -153,13 +148,14 @@ export class DoorbellMemory {
 
 	rememberFinished(executionId: string, task: Task): void {
 		if (task.state === 'running') return;
-		if (this.finished.size >= this.capacity) this.finished.delete(this.finished.keys().next().value as string);
+		makeRoom(this.finished, this.capacity);
 		this.finished.set(`${executionId}/${task.id}`, task);
 	}
 
 	/** A callback said this task is finished: while the API says it runs, its status is taken to lag behind. */
 	noteClaimedFinished(executionId: string, taskId: string): void {
-		addBounded(this.claimed, `${executionId}/${taskId}`, this.capacity);
+		makeRoom(this.claimed, this.capacity);
+		this.claimed.add(`${executionId}/${taskId}`);
 	}
 
 	claimedFinished(executionId: string, taskId: string): boolean {
@@ -196,7 +192,8 @@ export class DoorbellMemory {
 	/** True for the first caller only. */
 	claimResume(executionId: string): boolean {
 		if (this.resumed.has(executionId)) return false;
-		addBounded(this.resumed, executionId, this.capacity);
+		makeRoom(this.resumed, this.capacity);
+		this.resumed.add(executionId);
 		return true;
 	}
 }
