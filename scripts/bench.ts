@@ -91,6 +91,9 @@ async function callbackRun(
 	await resumed;
 	const wall = Date.now() - started;
 	const calls = mock.polls.length;
+	// The mock notes a callback once n8n has answered it, and the resuming one is answered as the run
+	// resumes: each task's two (L/2 and end) are waited for, so that the count is not read mid-flight.
+	await until('every callback answered', () => (mock.callbacks.length >= 2 * items ? true : undefined), 10_000);
 	n8n.closeAllConnections();
 	n8n.close();
 	await mock.stop();
