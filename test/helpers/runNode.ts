@@ -144,7 +144,7 @@ export interface WebhookCall {
 export async function runWebhook(
 	options: RunOptions & { items: INodeExecutionData[] },
 	call: WebhookCall,
-): Promise<{ response: IWebhookResponseData; httpStatus?: number; answer: { status?: number; body: unknown } }> {
+): Promise<{ response: IWebhookResponseData; answer: { status?: number; body: unknown } }> {
 	const { nodeType, node, workflow, additionalData } = nodeSetup(options);
 	let httpStatus: number | undefined;
 	let httpBody: unknown;
@@ -176,7 +176,7 @@ export async function runWebhook(
 	const returned = await nodeType.webhook!.call(context);
 	// What the caller gets: the node's own answer, or else the webhookResponse n8n sends with HTTP 200.
 	const answer = returned.noWebhookResponse ? { status: httpStatus, body: httpBody } : { status: 200, body: returned.webhookResponse };
-	return { response: returned, httpStatus, answer };
+	return { response: returned, answer };
 }
 
 /** Stores bytes the way a previous node (Read Binary File, HTTP Request) would. */
