@@ -34,3 +34,10 @@ export function webpBytes(width = 640, height = 480): Buffer {
 }
 
 export const gifBytes = (): Buffer => Buffer.from('GIF89a\x01\x00\x01\x00\x80\x00\x00', 'latin1');
+
+/** A video file as far as the node can tell: an MP4 `ftyp` box, then `length` bytes in all of `fill`. */
+export function mp4Bytes(length: number, fill = 0): Buffer {
+	const bytes = Buffer.alloc(length, fill);
+	Buffer.from('\0\0\0\x18ftypmp42', 'latin1').copy(bytes);
+	return bytes;
+}

@@ -1,4 +1,4 @@
-import { pngBytes, webpBytes } from '../../dev/mock/images';
+import { mp4Bytes, pngBytes, webpBytes } from '../../dev/mock/images';
 import { useBinaryMode } from '../helpers/binaryStorage';
 import { binaryItem, readBinary } from '../helpers/runNode';
 import { FAST_WAIT, sentParams, useMock } from '../helpers/setup';
@@ -33,7 +33,7 @@ describe('binary data stored on disk (filesystem mode)', () => {
 	});
 
 	it('streams the downloaded video into binary storage', async () => {
-		mock().videoBytes = Buffer.alloc(3_000_000, 9);
+		mock().videoBytes = mp4Bytes(3_000_000, 9);
 		const [item] = await run({
 			parameters: {
 				operation: 'generate',

@@ -1,5 +1,6 @@
 import type { NodeApiError } from 'n8n-workflow';
 
+import { mp4Bytes } from '../../dev/mock/images';
 import { HostileServer } from '../helpers/hostile';
 import { useBinaryMode } from '../helpers/binaryStorage';
 import { readBinary, runNode } from '../helpers/runNode';
@@ -50,7 +51,7 @@ describe.each(['default', 'filesystem'] as const)('downloading the video (%s bin
 	beforeAll(async () => await useBinaryMode(mode));
 
 	it('follows a redirect to the file, without the key', async () => {
-		const video = Buffer.alloc(100_000, 7);
+		const video = mp4Bytes(100_000, 7);
 		const server = await apiWithVideoHost((path, res) => {
 			if (path === '/cdn/v.mp4') res.writeHead(302, { location: '/storage/v.mp4' }).end();
 			else res.writeHead(200, { 'content-type': 'video/mp4' }).end(video);
@@ -94,6 +95,7 @@ describe.each(['default', 'filesystem'] as const)('downloading the video (%s bin
 	it('a body that never ends is cut at the limit', async () => {
 		const server = await apiWithVideoHost((_path, res) => {
 			res.writeHead(200, { 'content-type': 'video/mp4' });
+			res.write(mp4Bytes(64 * 1024));
 			const chunk = Buffer.alloc(64 * 1024);
 			const more = () => {
 				while (!res.destroyed && res.write(chunk));
@@ -112,6 +114,35 @@ describe.each(['default', 'filesystem'] as const)('downloading the video (%s bin
 		expect(failure.message).toBe('Could not download the generated video: it took longer than 2 seconds [task t1]');
 		expect(Date.now() - started).toBeLessThan(8_000);
 	}, 15_000);
+
+	it.each([
+		{ label: 'an empty body', send: Buffer.alloc(0), problem: 'the host sent an empty file' },
+		{
+			label: 'an HTML page',
+			send: Buffer.from(`<!DOCTYPE html><html>${'<p>expired</p>'.repeat(100)}</html>`),
+			problem: 'the host sent a web page, not a video',
+		},
+		{
+			label: 'another service’s JSON',
+			send: Buffer.from('{"status":"ok","service":"internal"}'),
+			problem: 'the host sent a file that is not a video',
+		},
+	])('$label served as the video is a failure that keeps the task id', async ({ send, problem }) => {
+		const server = await apiWithVideoHost((_path, res) => res.writeHead(200, { 'content-type': 'video/mp4' }).end(send));
+		const [item] = await generate(server, { continueOnFail: true });
+		expect(item.json).toMatchObject({ taskId: 't1', error: `Could not download the generated video: ${problem} [task t1]` });
+		expect(item.binary).toBeUndefined();
+	});
+
+	it('a redirect into another service on this machine: what it answers is not stored as the video', async () => {
+		const other = await new HostileServer((_req, res) =>
+			res.writeHead(200, { 'content-type': 'text/plain' }).end('redis_version:7.0.15\r\n'.repeat(20)),
+		).start();
+		servers.push(other);
+		const server = await apiWithVideoHost((_path, res) => res.writeHead(302, { location: `${other.url}/info` }).end());
+		const failure = await fail(generate(server));
+		expect(failure.message).toBe('Could not download the generated video: the host sent a file that is not a video [task t1]');
+	});
 
 	it('with Continue On Fail the item carries the task id, the task is not submitted again', async () => {
 		const server = await apiWithVideoHost((_path, res, self) => self.trickle(res, 'x'.repeat(1_000_000), 200));

@@ -132,11 +132,12 @@ describe('fault matrix: status checks are retried until the maximum wait', () =>
 
 describe('fault matrix: a submission is never sent twice once it may have arrived', () => {
 	it.each([
-		{ label: 'a timeout', fault: { delayMs: 1500 }, words: /the request timed out/ },
+		// Request Timeout (1 s) and the 5 s grace a create answer gets: a paid id may still be on its way.
+		{ label: 'a timeout', fault: { delayMs: 9_000 }, words: /the request timed out/ },
 		{ label: 'a dropped connection', fault: { drop: true }, words: /the connection was closed unexpectedly/ },
 	])('after $label it stops and says the task may exist', async ({ fault, words }) => {
 		mock().fault({ route: 'create', ...fault });
-		const failure = await fail(run({ parameters: generate({ requestTimeoutSeconds: 0.3 }) }));
+		const failure = await fail(run({ parameters: generate({ requestTimeoutSeconds: 1 }) }));
 		expect(failure.message).toMatch(words);
 		expect(failure.message).toMatch(/the task may have been created$/);
 		expect(failure.description).toMatch(/check your task list/);

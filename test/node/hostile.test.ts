@@ -225,10 +225,21 @@ describe('refused submissions slow the batch down instead of abandoning it', () 
 });
 
 describe('answers no API should send are bounded', () => {
-	it('an answer over 1 MB is not read whole: taken for what it is, unusable', async () => {
+	it('a create answer far over its cap is not read whole, yet the paid task id is read from what was', async () => {
 		mock().fault({ route: 'create', rawBody: JSON.stringify({ id: 't1', status: 'processing', pad: 'x'.repeat(3_000_000) }) });
+		mock().fault({
+			route: 'poll',
+			body: { id: 't1', status: 'completed', output: [{ content: [{ type: 'video', url: 'https://cdn.example/t1.mp4' }] }] },
+		});
+		const [item] = await run({ parameters: generate() });
+		expect(item.json).toMatchObject({ taskId: 't1', status: 'completed' });
+	});
+
+	it('a status answer over 1 MB is not read whole: taken for what it is, unusable', async () => {
+		mock().scriptTasks({ pollsBeforeDone: Number.MAX_SAFE_INTEGER });
+		mock().fault({ route: 'poll', rawBody: JSON.stringify({ id: 'task_1', status: 'processing', pad: 'x'.repeat(3_000_000) }), times: 3 });
 		const failure = await fail(run({ parameters: generate() }));
-		expect(failure.message).toBe('The Vidu API gave an unusable answer: HTTP 200 with a body that is not JSON');
+		expect(failure.message).toBe('The Vidu API gave an unusable answer: HTTP 200 with a body that is not JSON [task task_1]');
 	});
 
 	it('a video that says it is over 1000 MB is refused before its first byte is stored', async () => {

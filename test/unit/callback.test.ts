@@ -6,6 +6,7 @@ import {
 	claimsStillRunning,
 	DoorbellMemory,
 	failedSubmissionState,
+	pauseKey,
 	readDoorbell,
 	sweep,
 	waitingState,
@@ -40,24 +41,33 @@ describe('readDoorbell', () => {
 	const run = states('task_1', 'task_2', null);
 
 	it('accepts a known item, with or without a body naming its task', () => {
-		expect(readDoorbell({ vidu_item: '1', vidu_run: RUN }, {}, run)).toEqual({ ok: true, index: 1, taskId: 'task_2' });
+		expect(readDoorbell({ vidu_item: '1', vidu_run: RUN }, {}, run)).toEqual({ ok: true, index: 1, taskId: 'task_2', run: RUN });
 		expect(readDoorbell({ vidu_item: '1', vidu_run: RUN }, { id: 'task_2', status: 'completed' }, run)).toEqual({
 			ok: true,
 			index: 1,
 			taskId: 'task_2',
+			run: RUN,
 		});
-		expect(readDoorbell({ vidu_item: '0', vidu_run: RUN }, { task_id: 'task_1' }, run)).toEqual({ ok: true, index: 0, taskId: 'task_1' });
+		expect(readDoorbell({ vidu_item: '0', vidu_run: RUN }, { task_id: 'task_1' }, run)).toEqual({ ok: true, index: 0, taskId: 'task_1', run: RUN });
 		// The model maker's id in `id`, the gateway's in `task_id`; and empty names.
 		expect(readDoorbell({ vidu_item: '0', vidu_run: RUN }, { id: 9001, task_id: 'task_1' }, run)).toEqual({
 			ok: true,
 			index: 0,
 			taskId: 'task_1',
+			run: RUN,
 		});
 		expect(readDoorbell({ vidu_item: '0', vidu_run: RUN }, { id: null, task_id: '' }, run)).toEqual({
 			ok: true,
 			index: 0,
 			taskId: 'task_1',
+			run: RUN,
 		});
+	});
+
+	it('an integer id past 2^53, which n8n parses rounded from the callback body, still names its task', () => {
+		const big = states('787587466925535232');
+		expect(readDoorbell({ vidu_item: '0', vidu_run: RUN }, { id: 787587466925535232 }, big)).toMatchObject({ ok: true, index: 0 });
+		expect(readDoorbell({ vidu_item: '0', vidu_run: RUN }, { id: 787587466925535000 + 4096 }, big)).toMatchObject({ ok: false });
 	});
 
 	it.each([
@@ -158,13 +168,23 @@ describe('DoorbellMemory', () => {
 		expect(await otherRun).toBe('own sweep');
 	});
 
-	it('remembers finished tasks only, within its capacity, and lets one caller resume a run', () => {
-		const memory = new DoorbellMemory(2);
-		memory.rememberFinished('e', task('running', 'running'));
-		memory.rememberFinished('e', task('a', 'completed'));
-		memory.rememberFinished('e', task('b', 'failed'));
-		memory.rememberFinished('e', task('c', 'completed'));
-		expect(['running', 'a', 'b', 'c'].map((id) => memory.finishedTask('e', id)?.id)).toEqual([undefined, undefined, 'b', 'c']);
-		expect([memory.claimResume('e'), memory.claimResume('e'), memory.claimResume('f')]).toEqual([true, false, true]);
+	it('lets one caller resume each pause: a second pause of the same execution (another node, a loop) resumes too', () => {
+		const memory = new DoorbellMemory(3);
+		const first = pauseKey('exec-1', 'run0first');
+		const second = pauseKey('exec-1', 'run0second');
+		expect([memory.claimResume(first), memory.claimResume(first), memory.claimResume(second), memory.claimResume(second)]).toEqual([
+			true,
+			false,
+			true,
+			false,
+		]);
 	});
+
+	it('keeps ids only, within its capacity, the oldest going first', () => {
+		const memory = new DoorbellMemory(2);
+		for (const id of ['a', 'b', 'c']) memory.noteClaimedFinished('exec-1/run', id);
+		expect(['a', 'b', 'c'].map((id) => memory.claimedFinished('exec-1/run', id))).toEqual([false, true, true]);
+		expect(memory.claimedFinished('exec-1/other', 'c')).toBe(false);
+	});
+
 });

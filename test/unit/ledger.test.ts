@@ -1,13 +1,20 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
+import { redactorFor } from '../../nodes/Vidu/errors/redact';
 import { ledgerFor, LedgerMemory } from '../../nodes/Vidu/output/ledger';
 import { aTask as task } from '../helpers/task';
+
+const KEY = 'sk-ledger-secret-0123456789';
 
 /** What n8n keeps of a stopped execution: its custom data (at most 10 keys, values cut at 512) and its log. */
 function fakeContext(
 	run: { executionId?: string; node?: string; runIndex?: number; memory?: LedgerMemory; customData?: IDataObject } = {},
 ) {
-	const kept: { customData: IDataObject; log: string[] } = { customData: { ...run.customData }, log: [] };
+	const kept: { customData: IDataObject; log: string[]; hints: Array<{ message: string; type?: string }> } = {
+		customData: { ...run.customData },
+		log: [],
+		hints: [],
+	};
 	const ctx = {
 		customData: {
 			// As n8n does: a new key past the tenth is dropped without a word.
@@ -17,12 +24,13 @@ function fakeContext(
 			},
 			getAll: () => ({ ...kept.customData }),
 		},
-		logger: { info: (message: string) => kept.log.push(message) },
+		logger: { info: (message: string) => kept.log.push(message), warn: (message: string) => kept.log.push(message) },
+		addExecutionHints: (...hints: Array<{ message: string }>) => kept.hints.push(...hints),
 		getExecutionId: () => run.executionId ?? 'exec-1',
 		getNode: () => ({ name: run.node ?? 'Vidu' }),
 		getWorkflowDataProxy: () => ({ $runIndex: run.runIndex ?? 0 }),
 	} as unknown as IExecuteFunctions;
-	return { ledger: ledgerFor(ctx, run.memory ?? new LedgerMemory()), kept };
+	return { ledger: ledgerFor(ctx, run.memory ?? new LedgerMemory(), redactorFor(KEY)), kept };
 }
 
 describe('the paid-task ledger', () => {
@@ -98,7 +106,7 @@ describe('the ledger across tries of one node run (n8n Retry On Fail)', () => {
 		expect(retry.kept.customData).toEqual({ vidu_tasks: 'item 1: task_a, [Vidu run 2] item 1: task_b, [Vidu run 2] item 2: task_c' });
 	});
 
-	it('gives a retry the task an earlier try paid for with the same request, as last seen, unless it failed', () => {
+	it('gives a retry the task an earlier try paid for with the same request, unless it failed', () => {
 		const memory = new LedgerMemory();
 		const first = fakeContext({ memory });
 		first.ledger.paid(0, task('task_a'), 'req-a');
@@ -110,7 +118,8 @@ describe('the ledger across tries of one node run (n8n Retry On Fail)', () => {
 		first.ledger.update(2, task('task_x', 'completed'));
 
 		const retry = fakeContext({ memory });
-		expect(retry.ledger.fromEarlierTry(0, 'req-a')).toMatchObject({ id: 'task_a', state: 'completed' });
+		// Finished: asked about again (one status call) rather than kept whole in memory.
+		expect(retry.ledger.fromEarlierTry(0, 'req-a')).toMatchObject({ id: 'task_a', state: 'running' });
 		expect(retry.ledger.fromEarlierTry(1, 'req-b')).toBeUndefined();
 		expect(retry.ledger.fromEarlierTry(2, 'req-c')).toMatchObject({ id: 'task_c', state: 'running' });
 		// Another request for the item (an expression gave something else) is a new task.
@@ -162,5 +171,44 @@ describe('the ledger across tries of one node run (n8n Retry On Fail)', () => {
 		fakeContext({ memory, executionId: 'c' }).ledger.paid(0, task('task_c'), 'r');
 		expect(fakeContext({ memory, executionId: 'a' }).ledger.fromEarlierTry(0, 'r')).toMatchObject({ id: 'task_a' });
 		expect(fakeContext({ memory, executionId: 'b' }).ledger.fromEarlierTry(0, 'r')).toBeUndefined();
+	});
+
+	it('redacts the API key from the custom data and the log, should the API echo it in a task id', () => {
+		const { ledger, kept } = fakeContext();
+		ledger.paid(0, task(`task_${KEY}`), 'r0');
+		expect(JSON.stringify(kept)).not.toContain(KEY);
+		expect(kept.customData.vidu_tasks).toBe('item 1: task_***');
+		expect(kept.log).toEqual(['Vidu task task_*** submitted for item 1 (paid)']);
+	});
+
+	it('clips a task id too long for a custom-data value below n8n’s cut; the log keeps it whole', () => {
+		const { ledger, kept } = fakeContext();
+		const id = `task_${'x'.repeat(995)}`;
+		ledger.paid(0, task(id), 'r0');
+		const value = String(kept.customData.vidu_tasks);
+		expect(value.length).toBeLessThanOrEqual(255);
+		expect(value).toMatch(/^item 1: task_x+…$/);
+		expect(kept.log[0]).toContain(id);
+	});
+
+	it('with all 10 custom-data keys taken by the workflow, says so once in the output pane and writes nothing', () => {
+		const own = Object.fromEntries(Array.from({ length: 10 }, (_, n) => [`key${n}`, 'mine']));
+		const { ledger, kept } = fakeContext({ customData: own });
+		ledger.paid(0, task('task_a'), 'r0');
+		ledger.paid(1, task('task_b'), 'r1');
+		expect(kept.customData).toEqual(own);
+		expect(kept.hints).toEqual([expect.objectContaining({ type: 'warning', message: expect.stringMatching(/all 10 keys/) })]);
+		expect(kept.log.filter((line) => line.includes('submitted'))).toHaveLength(2);
+	});
+
+	it('keeps only ids and states between tries: a finished task is asked about again, a failed one submitted again', () => {
+		const memory = new LedgerMemory();
+		const first = fakeContext({ memory }).ledger;
+		const done = { ...task('task_done', 'completed'), metadata: { big: 'x'.repeat(100_000) } };
+		first.paid(0, done, 'r0');
+		first.paid(1, task('task_failed', 'failed'), 'r1');
+		const retry = fakeContext({ memory }).ledger;
+		expect(retry.fromEarlierTry(0, 'r0')).toMatchObject({ id: 'task_done', state: 'running', videos: [], metadata: null });
+		expect(retry.fromEarlierTry(1, 'r1')).toBeUndefined();
 	});
 });

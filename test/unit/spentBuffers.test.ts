@@ -82,7 +82,7 @@ describe('tracking a stream', () => {
 		for (const chunk of sent) stream.write(chunk);
 		stream.end();
 		let watched = 0;
-		watchChunks(stream, (bytes) => (watched += bytes));
+		watchChunks(stream, (chunk) => (watched += chunk.length));
 		// n8n's binary store creates its folder before it reads: the stream must wait for it.
 		for (let turn = 0; turn < 3; turn++) await new Promise(setImmediate);
 		const received = await readers[reader](stream);

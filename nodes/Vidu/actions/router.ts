@@ -47,7 +47,7 @@ async function route(this: IExecuteFunctions, presenter: Presenter, memory: Ledg
 	if (!handler) throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported`);
 	let deps: Deps;
 	try {
-		deps = { client: await createClient(this), presenter, ledger: ledgerFor(this, memory) };
+		deps = { client: await createClient(this), presenter, ledger: ledgerFor(this, memory, presenter.redact) };
 	} catch (error) {
 		// The credential serves every item: its problem is reported on the first.
 		throw presenter.error(error, 0);

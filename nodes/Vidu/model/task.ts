@@ -149,9 +149,9 @@ function parseProgress(value: unknown): number | null {
  */
 export function parseTask(body: unknown, askedId?: string): Task | undefined {
 	if (!isObject(body)) return undefined;
-	const idValue = body.id ?? body.task_id;
 	const status = stateWordOf(body);
-	const given = typeof idValue === 'number' ? String(idValue) : textOf(idValue);
+	// An empty `id` falls through to `task_id`.
+	const given = [body.id, body.task_id].map((value) => (typeof value === 'number' ? String(value) : textOf(value))).find(Boolean);
 	if (given !== undefined && !isTaskId(given)) return undefined;
 	const id = given ?? (status ? askedId : undefined);
 	if (id === undefined) return undefined;

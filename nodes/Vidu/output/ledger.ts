@@ -83,7 +83,26 @@ function entriesIn(customData: IDataObject): string[] {
 	return values.flatMap((value) => value.split(SEPARATOR)).filter((entry) => entry !== '');
 }
 
-export function ledgerFor(ctx: IExecuteFunctions, memory: LedgerMemory): Ledger {
+/**
+ * What the book keeps of a task after its try: its id and whether it failed. A finished one is asked
+ * about again by the next try (one status call): megabytes of answers stay out of module memory.
+ */
+const kept = (task: Task): Task => ({
+	id: task.id,
+	state: task.state === 'failed' ? 'failed' : 'running',
+	apiStatus: task.state === 'running' ? task.apiStatus : 'unknown',
+	progress: null,
+	model: task.model,
+	videos: [],
+	usage: null,
+	metadata: null,
+	error: null,
+});
+
+/** An entry longer than a custom-data value would be cut by n8n: the whole id stays in the log and the output. */
+const entryOf = (text: string) => (text.length > MAX_VALUE ? `${text.slice(0, MAX_VALUE - 1)}…` : text);
+
+export function ledgerFor(ctx: IExecuteFunctions, memory: LedgerMemory, redact: (text: string) => string): Ledger {
 	// A node runs again with a new run index in a loop (other input); only a retry repeats one.
 	const runIndex = Number(ctx.getWorkflowDataProxy(0).$runIndex ?? 0);
 	const node = ctx.getNode().name;
@@ -92,10 +111,24 @@ export function ledgerFor(ctx: IExecuteFunctions, memory: LedgerMemory): Ledger 
 	// Told apart from the entries of the node runs before it, when there are any.
 	const label = book.carried.length === 0 ? '' : `[${node}${runIndex > 0 ? ` run ${runIndex + 1}` : ''}] `;
 	const log = (message: string, index: number, taskId: string) =>
-		ctx.logger?.info(message, { taskId, item: index + 1, executionId: ctx.getExecutionId(), node });
+		ctx.logger?.info(redact(message), { taskId: redact(taskId), item: index + 1, executionId: ctx.getExecutionId(), node });
+	let warned = false;
 	const write = () => {
 		const others = Object.keys(ctx.customData?.getAll() ?? {}).filter((key) => !isOurs(key)).length;
-		const maxKeys = Math.max(1, Math.min(MAX_KEYS, KEY_LIMIT - others));
+		if (others >= KEY_LIMIT) {
+			// n8n would drop a new key silently: said once, where the user looks at the node's output.
+			if (!warned) {
+				ctx.addExecutionHints?.({
+					message: `The paid task ids are not in the execution's custom data: the workflow already uses all ${KEY_LIMIT} keys n8n allows. They are in each item's taskId and in the n8n log ("Vidu task … submitted").`,
+					type: 'warning',
+					location: 'outputPane',
+				});
+				ctx.logger?.warn('Vidu: no custom-data key free for the paid task ids; they are in the log', { executionId: ctx.getExecutionId(), node });
+			}
+			warned = true;
+			return;
+		}
+		const maxKeys = Math.min(MAX_KEYS, KEY_LIMIT - others);
 		// Entries an earlier run already sent to the log only stay counted there.
 		let hidden = 0;
 		const chunks: string[][] = [];
@@ -121,14 +154,14 @@ export function ledgerFor(ctx: IExecuteFunctions, memory: LedgerMemory): Ledger 
 			return earlier.task;
 		},
 		paid(index, task, request) {
-			book.entries.push(`${label}item ${index + 1}: ${task.id}`);
-			book.tasks.set(index, { request, task });
+			book.entries.push(entryOf(redact(`${label}item ${index + 1}: ${task.id}`)));
+			book.tasks.set(index, { request, task: kept(task) });
 			log(`Vidu task ${task.id} submitted for item ${index + 1} (paid)`, index, task.id);
 			write();
 		},
 		update(index, task) {
 			const known = book.tasks.get(index);
-			if (known?.task.id === task.id) known.task = task;
+			if (known?.task.id === task.id) known.task = kept(task);
 		},
 		runToken(make) {
 			book.token ??= make();

@@ -71,18 +71,36 @@ function ssrfRefusal(error: unknown): string | undefined {
 	return undefined;
 }
 
+/**
+ * An integer task id of 16 digits or more, which JSON.parse would round past 2^53: the API's own
+ * digits are kept by reading it as text.
+ */
+const LONG_INTEGER_ID = /("(?:id|task_id)"\s*:\s*)(\d{16,})(?=\s*[,}\]])/g;
+
 /** An answer's JSON, or undefined when it is empty or not JSON. */
 export function parseJsonBody(body: Buffer): unknown {
 	if (body.length === 0) return undefined;
 	try {
 		// Some servers start UTF-8 JSON with a byte order mark, which JSON.parse refuses.
-		return JSON.parse(body.toString('utf8').replace(/^\uFEFF/, ''));
+		return JSON.parse(body.toString('utf8').replace(/^\uFEFF/, '').replace(LONG_INTEGER_ID, '$1"$2"'));
 	} catch {
 		return undefined;
 	}
 }
 
-/** No answer of the task API is anywhere near this; a bigger one is cut off, not kept. */
+/**
+ * The task id of a create answer cut at its cap: the first `id` or `task_id` in the text. The create
+ * answer may echo the request (its images, its payload); the request itself has no such key.
+ */
+export function taskIdInText(text: string): string | undefined {
+	const found = /"(?:id|task_id)"\s*:\s*(?:"([^"\\]{1,1000})"|(\d{1,40})\b)/.exec(text);
+	return found ? (found[1] ?? found[2]) : undefined;
+}
+
+/**
+ * No status answer is anywhere near this; a bigger one is cut off, not kept. A create answer may echo
+ * the request (up to 20 MB of image), so it may be as large as twice its request more.
+ */
 const MAX_ANSWER_BYTES = 1_000_000;
 
 type Body = AsyncIterable<Uint8Array> & { destroy?: (error?: Error) => void };
@@ -131,6 +149,9 @@ async function readCapped(body: unknown, maxBytes: number, deadline: AbortSignal
 	}
 	return Buffer.concat(parts).subarray(0, maxBytes);
 }
+
+/** Half of a UTF-16 pair on its own: no URL can carry it (encodeURIComponent throws). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 const safeFileName = (taskId: string) => `${taskId.replace(/[^\w.-]+/g, '_')}.mp4`;
 
@@ -208,7 +229,8 @@ export async function createClient(ctx: ApiContext): Promise<ViduClient> {
 		const url = baseUrl + path;
 		// Cancelled while waiting to retry: this request never leaves, so nothing can have been created.
 		if (signal?.aborted) throw new ViduFailure('cancelled', phase, { taskId, sent: false });
-		const timeoutMs = call.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+		// A create answer that comes just after Request Timeout still carries a paid id: it gets the grace a Stop gets.
+		const timeoutMs = (call.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS) + (phase === 'submit' ? SUBMIT_ANSWER_GRACE_MS : 0);
 		// One deadline for the whole exchange: the socket timeout alone lets a server that sends a
 		// byte now and then hold the node forever.
 		const deadline = AbortSignal.timeout(timeoutMs);
@@ -217,6 +239,7 @@ export async function createClient(ctx: ApiContext): Promise<ViduClient> {
 		const cutoff = grace?.signal ? AbortSignal.any([deadline, grace.signal]) : deadline;
 		let response: IN8nHttpFullResponse;
 		let answer: Buffer;
+		const maxBytes = MAX_ANSWER_BYTES + 2 * (body?.bytes ?? 0);
 		const data = await body?.open();
 		try {
 			// n8n's helper reads the credential through its `this`: the node context, execute() or webhook() alike.
@@ -245,7 +268,7 @@ export async function createClient(ctx: ApiContext): Promise<ViduClient> {
 				credentialOptions,
 			) as Promise<IN8nHttpFullResponse>;
 			response = await beforeDeadline(sent, cutoff, (late) => destroyBody(late.body));
-			answer = await readCapped(response.body, MAX_ANSWER_BYTES, cutoff);
+			answer = await readCapped(response.body, maxBytes, cutoff);
 		} catch (error) {
 			throw unanswered(phase, url, deadline.aborted && !signal?.aborted ? { code: 'ETIMEDOUT' } : error, taskId);
 		} finally {
@@ -263,6 +286,9 @@ export async function createClient(ctx: ApiContext): Promise<ViduClient> {
 			throw httpFailure(phase, response.statusCode, parsed ?? answer.toString('utf8'), retryAfter, taskId);
 		}
 		if (parsed === undefined) {
+			// Cut at the cap, a create answer still names the paid task: asked about as any other.
+			const id = phase === 'submit' && answer.length >= maxBytes ? taskIdInText(answer.toString('utf8')) : undefined;
+			if (id !== undefined) return { id };
 			throw malformedFailure(phase, `HTTP ${response.statusCode} with a body that is not JSON`, answer.toString('utf8'), taskId);
 		}
 		return parsed;
@@ -276,6 +302,7 @@ export async function createClient(ctx: ApiContext): Promise<ViduClient> {
 			return task;
 		},
 		async getTask(taskId, call = {}) {
+			if (LONE_SURROGATE.test(taskId)) throw malformedFailure('status', 'the task id is not valid text, so no URL can name it', undefined, taskId);
 			const answer = await request('GET', TASK_PATH + encodeURIComponent(taskId), 'status', call, taskId);
 			const task = parseTask(answer, taskId);
 			if (!task) throw malformedFailure('status', 'the status response has no task id', answer, taskId);

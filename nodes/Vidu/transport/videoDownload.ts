@@ -10,7 +10,7 @@ const MAX_VIDEO_REDIRECTS = 5;
 
 /** What the download needs of a Node.js stream that n8n's binary store reads. */
 export interface ObservableStream {
-	on(event: 'data', listener: (chunk: { length: number }) => void): unknown;
+	on(event: 'data', listener: (chunk: Uint8Array) => void): unknown;
 	readableFlowing: boolean | null;
 	destroy(error?: Error): unknown;
 }
@@ -25,8 +25,8 @@ const isObservable = (body: unknown): body is ObservableStream =>
  * once: however the store reads it (a pipe, its own 'data' listener, async iteration), the flow
  * starts then, and every chunk passes this listener too.
  */
-export function watchChunks(stream: ObservableStream, onChunk: (bytes: number) => void): void {
-	stream.on('data', (chunk) => onChunk(chunk.length));
+export function watchChunks(stream: ObservableStream, onChunk: (chunk: Uint8Array) => void): void {
+	stream.on('data', onChunk);
 	stream.readableFlowing = null;
 }
 
@@ -45,6 +45,34 @@ export interface VideoDownload {
 	store(body: unknown, fileName: string, mimeType: string): Promise<IBinaryData>;
 	/** Turns a request that got no answer into the failure to throw (cancelled or network). */
 	unanswered(url: string, error: unknown): ViduFailure;
+}
+
+/** Bytes enough to tell a video container (an MPEG-TS packet is 188). */
+const HEAD_BYTES = 256;
+
+/**
+ * Whether a file starts as a video container does: MP4/MOV/3GP, WebM/Matroska, AVI, MPEG-TS and -PS,
+ * FLV, Ogg. An error page served with HTTP 200, an empty body or another service's answer is none.
+ */
+export function isVideoContainer(head: Buffer): boolean {
+	if (head.length < 12) return false;
+	const at = (offset: number, text: string) => head.toString('latin1', offset, offset + text.length) === text;
+	return (
+		['ftyp', 'moov', 'mdat', 'free', 'wide', 'skip'].some((box) => at(4, box)) ||
+		head.readUInt32BE(0) === 0x1a45dfa3 ||
+		(at(0, 'RIFF') && at(8, 'AVI ')) ||
+		(head[0] === 0x47 && (head.length <= 188 || head[188] === 0x47)) ||
+		head.readUInt32BE(0) === 0x000001ba ||
+		at(0, 'FLV') ||
+		at(0, 'OggS')
+	);
+}
+
+/** Why a downloaded file is not the video, if it is not. */
+function notAVideo(head: Buffer): string | undefined {
+	if (head.length === 0) return 'the host sent an empty file';
+	if (isVideoContainer(head)) return undefined;
+	return /^\s*</.test(head.toString('latin1')) ? 'the host sent a web page, not a video' : 'the host sent a file that is not a video';
 }
 
 const discard = (body: unknown) => (body as Partial<ObservableStream> | undefined)?.destroy?.();
@@ -118,6 +146,8 @@ export async function downloadVideo(job: VideoDownload): Promise<IBinaryData> {
 
 	// Set when the node itself stops the body: the store then fails with this, not a network error.
 	let halted: ViduFailure | undefined;
+	/** The file's first bytes, to tell whether it is a video. */
+	let head = Buffer.alloc(0);
 	const halt = (failure: ViduFailure) => {
 		halted ??= failure;
 		// With the error: a stream destroyed without one ends quietly, and n8n would store the part it got.
@@ -127,21 +157,31 @@ export async function downloadVideo(job: VideoDownload): Promise<IBinaryData> {
 	if (isObservable(body)) {
 		const trackSpent = spentBufferTracker();
 		let received = 0;
-		watchChunks(body, (bytes) => {
-			trackSpent(bytes);
-			received += bytes;
+		watchChunks(body, (chunk) => {
+			trackSpent(chunk.length);
+			received += chunk.length;
 			if (received > LIMITS.videoBytes) halt(tooBig());
+			if (head.length >= HEAD_BYTES) return;
+			head = Buffer.concat([head, Buffer.from(chunk.subarray(0, HEAD_BYTES - head.length))]);
+			// Told as soon as it can be: a web page is not stored to the end.
+			const problem = head.length >= HEAD_BYTES ? notAVideo(head) : undefined;
+			if (problem) halt(refused(problem));
 		});
 		stopped.addEventListener('abort', onStop, { once: true });
 		if (stopped.aborted) onStop();
-	} else if (Buffer.isBuffer(body) && body.length > LIMITS.videoBytes) {
-		throw tooBig();
+	} else if (Buffer.isBuffer(body)) {
+		if (body.length > LIMITS.videoBytes) throw tooBig();
+		head = body.subarray(0, HEAD_BYTES);
 	}
+	let stored: IBinaryData;
 	try {
-		return await job.store(body, job.fileName, 'video/mp4');
+		stored = await job.store(body, job.fileName, 'video/mp4');
 	} catch (error) {
 		throw halted ?? failed(url, error);
 	} finally {
 		stopped.removeEventListener('abort', onStop);
 	}
+	const problem = notAVideo(head);
+	if (problem) throw refused(problem);
+	return stored;
 }

@@ -20,13 +20,14 @@ import {
 	type DoorbellMemory,
 	failedSubmissionState,
 	newRunToken,
+	pauseKey,
 	readDoorbell,
 	STATE_FIELD,
 	sweep,
 	waitingState,
 } from './doorbell';
 import { inPool, PARALLEL_CHECKS, PARALLEL_SUBMITS } from './pool';
-import { CALLBACK_CHECK, SUBMISSION, withRetries } from './retry';
+import { CALLBACK_CHECK, SUBMISSION_UNTIL_ACCEPTED, withRetries } from './retry';
 import type { WaitSettings } from './settings';
 import { submitItem } from './submitStep';
 
@@ -92,6 +93,8 @@ export async function waitByCallback(
 	// The same token on every try of this node run (Retry On Fail): tasks kept from an earlier try call back with it.
 	const run = ledger.runToken(newRunToken);
 	const submitted: SubmittedTask[] = [];
+	// One deadline for the whole run: under endless refusals (HTTP 429) it ends by Max Wait, whatever the item count.
+	const deadline = systemClock.now() + wait.maxWaitMinutes * 60_000;
 	const tasks: Array<Task | undefined> = [];
 	let firstFailure: { index: number; error: unknown } | undefined;
 	const submitOne = async (index: number) => {
@@ -100,9 +103,9 @@ export async function waitByCallback(
 		try {
 			// Callback URL is not offered in this mode (n8n drops a value saved before): the node's own resume URL is the callback.
 			const task = await submitItem.call(this, client, ledger, index, {
-				policy: SUBMISSION,
+				policy: SUBMISSION_UNTIL_ACCEPTED,
 				timeoutMs: wait.requestTimeoutMs,
-				deadline: systemClock.now() + wait.maxWaitMinutes * 60_000,
+				deadline,
 				overrides: { callbackUrl: callbackUrlFor(resumeUrl, index, run) },
 			});
 			tasks[index] = task;
@@ -147,9 +150,30 @@ const LAGGING_STATUS_RECHECKS_MS = [1000, 2000, 3000];
 /**
  * A callback arrived. It only says "look again": the task states come from the API, with the
  * credential. While any task of the run is unfinished the execution keeps waiting. `memory` is what
- * this n8n process already learnt from earlier callbacks (see DoorbellMemory).
+ * this n8n process knows of the pauses callbacks ring for (see DoorbellMemory).
+ *
+ * Never throws: n8n would answer the provider 500 and resume the node with an empty item in place of
+ * the execution's data. Whatever fails (the status API down, an odd answer, the credential), the
+ * provider is asked to call again (HTTP 503) and the execution keeps waiting with everything it
+ * holds; a later callback, or Max Wait, ends it.
  */
 export async function answerCallback(this: IWebhookFunctions, memory: DoorbellMemory): Promise<IWebhookResponseData> {
+	try {
+		return await answerDoorbell.call(this, memory);
+	} catch (error) {
+		const redact = await createPresenter(this).then(
+			(presenter) => presenter.redact,
+			() => () => '',
+		);
+		const said = error instanceof Error ? redact(error.message) : '';
+		this.logger?.warn(`Vidu callback not handled, the execution keeps waiting: ${said}`, { executionId: this.getExecutionId() });
+		const response = this.getResponseObject();
+		if (!response.headersSent) response.status(503).json({ received: true, retry: 'the tasks could not be checked now: call again later' });
+		return { noWebhookResponse: true };
+	}
+}
+
+async function answerDoorbell(this: IWebhookFunctions, memory: DoorbellMemory): Promise<IWebhookResponseData> {
 	const states = pausedStates(this);
 	// A doorbell may come without a JSON object (no body, `null`, text, another content type): n8n then
 	// hands over nothing, a string or null, and the callback still only means "look again".
@@ -164,37 +188,38 @@ export async function answerCallback(this: IWebhookFunctions, memory: DoorbellMe
 		return { webhookResponse: { received: true } };
 	}
 	const client = await createClient(this);
-	const executionId = this.getExecutionId();
+	// Everything the resume needs is read before it is claimed: nothing after the claim may fail.
+	const field = readDownloadField(this.getNodeParameter('downloadVideo', false), this.getNodeParameter('outputBinaryPropertyName', 'data'));
+	const presenter = await createPresenter(this);
+	const model = String(this.getNodeParameter('model', ''));
+	const thisPause = pauseKey(this.getExecutionId(), doorbell.run);
 	const sweepRun = async () =>
 		await memory.coalesced(
-			executionId,
+			thisPause,
 			async () =>
-				await sweep(checkOrder(doorbell.index, states), states, async (taskId) => {
-					const known = memory.finishedTask(executionId, taskId);
-					if (known) return known;
-					const task = await withRetries(async () => await client.getTask(taskId), CALLBACK_CHECK, systemClock);
-					memory.rememberFinished(executionId, task);
-					return task;
-				}),
+				await sweep(
+					checkOrder(doorbell.index, states),
+					states,
+					async (taskId) => await withRetries(async () => await client.getTask(taskId), CALLBACK_CHECK, systemClock),
+				),
 		);
-	if (claimsFinished(body)) memory.noteClaimedFinished(executionId, doorbell.taskId);
+	if (claimsFinished(body)) memory.noteClaimedFinished(thisPause, doorbell.taskId);
 	let outcome = await sweepRun();
 	// The run waits for a task whose callback said it is finished: a gateway's status can lag the
 	// provider's callback by a moment, and callbacks of tasks that finished together may be the run's last.
 	for (const waitMs of LAGGING_STATUS_RECHECKS_MS) {
-		if (outcome.allFinished || !memory.claimedFinished(executionId, outcome.waitingFor)) break;
+		if (outcome.allFinished || !memory.claimedFinished(thisPause, outcome.waitingFor)) break;
 		await pause(systemClock, waitMs);
 		outcome = await sweepRun();
 	}
 	if (!outcome.allFinished) return { webhookResponse: { received: true, waitingFor: outcome.waitingFor } };
-	if (!memory.claimResume(executionId)) return { webhookResponse: { received: true, resumed: true } };
+	if (!memory.claimResume(thisPause)) return { webhookResponse: { received: true, resumed: true } };
 	// Answered now, before the downloads: the provider is not kept waiting for them (past its timeout it
 	// would deliver again), and where another n8n process wins the resume (queue mode), n8n refuses
 	// this one only after the answer, so the provider gets no error to retry.
 	this.getResponseObject().status(200).json({ received: true, resumed: true });
-	const field = readDownloadField(this.getNodeParameter('downloadVideo', false), this.getNodeParameter('outputBinaryPropertyName', 'data'));
-	const presenter = await createPresenter(this);
-	const outcomes = await finishRun(client, states, outcome.tasks, field, String(this.getNodeParameter('model', '')));
+	// Each item's failure is its own (finishRun): nothing here throws once the answer is sent.
+	const outcomes = await finishRun(client, states, outcome.tasks, field, model);
 	// Items without a state were not this run's: with Execute Once n8n hands execute() the first item
 	// only, yet keeps every input item with the paused node. Poll mode answers for the first item only too.
 	const output = presenter.outcomes(outcomes).filter((_, index) => states[index] !== undefined);

@@ -57,7 +57,14 @@ export const asCallbackState = (value: unknown): CallbackState | undefined =>
 
 export const callbackStateOf = (json: IDataObject | undefined): CallbackState | undefined => asCallbackState(json?.[STATE_FIELD]);
 
-export type Doorbell = { ok: true; index: number; taskId: string } | { ok: false; reason: string };
+export type Doorbell = { ok: true; index: number; taskId: string; run?: string } | { ok: false; reason: string };
+
+/**
+ * Whether a body's id names `taskId`. An integer id past 2^53 arrives rounded (n8n parses the body
+ * before the node sees it): it names the task whose digits round to it.
+ */
+const names = (value: unknown, taskId: string): boolean =>
+	typeof value === 'number' && !Number.isSafeInteger(value) ? /^\d+$/.test(taskId) && Number(taskId) === value : String(value) === taskId;
 
 /**
  * Which item's task rang. Refused: no or unknown item, an item without a task, or a body that
@@ -71,9 +78,9 @@ export function readDoorbell(query: IDataObject, body: IDataObject, states: Arra
 	if (query[RUN_QUERY] !== states[index]?.run) return { ok: false, reason: 'not a task of this run' };
 	// A body may name its task as `id`, `task_id` or both (a gateway passing on the model maker's
 	// callback may put the maker's own id in `id`): refused only when a name is given and none is ours.
-	const claimed = [body.id, body.task_id].filter((value) => value !== undefined && value !== null && value !== '').map(String);
-	if (claimed.length && !claimed.includes(taskId)) return { ok: false, reason: 'not a task of this run' };
-	return { ok: true, index, taskId };
+	const claimed = [body.id, body.task_id].filter((value) => value !== undefined && value !== null && value !== '');
+	if (claimed.length && !claimed.some((value) => names(value, taskId))) return { ok: false, reason: 'not a task of this run' };
+	return { ok: true, index, taskId, run: states[index]?.run };
 }
 
 /**
@@ -128,46 +135,38 @@ function makeRoom(entries: Set<string> | Map<string, unknown>, capacity: number)
 	if (entries.size >= capacity) entries.delete(entries.keys().next().value as string);
 }
 
+/** One pause of one execution: a run token is new for every node run (another Vidu node, a loop's next round). */
+export const pauseKey = (executionId: string, run: string | undefined): string => `${executionId}/${run ?? ''}`;
+
 /**
- * What this n8n process has already learnt from the API, shared by callbacks that arrive together:
- * a finished task stays finished, so its state is asked for once; and only the first callback that
- * finds a run complete resumes it (several tasks often end at the same moment). Bounded, and only
- * ever a saving: a fresh process simply asks again.
+ * What this n8n process knows of the pauses its callbacks ring for, by pause (pauseKey): which tasks a
+ * callback called finished, which sweep is under way, and which pause has been resumed (several tasks
+ * often end at the same moment; only the first callback that finds the run complete resumes it).
+ * Ids and keys only, bounded: only ever a saving, a fresh process simply asks again.
  */
 export class DoorbellMemory {
-	private finished = new Map<string, Task>();
 	private claimed = new Set<string>();
 	private resumed = new Set<string>();
 	private sweeping = new Map<string, { again: boolean; done: Promise<unknown> }>();
 
 	constructor(private readonly capacity = 5000) {}
 
-	finishedTask(executionId: string, taskId: string): Task | undefined {
-		return this.finished.get(`${executionId}/${taskId}`);
-	}
-
-	rememberFinished(executionId: string, task: Task): void {
-		if (task.state === 'running') return;
-		makeRoom(this.finished, this.capacity);
-		this.finished.set(`${executionId}/${task.id}`, task);
-	}
-
 	/** A callback said this task is finished: while the API says it runs, its status is taken to lag behind. */
-	noteClaimedFinished(executionId: string, taskId: string): void {
+	noteClaimedFinished(pause: string, taskId: string): void {
 		makeRoom(this.claimed, this.capacity);
-		this.claimed.add(`${executionId}/${taskId}`);
+		this.claimed.add(`${pause}/${taskId}`);
 	}
 
-	claimedFinished(executionId: string, taskId: string): boolean {
-		return this.claimed.has(`${executionId}/${taskId}`);
+	claimedFinished(pause: string, taskId: string): boolean {
+		return this.claimed.has(`${pause}/${taskId}`);
 	}
 
 	/**
-	 * Callbacks that arrive while a sweep of the same run is under way share it: they only ask for one
+	 * Callbacks that arrive while a sweep of the same pause is under way share it: they only ask for one
 	 * more sweep after it (their task may have finished meanwhile), so a burst costs two sweeps, not one each.
 	 */
-	async coalesced<T>(executionId: string, work: () => Promise<T>): Promise<T> {
-		const running = this.sweeping.get(executionId) as { again: boolean; done: Promise<T> } | undefined;
+	async coalesced<T>(pause: string, work: () => Promise<T>): Promise<T> {
+		const running = this.sweeping.get(pause) as { again: boolean; done: Promise<T> } | undefined;
 		if (running) {
 			running.again = true;
 			return await running.done;
@@ -182,18 +181,18 @@ export class DoorbellMemory {
 				}
 				return result;
 			} finally {
-				this.sweeping.delete(executionId);
+				this.sweeping.delete(pause);
 			}
 		})();
-		this.sweeping.set(executionId, entry);
+		this.sweeping.set(pause, entry);
 		return await entry.done;
 	}
 
 	/** True for the first caller only. */
-	claimResume(executionId: string): boolean {
-		if (this.resumed.has(executionId)) return false;
+	claimResume(pause: string): boolean {
+		if (this.resumed.has(pause)) return false;
 		makeRoom(this.resumed, this.capacity);
-		this.resumed.add(executionId);
+		this.resumed.add(pause);
 		return true;
 	}
 }

@@ -1,4 +1,4 @@
-import { type Outcome, type SubmittedTask, WaitStopped } from '../model/outcomes';
+import { NotSubmitted, type Outcome, type SubmittedTask, WaitStopped } from '../model/outcomes';
 import type { Task } from '../model/task';
 import { type Clock, pause } from './clock';
 import { inPool, PARALLEL_CHECKS, PARALLEL_SUBMITS } from './pool';
@@ -70,8 +70,9 @@ const WIDEN_SHARE = 0.12;
 
 interface Pick {
 	index: number;
-	firstTriedAt: number;
 	refusals: number;
+	/** The API's last refusal of it. */
+	refused?: unknown;
 }
 
 const median = (values: number[]): number => {
@@ -100,6 +101,13 @@ export async function runBatch<R>(count: number, hooks: BatchHooks<R>, settings:
 		throw new Error(`invalid batch settings: ${JSON.stringify({ ...settings, signal: undefined })}`);
 	}
 	const result: BatchResult<R> = { outcomes: new Array(count).fill(undefined), submitted: [] };
+	/**
+	 * Items the API never accepted share one deadline: under endless refusals (HTTP 429) the run ends by
+	 * Max Wait, whatever the item count. An accepted task has its own Max Wait from its acceptance.
+	 */
+	const runDeadline = clock.now() + settings.maxWaitMs;
+	/** The API's latest answer to a submission was a refusal. */
+	let refusing = false;
 	/** How long this run's completed tasks took, each known to lie in a span. */
 	const learned: Array<{ after: number; by: number }> = [];
 	/** The longest a task without progress was seen still running, since submission. */
@@ -175,11 +183,11 @@ export async function runBatch<R>(count: number, hooks: BatchHooks<R>, settings:
 	/** The next item to submit: a refused one whose time has come first, else the next fresh one. */
 	const pick = (): Pick => {
 		const retry = refusedQueue[0] && refusedQueue[0].notBefore <= clock.now() ? refusedQueue.shift() : undefined;
-		return retry ?? { index: nextIndex++, firstTriedAt: clock.now(), refusals: 0 };
+		return retry ?? { index: nextIndex++, refusals: 0 };
 	};
 
 	const submitOne = async (entry: Pick) => {
-		const { index, firstTriedAt } = entry;
+		const { index } = entry;
 		// A failure elsewhere in this wave, or a cancel, stops what has not been sent yet (nothing paid).
 		if (stopNow() || settings.signal?.aborted) return;
 		let task: Task;
@@ -189,18 +197,20 @@ export async function runBatch<R>(count: number, hooks: BatchHooks<R>, settings:
 			// Refused (HTTP 429): nothing was created, so it may be sent again later, within Max Wait.
 			const next = nextRetry(REFUSED_IN_BATCH, error, entry.refusals, random);
 			const answeredAt = clock.now();
-			if (next.retry && answeredAt + next.delayMs - firstTriedAt <= settings.maxWaitMs) {
+			refusing = next.retry;
+			if (next.retry && answeredAt + next.delayMs <= runDeadline) {
 				// Slow down to what the API has accepted so far.
 				limit = Math.max(1, active.size);
 				acceptedSinceRefusal = 0;
 				neverRefused = false;
 				submitHoldUntil = Math.max(submitHoldUntil, answeredAt + next.delayMs);
-				refusedQueue.push({ index, firstTriedAt, notBefore: answeredAt + next.delayMs, refusals: entry.refusals + 1 });
+				refusedQueue.push({ index, notBefore: answeredAt + next.delayMs, refusals: entry.refusals + 1, refused: error });
 				return;
 			}
 			fail(index, error);
 			return;
 		}
+		refusing = false;
 		// Accepted: the allowance grows towards the user's cap. Until the first refusal by one per
 		// acceptance (it doubles each wave); after a refusal cut it to what the API took, by one per
 		// round of acceptances as large as the allowance (additive increase).
@@ -278,10 +288,7 @@ export async function runBatch<R>(count: number, hooks: BatchHooks<R>, settings:
 		}
 		const later = clock.now();
 		if (watched.task.progress !== null) {
-			watched.dueAt = Math.min(
-				watched.deadline,
-				later + nextCheckDelay(later - watched.submittedAt, watched.task.progress, settings.schedule, aimedEnd()),
-			);
+			scheduleCheck(watched, later + nextCheckDelay(later - watched.submittedAt, watched.task.progress, settings.schedule, aimedEnd()));
 			return;
 		}
 		longestRunningMs = Math.max(longestRunningMs, now - watched.submittedAt);
@@ -344,10 +351,10 @@ export async function runBatch<R>(count: number, hooks: BatchHooks<R>, settings:
 	 * n + 1 intervals after submission; once per task, a check aimed at the end the run has learnt may
 	 * come sooner (with tasks of one length it is the last). A task still running after that one is
 	 * checked on the loop's grid again: at the next whole interval after submission. Never later than
-	 * one interval after the last check either. With progress, the aim is the task's own.
+	 * one interval after the last check either. With progress, the aim is the task's own, under the
+	 * same budget: a progress that stalls near the end does not buy a call a second.
 	 */
 	const notBeforeBudget = (watched: Watched, at: number) => {
-		if (watched.task.progress !== null) return at;
 		const interval = settings.schedule.maxGapMs;
 		const budget = watched.submittedAt + (watched.checks + 1) * interval;
 		if (at >= budget) return at;
@@ -396,7 +403,18 @@ export async function runBatch<R>(count: number, hooks: BatchHooks<R>, settings:
 		}
 	};
 
+	/** Max Wait is over and the API still refuses: what it never accepted fails, with nothing sent. */
+	const giveUpUnsubmitted = () => {
+		if (!refusing || clock.now() < runDeadline) return;
+		for (const entry of refusedQueue.splice(0)) fail(entry.index, entry.refused);
+		const never = new NotSubmitted(
+			`the API refused submissions (HTTP 429) until Max Wait (${settings.maxWaitMs / 60_000} minutes) ran out`,
+		);
+		while (nextIndex < count) fail(nextIndex++, never);
+	};
+
 	while (!stopNow() && (unsubmitted() || active.size > 0) && !settings.signal?.aborted) {
+		giveUpUnsubmitted();
 		// Submissions go in waves: as many as there is room for, PARALLEL_SUBMITS at a time.
 		while (maySubmit()) {
 			const wave: Pick[] = [];
@@ -411,6 +429,7 @@ export async function runBatch<R>(count: number, hooks: BatchHooks<R>, settings:
 		// submissions may go again when there is room for them.
 		const wakeups = [...active.values()].map((w) => Math.max(w.dueAt, holdUntil));
 		if (unsubmitted() && active.size < limit) wakeups.push(Math.max(submitHoldUntil, refusedQueue[0]?.notBefore ?? 0));
+		if (unsubmitted() && refusing) wakeups.push(runDeadline);
 		await pause(clock, Math.max(0, Math.min(...wakeups) - clock.now()), settings.signal);
 		if (settings.signal?.aborted) break;
 		const now = clock.now();

@@ -27,6 +27,15 @@ const isOddStatusAnswer = (f: ViduFailure) =>
 export const SUBMISSION: RetryPolicy = { attemptsFor: (f) => (f.retry.notSent ? 3 : 1) };
 
 /**
+ * Wait Mode Callback cannot pause before every task is submitted: a submission the API refuses for
+ * now (HTTP 429, tasks in flight at the account's limit) is sent again, backing off, until the run's
+ * Max Wait, as the poller's queue does.
+ */
+export const SUBMISSION_UNTIL_ACCEPTED: RetryPolicy = {
+	attemptsFor: (f) => (f.retry.rateLimited ? UNTIL_MAX_WAIT : SUBMISSION.attemptsFor(f)),
+};
+
+/**
  * The poller queues refused submissions itself (they slow the whole batch down), so only
  * connection faults that sent nothing are retried in place.
  */

@@ -1,5 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
+import { unusableCompletion } from '../output/items';
 import type { Ledger } from '../output/ledger';
 import { readCreateBody } from '../request/createRequest';
 import type { GenerationOptions } from '../request/body';
@@ -43,7 +44,8 @@ export async function submitItem(
 		},
 	);
 	// The create answer may not name the model (nor will the status answers, then): it is the one asked for.
-	const task = { ...created, model: created.model ?? body.model };
+	// One that says finished but has no video yet is asked again, as a status answer would be.
+	const task = { ...created, model: created.model ?? body.model, ...(unusableCompletion(created) ? { state: 'running' as const } : {}) };
 	ledger.paid(index, task, body.fingerprint);
 	return task;
 }
