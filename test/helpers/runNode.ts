@@ -45,6 +45,8 @@ export interface RunOptions {
 	mode?: WorkflowExecuteMode;
 	/** A run and the webhook calls that resume it share one; by default every run gets its own. */
 	executionId?: string;
+	/** The node's run in the execution: 1 and on when it runs again (a loop's next round). */
+	runIndex?: number;
 	/** The workflow setting: n8n 2.x's 'combined' keeps an item's files in its JSON, under `_files`. */
 	workflowBinaryMode?: 'separate' | 'combined';
 }
@@ -120,7 +122,7 @@ export async function runNode(options: RunOptions): Promise<INodeExecutionData[]
 		additionalData,
 		options.mode ?? 'manual',
 		runExecutionData,
-		0,
+		options.runIndex ?? 0,
 		items,
 		inputData,
 		executeData,

@@ -8,6 +8,7 @@ export const aTask = (id: string, state: Task['state'] = 'running', progress: nu
 	progress,
 	model: null,
 	videos: [],
+	videoCount: 0,
 	usage: null,
 	metadata: null,
 	error: null,

@@ -143,6 +143,7 @@ describe("Wait Mode: Callback, the doorbell (webhook() in n8n-core's WebhookCont
 				'usage',
 				'videoUrl',
 				'videos',
+				'videoCount',
 			].sort(),
 		);
 	});
@@ -303,5 +304,64 @@ describe("Wait Mode: Callback, the doorbell (webhook() in n8n-core's WebhookCont
 		expect(late.answer).toEqual({ status: 404, body: { error: 'not a task of this run' } });
 		expect(late.response).toEqual({ noWebhookResponse: true });
 		expect(mock().polls).toHaveLength(0);
+	});
+});
+
+describe('Wait Mode: Callback, faults while a callback is answered: the execution keeps waiting, nothing is lost', () => {
+	const setup = async (count: number) => {
+		mock().setDefaultScript({ pollsBeforeDone: 0 });
+		const parameters = callbackParameters();
+		const credential = { apiKey: mock().apiKey, baseUrl: mock().url };
+		const executionId = newExecutionId();
+		const items = Array.from({ length: count }, (_, n) => ({ json: { url: `https://example.com/${n}.png`, mine: n } }));
+		const paused = await run({ parameters, items, executionId });
+		const ring = async (item: number, body: unknown = {}) =>
+			await runWebhook({ parameters, items: paused, credential, executionId }, { query: doorbell(paused, item), body });
+		return { paused, ring };
+	};
+	const RETRY = { status: 503, body: { received: true, retry: 'the tasks could not be checked now: call again later' } };
+
+	it.each([
+		{ label: 'two 502s in a row', fault: { status: 502, body: { message: 'bad gateway' }, times: 2 } },
+		{ label: 'two 429s in a row', fault: { status: 429, body: { message: 'slow down' }, times: 2 } },
+		{ label: 'two dropped connections', fault: { drop: true, times: 2 } },
+		{ label: 'a 404 for a task of the run', fault: { status: 404, body: { message: 'no such task' } } },
+		{ label: 'an answer that is not JSON', fault: { status: 200, rawBody: '<html>upstream</html>' } },
+	])('$label: the provider is asked to call again, and a later callback resumes with every item', async ({ fault }) => {
+		const { paused, ring } = await setup(2);
+		mock().fault({ route: 'poll', ...fault });
+		const failed = await ring(1, { status: 'completed' });
+		expect(failed.answer).toEqual(RETRY);
+		expect(failed.response).toEqual({ noWebhookResponse: true });
+		// The API answers again: the provider's next try resumes the run, each item with its own task.
+		const { response } = await ring(1, { status: 'completed' });
+		expect(response.workflowData![0].map((item) => [item.json.taskId, item.json.status, item.pairedItem])).toEqual(
+			paused.map((item, n) => [(item.json.vidu as { taskId: string }).taskId, 'completed', { item: n }]),
+		);
+	});
+
+	it('an API error text that echoes the key reaches neither the provider nor the answer', async () => {
+		const { ring } = await setup(1);
+		mock().fault({ route: 'poll', status: 404, body: { message: `unknown key ${mock().apiKey}` } });
+		const { answer } = await ring(0);
+		expect(answer).toEqual(RETRY);
+		expect(JSON.stringify(answer)).not.toContain(mock().apiKey);
+	});
+
+	it('a second Callback pause of the same execution (the node again, in a loop) resumes with its own tasks', async () => {
+		mock().setDefaultScript({ pollsBeforeDone: 0 });
+		const parameters = callbackParameters();
+		const credential = { apiKey: mock().apiKey, baseUrl: mock().url };
+		const executionId = newExecutionId();
+		for (const round of [0, 1, 2]) {
+			const items = [{ json: { url: `https://example.com/round${round}.png` } }];
+			const paused = await run({ parameters, items, executionId, runIndex: round });
+			const { response, answer } = await runWebhook(
+				{ parameters, items: paused, credential, executionId },
+				{ query: doorbell(paused, 0), body: {} },
+			);
+			expect(answer).toEqual(RESUMED);
+			expect(response.workflowData![0].map((item) => item.json.taskId)).toEqual([mock().taskIdFor(`/round${round}.png`)]);
+		}
 	});
 });

@@ -216,6 +216,59 @@ describe('runBatch', () => {
 	});
 });
 
+describe('runBatch: bounded whatever the API does', () => {
+	it('a progress stuck at 0.99 costs no more status calls than a loop at the Polling Interval, plus one', async () => {
+		const clock = new FakeClock();
+		const checks: number[] = [];
+		const hooks: BatchHooks<string> = {
+			submit: async () => task('t0'),
+			check: async ({ id }) => {
+				checks.push(clock.time);
+				return clock.time < 120_000 ? task(id, 'running', clock.time < 10_000 ? 0.5 : 0.99) : task(id, 'completed');
+			},
+			finish: async (t) => t.id,
+		};
+		const result = await runBatch(1, hooks, settings(), clock);
+		expect(result.outcomes[0]).toEqual({ ok: true, value: 't0' });
+		// A loop asking every 5 s finds it done at its 24th or 25th call.
+		expect(checks.length).toBeLessThanOrEqual(25 + 1);
+	});
+
+	it('under endless 429s, never-accepted items share one deadline: the run ends by Max Wait, whatever their number', async () => {
+		const clock = new FakeClock();
+		let posts = 0;
+		const hooks: BatchHooks<string> = {
+			submit: async () => {
+				posts++;
+				throw httpFailure('submit', 429, { message: 'busy' }, 60_000);
+			},
+			check: async (t) => t,
+			finish: async (t) => t.id,
+		};
+		const result = await runBatch(200, hooks, settings({ maxWaitMs: 600_000 }), clock);
+		expect(clock.time).toBeLessThanOrEqual(600_000);
+		expect(result.outcomes.every((outcome) => outcome && !outcome.ok)).toBe(true);
+		// Refused ones fail with the API's refusal; those never tried say nothing was sent.
+		const errors = result.outcomes.map((outcome) => (outcome && !outcome.ok ? (outcome.error as Error).name : ''));
+		expect(new Set(errors)).toEqual(new Set(['ViduFailure', 'NotSubmitted']));
+		// The first wave (8) at once, then one a Retry-After (60 s) until Max Wait: not one per item.
+		expect(posts).toBeLessThanOrEqual(8 + 600_000 / 60_000 + 1);
+	});
+
+	it('a refusal does not end items the API accepts again before Max Wait', async () => {
+		const clock = new FakeClock();
+		let posts = 0;
+		const { hooks } = fakeApi(clock, new Array(10).fill(20_000));
+		const submit = hooks.submit;
+		hooks.submit = async (index) => {
+			if (++posts <= 3) throw httpFailure('submit', 429, {}, 30_000);
+			return await submit(index);
+		};
+		const result = await runBatch(10, hooks, settings(), clock);
+		expect(result.outcomes.every((outcome) => outcome?.ok)).toBe(true);
+	});
+});
+
 describe('nextCheckDelay', () => {
 	const schedule = { ...DEFAULT_SCHEDULE, maxGapMs: 10_000 };
 	it('aims just after the end estimated from progress, within the gap limits', () => {

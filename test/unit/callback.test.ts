@@ -48,7 +48,12 @@ describe('readDoorbell', () => {
 			taskId: 'task_2',
 			run: RUN,
 		});
-		expect(readDoorbell({ vidu_item: '0', vidu_run: RUN }, { task_id: 'task_1' }, run)).toEqual({ ok: true, index: 0, taskId: 'task_1', run: RUN });
+		expect(readDoorbell({ vidu_item: '0', vidu_run: RUN }, { task_id: 'task_1' }, run)).toEqual({
+			ok: true,
+			index: 0,
+			taskId: 'task_1',
+			run: RUN,
+		});
 		// The model maker's id in `id`, the gateway's in `task_id`; and empty names.
 		expect(readDoorbell({ vidu_item: '0', vidu_run: RUN }, { id: 9001, task_id: 'task_1' }, run)).toEqual({
 			ok: true,
@@ -186,5 +191,4 @@ describe('DoorbellMemory', () => {
 		expect(['a', 'b', 'c'].map((id) => memory.claimedFinished('exec-1/run', id))).toEqual([false, true, true]);
 		expect(memory.claimedFinished('exec-1/other', 'c')).toBe(false);
 	});
-
 });

@@ -1,5 +1,6 @@
 import { parseUsage, taskToJson } from '../../nodes/Vidu/output/taskJson';
 import { parseTask, parseTaskError, stateOf } from '../../nodes/Vidu/model/task';
+import { parseJsonBody, taskIdInText } from '../../nodes/Vidu/transport/client';
 import { apiMessageOf, networkFailure } from '../../nodes/Vidu/transport/failure';
 
 describe('stateOf', () => {
@@ -27,6 +28,21 @@ describe('parseTaskError', () => {
 });
 
 describe('parseTask', () => {
+	it('an empty id falls through to task_id: the paid task is not lost to an odd answer', () => {
+		expect(parseTask({ id: '', task_id: 'task_77', status: 'queued' })).toMatchObject({ id: 'task_77' });
+		expect(parseTask({ id: '  ', task_id: 'task_77', status: 'queued' })).toMatchObject({ id: 'task_77' });
+		expect(parseTask({ id: null, task_id: 9001, status: 'queued' })).toMatchObject({ id: '9001' });
+	});
+
+	it('keeps at most 20 video entries of an answer, and how many it listed', () => {
+		const output = [{ content: Array.from({ length: 45_000 }, (_, n) => ({ type: 'video', url: `https://cdn.example/${n}.mp4` })) }];
+		const task = parseTask({ id: 'a', status: 'completed', output })!;
+		expect(task.videos).toHaveLength(20);
+		expect(task.videos[0].url).toBe('https://cdn.example/0.mp4');
+		expect(task.videoCount).toBe(45_000);
+		expect(taskToJson(task, null, null)).toMatchObject({ videoUrl: 'https://cdn.example/0.mp4', videoCount: 45_000 });
+	});
+
 	it('returns undefined without an id, so the caller can report a broken answer', () => {
 		expect(parseTask({ status: 'completed' })).toBeUndefined();
 		expect(parseTask('<html>')).toBeUndefined();
@@ -120,6 +136,13 @@ describe('parseUsage', () => {
 		{ input: { cost: 0.35 }, expected: { cost: 0.35, costRaw: '0.35', discount: null } },
 		{ input: { cost: 'n/a', discount: 'x' }, expected: { cost: null, costRaw: 'n/a', discount: null } },
 		{ input: { cost: '0.1', discount: null }, expected: { cost: 0.1, costRaw: '0.1', discount: null } },
+		// Only a non-negative decimal is a cost; what the API wrote stays readable in costRaw, clipped.
+		{ input: { cost: '-1' }, expected: { cost: null, costRaw: '-1', discount: null } },
+		{ input: { cost: '1e308' }, expected: { cost: null, costRaw: '1e308', discount: null } },
+		{ input: { cost: '0x10' }, expected: { cost: null, costRaw: '0x10', discount: null } },
+		{ input: { cost: [5] }, expected: { cost: null, costRaw: '[5]', discount: null } },
+		{ input: { cost: -0.5 }, expected: { cost: null, costRaw: '-0.5', discount: null } },
+		{ input: { cost: '7'.repeat(200_000) }, expected: { cost: null, costRaw: `${'7'.repeat(99)}…`, discount: null } },
 		{ input: { cost: '0.1', discount: '' }, expected: { cost: 0.1, costRaw: '0.1', discount: null } },
 		{ input: { cost: '0.1', discount: '0.8' }, expected: { cost: 0.1, costRaw: '0.1', discount: 0.8 } },
 		{ input: null, expected: { cost: null, costRaw: null, discount: null } },
@@ -156,5 +179,22 @@ describe('networkFailure', () => {
 		{ code: undefined, notSent: false },
 	])('$code: a submission provably not sent: $notSent', ({ code, notSent }) => {
 		expect(networkFailure('submit', 'http://api', code).retry).toMatchObject({ transient: true, notSent });
+	});
+});
+
+describe('reading answers', () => {
+	it('keeps an integer task id past 2^53 exactly as the API wrote it', () => {
+		const body = Buffer.from('{"id": 787587466925535232, "status":"queued", "task_id":12345678901234567890}');
+		expect(parseJsonBody(body)).toEqual({ id: '787587466925535232', status: 'queued', task_id: '12345678901234567890' });
+		expect(parseTask(parseJsonBody(body))?.id).toBe('787587466925535232');
+		// Other numbers, and ids small enough, are read as numbers.
+		expect(parseJsonBody(Buffer.from('{"id": 42, "cost": 12345678901234567}'))).toEqual({ id: 42, cost: 12345678901234567 });
+	});
+
+	it('finds the task id in a create answer cut at its cap, past an echo of the request', () => {
+		const cut = `{"images":["data:image/png;base64,${'A'.repeat(5000)}"],"payload":"{\\"id\\": \\"mine\\"}","id":"task_9","stat`;
+		expect(taskIdInText(cut)).toBe('task_9');
+		expect(taskIdInText('{"task_id": 787587466925535232, "sta')).toBe('787587466925535232');
+		expect(taskIdInText(`{"images":["${'A'.repeat(5000)}`)).toBeUndefined();
 	});
 });

@@ -19,7 +19,10 @@ export interface Task {
 	apiStatus: string;
 	progress: number | null;
 	model: string | null;
+	/** The first MAX_VIDEOS entries: a task makes one video; a list of thousands is not carried along. */
 	videos: VideoEntry[];
+	/** How many video entries the answer listed. */
+	videoCount: number;
 	usage: IDataObject | null;
 	metadata: IDataObject | null;
 	error: TaskError | null;
@@ -117,22 +120,27 @@ function urlOf(item: IDataObject): string | undefined {
 /** An entry typed as something else than a video (a cover image, a thumbnail) is not the result. */
 const isVideoType = (entry: IDataObject): boolean => typeof entry.type !== 'string' || /video/i.test(entry.type);
 
+/** Video entries kept of one answer. */
+const MAX_VIDEOS = 20;
+
 /**
  * `output[].content[]`, entries directly in `output`, or one of either on its own (docs/api-contract.md#task-answers).
  * Where some entries are videos and others not, only the videos; entries of types never seen are kept.
  */
-function parseVideos(output: unknown): VideoEntry[] {
+function parseVideos(output: unknown): { videos: VideoEntry[]; videoCount: number } {
 	const entries: unknown[] = Array.isArray(output) ? output : isObject(output) ? [output] : [];
-	const videos: VideoEntry[] = [];
+	const found: IDataObject[] = [];
 	for (const entry of entries) {
 		const content: unknown[] = isObject(entry) && Array.isArray(entry.content) ? entry.content : [entry];
-		for (const item of content) {
-			if (!isObject(item)) continue;
-			const url = urlOf(item);
-			if (url) videos.push({ ...(boundedCopy(item) as IDataObject), type: typeof item.type === 'string' ? item.type : 'video', url });
-		}
+		for (const item of content) if (isObject(item) && urlOf(item)) found.push(item);
 	}
-	return videos.some(isVideoType) ? videos.filter(isVideoType) : videos;
+	const chosen = found.some(isVideoType) ? found.filter(isVideoType) : found;
+	const videos = chosen.slice(0, MAX_VIDEOS).map((item) => ({
+		...(boundedCopy(item) as IDataObject),
+		type: typeof item.type === 'string' ? item.type : 'video',
+		url: urlOf(item)!,
+	}));
+	return { videos, videoCount: chosen.length };
 }
 
 /** 0–1 as documented; over 1 (related gateways count to 100) a percentage. Anything else is no progress. */
@@ -163,7 +171,7 @@ export function parseTask(body: unknown, askedId?: string): Task | undefined {
 		progress: parseProgress(body.progress),
 		model: clip(textOf(body.model) ?? '', MAX_API_WORD) || null,
 		// The maker's `creations`, should a gateway pass its shape on, where the gateway's `output` is absent.
-		videos: parseVideos(body.output ?? body.creations),
+		...parseVideos(body.output ?? body.creations),
 		usage: isObject(body.usage) ? body.usage : null,
 		metadata: isObject(body.metadata) ? (boundedCopy(body.metadata) as IDataObject) : null,
 		error: taskErrorOf(body),

@@ -94,6 +94,7 @@ const kept = (task: Task): Task => ({
 	progress: null,
 	model: task.model,
 	videos: [],
+	videoCount: 0,
 	usage: null,
 	metadata: null,
 	error: null,
@@ -123,7 +124,10 @@ export function ledgerFor(ctx: IExecuteFunctions, memory: LedgerMemory, redact: 
 					type: 'warning',
 					location: 'outputPane',
 				});
-				ctx.logger?.warn('Vidu: no custom-data key free for the paid task ids; they are in the log', { executionId: ctx.getExecutionId(), node });
+				ctx.logger?.warn('Vidu: no custom-data key free for the paid task ids; they are in the log', {
+					executionId: ctx.getExecutionId(),
+					node,
+				});
 			}
 			warned = true;
 			return;

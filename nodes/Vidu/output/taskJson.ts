@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { Task } from '../model/task';
+import { clip, type Task } from '../model/task';
 
 export interface Usage extends IDataObject {
 	/** USD as a number, or null when the API gave no figure (it may send ""). */
@@ -9,10 +9,15 @@ export interface Usage extends IDataObject {
 	discount: number | null;
 }
 
+/** A cost as money is written: a non-negative decimal (no sign, exponent, hex or list). */
+const DECIMAL = /^\d{1,15}(\.\d{1,15})?$/;
+
 export function parseUsage(usage: IDataObject | null): Usage {
 	const raw = usage?.cost;
-	const costRaw = raw === undefined || raw === null ? null : String(raw);
-	const parsed = costRaw === null || costRaw.trim() === '' ? NaN : Number(costRaw);
+	const text =
+		typeof raw === 'string' || typeof raw === 'number' ? String(raw) : raw === undefined || raw === null ? null : JSON.stringify(raw);
+	const costRaw = text === null ? null : clip(text, 100);
+	const parsed = text !== null && DECIMAL.test(text.trim()) ? Number(text) : NaN;
 	const rawDiscount = usage?.discount;
 	// Number() reads null and "" as 0: only a number, or a number written as text, is a discount.
 	const discount =
@@ -32,6 +37,7 @@ export function taskToJson(task: Task, elapsedSeconds: number | null, statusChec
 		apiStatus: task.apiStatus,
 		videoUrl: task.videos[0]?.url ?? null,
 		videos: task.videos,
+		videoCount: task.videoCount,
 		usage: parseUsage(task.usage),
 		progress: task.state === 'completed' ? 1 : task.progress,
 		metadata: task.metadata ?? {},

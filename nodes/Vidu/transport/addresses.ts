@@ -34,7 +34,14 @@ export function isLocalUrl(url: string): boolean {
 }
 
 /** Cloud metadata services by name, and those outside the link-local range (Alibaba Cloud, AWS over IPv6). */
-const METADATA_HOSTS = new Set(['metadata', 'metadata.google.internal', 'metadata.goog', 'instance-data', '100.100.100.200', 'fd00:ec2::254']);
+const METADATA_HOSTS = new Set([
+	'metadata',
+	'metadata.google.internal',
+	'metadata.goog',
+	'instance-data',
+	'100.100.100.200',
+	'fd00:ec2::254',
+]);
 
 /**
  * Why a video URL is not fetched, if it is not: only http(s), and never the link-local range where

@@ -82,7 +82,12 @@ export function parseJsonBody(body: Buffer): unknown {
 	if (body.length === 0) return undefined;
 	try {
 		// Some servers start UTF-8 JSON with a byte order mark, which JSON.parse refuses.
-		return JSON.parse(body.toString('utf8').replace(/^\uFEFF/, '').replace(LONG_INTEGER_ID, '$1"$2"'));
+		return JSON.parse(
+			body
+				.toString('utf8')
+				.replace(/^\uFEFF/, '')
+				.replace(LONG_INTEGER_ID, '$1"$2"'),
+		);
 	} catch {
 		return undefined;
 	}
@@ -302,7 +307,8 @@ export async function createClient(ctx: ApiContext): Promise<ViduClient> {
 			return task;
 		},
 		async getTask(taskId, call = {}) {
-			if (LONE_SURROGATE.test(taskId)) throw malformedFailure('status', 'the task id is not valid text, so no URL can name it', undefined, taskId);
+			if (LONE_SURROGATE.test(taskId))
+				throw malformedFailure('status', 'the task id is not valid text, so no URL can name it', undefined, taskId);
 			const answer = await request('GET', TASK_PATH + encodeURIComponent(taskId), 'status', call, taskId);
 			const task = parseTask(answer, taskId);
 			if (!task) throw malformedFailure('status', 'the status response has no task id', answer, taskId);

@@ -1,13 +1,14 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { createPresenter, type Presenter } from '../errors/presenter';
-import { InputProblem, type Outcome, type SubmittedTask } from '../model/outcomes';
+import { InputProblem, NotSubmitted, type Outcome, type SubmittedTask } from '../model/outcomes';
 import { isObject, type Task } from '../model/task';
 import { taskToItem } from '../output/items';
 import type { Ledger } from '../output/ledger';
 import { readDownloadField } from '../request/downloadChoice';
 import { isLocalUrl } from '../transport/addresses';
 import { createClient, type ViduClient } from '../transport/client';
+import { ViduFailure } from '../transport/failure';
 import { pause, systemClock } from './clock';
 import {
 	asCallbackState,
@@ -97,10 +98,14 @@ export async function waitByCallback(
 	const deadline = systemClock.now() + wait.maxWaitMinutes * 60_000;
 	const tasks: Array<Task | undefined> = [];
 	let firstFailure: { index: number; error: unknown } | undefined;
+	let refusedUntilDeadline = false;
 	const submitOne = async (index: number) => {
 		// After a failure without Continue On Fail, what has not been sent stays unsent (nothing paid).
 		if (firstFailure) return;
 		try {
+			// The API refused for longer than Max Wait allows: the rest is not sent at all.
+			if (refusedUntilDeadline)
+				throw new NotSubmitted(`the API refused submissions (HTTP 429) for longer than Max Wait (${wait.maxWaitMinutes} minutes) allows`);
 			// Callback URL is not offered in this mode (n8n drops a value saved before): the node's own resume URL is the callback.
 			const task = await submitItem.call(this, client, ledger, index, {
 				policy: SUBMISSION_UNTIL_ACCEPTED,
@@ -112,6 +117,8 @@ export async function waitByCallback(
 			submitted.push({ index, taskId: task.id, state: task.state });
 			items[index].json[STATE_FIELD] = waitingState(task.id, run);
 		} catch (error) {
+			// A refusal is retried until Max Wait: one that ends the item ends every item not yet sent.
+			if (error instanceof ViduFailure && error.retry.rateLimited) refusedUntilDeadline = true;
 			if (!this.continueOnFail()) firstFailure ??= { index, error };
 			else items[index].json[STATE_FIELD] = failedSubmissionState(presenter.error(error, index).message);
 		}

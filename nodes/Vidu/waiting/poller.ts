@@ -198,16 +198,14 @@ export async function runBatch<R>(count: number, hooks: BatchHooks<R>, settings:
 			const next = nextRetry(REFUSED_IN_BATCH, error, entry.refusals, random);
 			const answeredAt = clock.now();
 			refusing = next.retry;
-			if (next.retry && answeredAt + next.delayMs <= runDeadline) {
-				// Slow down to what the API has accepted so far.
-				limit = Math.max(1, active.size);
-				acceptedSinceRefusal = 0;
-				neverRefused = false;
-				submitHoldUntil = Math.max(submitHoldUntil, answeredAt + next.delayMs);
-				refusedQueue.push({ index, notBefore: answeredAt + next.delayMs, refusals: entry.refusals + 1, refused: error });
-				return;
-			}
-			fail(index, error);
+			if (!next.retry) return fail(index, error);
+			// Slow down to what the API has accepted so far.
+			limit = Math.max(1, active.size);
+			acceptedSinceRefusal = 0;
+			neverRefused = false;
+			submitHoldUntil = Math.max(submitHoldUntil, answeredAt + next.delayMs);
+			if (answeredAt + next.delayMs > runDeadline) return fail(index, error);
+			refusedQueue.push({ index, notBefore: answeredAt + next.delayMs, refusals: entry.refusals + 1, refused: error });
 			return;
 		}
 		refusing = false;
@@ -408,7 +406,7 @@ export async function runBatch<R>(count: number, hooks: BatchHooks<R>, settings:
 		if (!refusing || clock.now() < runDeadline) return;
 		for (const entry of refusedQueue.splice(0)) fail(entry.index, entry.refused);
 		const never = new NotSubmitted(
-			`the API refused submissions (HTTP 429) until Max Wait (${settings.maxWaitMs / 60_000} minutes) ran out`,
+			`the API refused submissions (HTTP 429) for longer than Max Wait (${settings.maxWaitMs / 60_000} minutes) allows`,
 		);
 		while (nextIndex < count) fail(nextIndex++, never);
 	};
