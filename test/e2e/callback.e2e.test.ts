@@ -127,6 +127,48 @@ describe.each(VERSIONS)('wait by callback in real n8n %s', (VERSION) => {
 		return wf;
 	}
 
+	type Connections = Record<string, { main: Array<Array<{ node: string; type: string; index: number }>> }>;
+	const to = (node: string) => [{ node, type: 'main', index: 0 }];
+
+	/** The example with a second Vidu node after the first: two Callback pauses in one execution. */
+	function workflowTwoPauses(): Workflow {
+		const wf = workflow({ id: 'viduCallbackTwice01', path: 'vidu-twice', maxWaitMinutes: 5 });
+		const first = wf.nodes.find((node) => node.name === 'Vidu')!;
+		const second = JSON.parse(JSON.stringify(first)) as Workflow['nodes'][number] & { id: string };
+		Object.assign(second, {
+			name: 'Vidu Again',
+			id: '3f1b6c2e-1111-4aaa-8bbb-0000000000f1',
+			webhookId: '3f1b6c2e-1111-4aaa-8bbb-0000000000f2',
+		});
+		second.parameters.imageUrl = "={{ 'https://example.com/again-' + $json.taskId + '.png' }}";
+		wf.nodes.push(second);
+		const connections = (wf as unknown as { connections: Connections }).connections;
+		connections.Vidu = { main: [to('Vidu Again')] };
+		connections['Vidu Again'] = { main: [to('Collect Results')] };
+		return wf;
+	}
+
+	/** The example with Vidu inside n8n's Loop Over Items, one image per round: a Callback pause per round. */
+	function workflowLoop(): Workflow {
+		const wf = workflow({ id: 'viduCallbackLoop01', path: 'vidu-loop', maxWaitMinutes: 5 });
+		wf.nodes.push({
+			name: 'Loop Over Items',
+			parameters: { batchSize: 1, options: {} },
+			...({
+				id: '3f1b6c2e-1111-4aaa-8bbb-0000000000f3',
+				type: 'n8n-nodes-base.splitInBatches',
+				typeVersion: 3,
+				position: [330, 200],
+			} as object),
+		} as Workflow['nodes'][number]);
+		const connections = (wf as unknown as { connections: Connections }).connections;
+		connections['One Item per Image'] = { main: [to('Loop Over Items')] };
+		// Output 0 ("done") once every round is over, output 1 ("loop") each round.
+		connections['Loop Over Items'] = { main: [to('Collect Results'), to('Vidu')] };
+		connections.Vidu = { main: [to('Loop Over Items')] };
+		return wf;
+	}
+
 	/** The URL example behind a Webhook trigger, polling a slow task: a production run that can be stopped. */
 	function pollingWorkflow(): Workflow {
 		const text = readFileSync(join(__dirname, '..', '..', 'examples', 'vidu-generate-from-url.json'), 'utf8').replace(
@@ -160,7 +202,11 @@ describe.each(VERSIONS)('wait by callback in real n8n %s', (VERSION) => {
 		await n8n.importWorkflow(workflowWithErrorOutput());
 		await n8n.importWorkflow(workflowDownloadingCombined());
 		await n8n.importWorkflow(workflowExecutingOnce());
+		await n8n.importWorkflow(workflowTwoPauses());
+		await n8n.importWorkflow(workflowLoop());
 		for (const id of [
+			'viduCallbackTwice01',
+			'viduCallbackLoop01',
 			'viduExampleCallback01',
 			'viduCallbackExpiry1',
 			'viduCallbackThenWait',
@@ -238,6 +284,58 @@ describe.each(VERSIONS)('wait by callback in real n8n %s', (VERSION) => {
 			mock.holdFinalCallbacks = 0;
 			mock.statusLagMs = 0;
 		}
+	});
+
+	it('the status API failing while the final callback is answered: the run keeps waiting with all its data, then resumes', async () => {
+		mock.setDefaultScript({ generationMs: 3000 });
+		// Both tries of the callback's status check fail (two 502s in a row).
+		mock.fault({ route: 'poll', status: 502, body: { message: 'bad gateway' }, times: 2 });
+		const url = 'https://example.com/outage.png';
+		await start('vidu-animate', [url]);
+		const final = await until('the final callback', () => mock.callbacks.find((c) => c.status === 'completed'), 60_000);
+		expect(final.answer).toBe(503);
+		const [waiting] = await until(
+			'the run to go on waiting',
+			async () => {
+				const found = await executionsOf('viduExampleCallback01', 'waiting');
+				return found.length ? found : undefined;
+			},
+			30_000,
+		);
+		const saved = JSON.stringify(await rest(`executions/${waiting.id}`));
+		// The earlier nodes' data and the paid task are all still in the execution.
+		expect(saved).toContain(url);
+		expect(saved).toContain(final.taskId);
+		if (signed) expect(saved).toContain(`item 1: ${final.taskId}`);
+		expect(mock.sink).toHaveLength(0);
+		// The provider calls again once the API answers: the run resumes with its item.
+		const again = await fetch(resumeUrlOf(0), {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ id: final.taskId, status: 'completed' }),
+		});
+		expect(again.status).toBe(200);
+		const [{ results }] = (await until('the results', () => (mock.sink.length ? mock.sink : undefined), 30_000)) as Results[];
+		expect(results).toEqual([expect.objectContaining({ taskId: final.taskId, status: 'completed' })]);
+	});
+
+	it('two Vidu nodes in a row, both waiting by callback: each pause resumes with its own tasks', async () => {
+		mock.setDefaultScript({ generationMs: 2000 });
+		const urls = ['https://example.com/twice0.png', 'https://example.com/twice1.png'];
+		await start('vidu-twice', urls);
+		const [{ results }] = (await until('the results', () => (mock.sink.length ? mock.sink : undefined), 90_000)) as Results[];
+		const firstIds = urls.map((url) => mock.taskIdFor(url));
+		expect(results.map((r) => [r.taskId, r.status])).toEqual(firstIds.map((id) => [mock.taskIdFor(`/again-${id}.png`), 'completed']));
+		expect(mock.creates).toHaveLength(4);
+	});
+
+	it('Vidu inside a loop of three rounds, waiting by callback: every round resumes', async () => {
+		mock.setDefaultScript({ generationMs: 2000 });
+		const urls = [0, 1, 2].map((n) => `https://example.com/round${n}.png`);
+		await start('vidu-loop', urls);
+		const [{ results }] = (await until('the results', () => (mock.sink.length ? mock.sink : undefined), 120_000)) as Results[];
+		expect(results.map((r) => [r.taskId, r.status])).toEqual(urls.map((url) => [mock.taskIdFor(url), 'completed']));
+		expect(mock.creates).toHaveLength(3);
 	});
 
 	it('On Error "Continue (using error output)": after the resume, a failed task\'s item leaves by the error output', async () => {
