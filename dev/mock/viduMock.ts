@@ -69,7 +69,7 @@ interface TaskRecord {
 	polls: number;
 	params: unknown;
 	createdAt: number;
-	/** Its final state has been served: it no longer counts against maxInFlight. */
+	/** Its final state has been served: it no longer counts against maxInFlight (nor, in time mode, once it has ended). */
 	finished?: boolean;
 }
 
@@ -344,6 +344,12 @@ export class ViduMock {
 		pump();
 	}
 
+	/** A provider frees a task's slot when it ends, whether or not anyone has asked. */
+	private ended(task: TaskRecord): boolean {
+		const { generationMs } = task.script;
+		return task.finished === true || (generationMs !== undefined && Date.now() >= task.createdAt + generationMs);
+	}
+
 	private create(res: http.ServerResponse, body: unknown): void {
 		const request = body as { model?: unknown; input?: Array<{ params?: { images?: unknown } }> };
 		const params = request?.input?.[0]?.params;
@@ -353,7 +359,7 @@ export class ViduMock {
 		if (!Array.isArray(params.images) || params.images.length !== 1) {
 			return this.json(res, 400, { error: { code: 8008003001, message: 'missing image' } });
 		}
-		if (this.maxInFlight !== undefined && [...this.tasks.values()].filter((t) => !t.finished).length >= this.maxInFlight) {
+		if (this.maxInFlight !== undefined && [...this.tasks.values()].filter((t) => !this.ended(t)).length >= this.maxInFlight) {
 			this.refusedCreates++;
 			return this.json(res, 429, { error: { code: 'QuotaExceeded', message: `at most ${this.maxInFlight} tasks in flight` } });
 		}

@@ -319,6 +319,24 @@ describe.each(VERSIONS)('wait by callback in real n8n %s', (VERSION) => {
 		expect(results).toEqual([expect.objectContaining({ taskId: final.taskId, status: 'completed' })]);
 	});
 
+	it('an API that allows 3 tasks in flight: the refused submissions are sent again, and the run resumes with all 5', async () => {
+		// Longer than the three quick tries a submission used to get.
+		mock.setDefaultScript({ generationMs: 6000 });
+		mock.maxInFlight = 3;
+		const refusedBefore = mock.refusedCreates;
+		try {
+			const urls = [0, 1, 2, 3, 4].map((n) => `https://example.com/quota${n}.png`);
+			await start('vidu-animate', urls);
+			const [{ results }] = (await until('the results', () => (mock.sink.length ? mock.sink : undefined), 90_000)) as Results[];
+			expect(results.map((r) => [r.taskId, r.status])).toEqual(urls.map((url) => [mock.taskIdFor(url), 'completed']));
+			const refused = mock.refusedCreates - refusedBefore;
+			expect(refused).toBeGreaterThan(0);
+			expect(mock.creates).toHaveLength(5 + refused);
+		} finally {
+			mock.maxInFlight = undefined;
+		}
+	});
+
 	it('two Vidu nodes in a row, both waiting by callback: each pause resumes with its own tasks', async () => {
 		mock.setDefaultScript({ generationMs: 2000 });
 		const urls = ['https://example.com/twice0.png', 'https://example.com/twice1.png'];
