@@ -3,13 +3,17 @@ import { ViduMock } from '../../dev/mock/viduMock';
 import { runNode, type RunOptions } from './runNode';
 
 /**
- * The node's clock made virtual: its sleeps return at once and move its time forward, so polling
- * intervals, backoff and maximum waits play out in full without the test sleeping. HTTP stays real.
+ * The node's clock made virtual: its time moves only when it sleeps, and its sleeps return at once, so
+ * polling intervals, backoff and maximum waits play out in full without the test sleeping, and however
+ * slowly the machine answers. HTTP (and its timeouts) stays real.
  */
 /** No test needs more virtual time or sleeps than this; past it, a loop is stuck. */
 const TIME_CEILING_MS = 48 * 3_600_000;
 const SLEEP_CEILING = 200_000;
 const READ_CEILING = 2_000_000;
+
+/** Where virtual time starts in every test: a fixed instant, so that no real time leaks into it. */
+const EPOCH_MS = Date.UTC(2026, 0, 1);
 
 export function useVirtualClock(): { sleptMs: () => number; sleeps: number[] } {
 	const state = { offset: 0, sleeps: [] as number[] };
@@ -19,7 +23,7 @@ export function useVirtualClock(): { sleptMs: () => number; sleeps: number[] } {
 		let reads = 0;
 		jest.spyOn(systemClock, 'now').mockImplementation(() => {
 			if (++reads > READ_CEILING) throw new Error(`virtual clock ceiling: read ${reads} times, a loop that never sleeps`);
-			return Date.now() + state.offset;
+			return EPOCH_MS + state.offset;
 		});
 		jest.spyOn(systemClock, 'sleep').mockImplementation(async (ms) => {
 			// A wait loop that never ends would spin on this instant sleep and starve jest's own

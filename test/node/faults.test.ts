@@ -9,7 +9,8 @@ const generate = (wait: Record<string, unknown> = {}) => ({
 	operation: 'generate',
 	imageSource: 'url',
 	imageUrl: 'https://example.com/a.png',
-	waitOptions: { pollIntervalSeconds: 5, maxWaitMinutes: 10, requestTimeoutSeconds: 0.3, ...wait },
+	// Seconds: a busy machine may take tenths of one to answer; only the tests of a timeout set less.
+	waitOptions: { pollIntervalSeconds: 5, maxWaitMinutes: 10, requestTimeoutSeconds: 10, ...wait },
 });
 const fail = async (promise: Promise<unknown>) => (await promise.catch((e: unknown) => e)) as NodeApiError;
 
@@ -64,8 +65,8 @@ describe('fault matrix: status checks are retried until the maximum wait', () =>
 	});
 
 	it('retries an answer slower than the request timeout', async () => {
-		mock().scriptTasks({ pollsBeforeDone: 0 }).fault({ route: 'poll', delayMs: 1500 });
-		const [item] = await run({ parameters: generate({ requestTimeoutSeconds: 0.2 }) });
+		mock().scriptTasks({ pollsBeforeDone: 0 }).fault({ route: 'poll', delayMs: 6000 });
+		const [item] = await run({ parameters: generate({ requestTimeoutSeconds: 1 }) });
 		expect(item.json.status).toBe('completed');
 		expect(mock().creates).toHaveLength(1);
 	});
