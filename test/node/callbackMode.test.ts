@@ -340,6 +340,14 @@ describe('Wait Mode: Callback, faults while a callback is answered: the executio
 		);
 	});
 
+	it('one failed status call is tried again within the callback: the run resumes at once', async () => {
+		const { ring } = await setup(1);
+		mock().fault({ route: 'poll', status: 502, body: { message: 'bad gateway' } });
+		const { answer, response } = await ring(0, { status: 'completed' });
+		expect(answer).toEqual(RESUMED);
+		expect(response.workflowData![0][0].json.status).toBe('completed');
+	});
+
 	it('an API error text that echoes the key reaches neither the provider nor the answer', async () => {
 		const { ring } = await setup(1);
 		mock().fault({ route: 'poll', status: 404, body: { message: `unknown key ${mock().apiKey}` } });

@@ -1,3 +1,5 @@
+import fc from 'fast-check';
+
 import type { Clock } from '../../nodes/Vidu/waiting/clock';
 import { type BatchHooks, type BatchSettings, expectedDuration, runBatch } from '../../nodes/Vidu/waiting/poller';
 import { DEFAULT_SCHEDULE, firstCheckDelay, nextCheckDelay } from '../../nodes/Vidu/waiting/schedule';
@@ -494,5 +496,48 @@ describe('expectedDuration', () => {
 			]),
 		).toBe(12_000);
 		expect(expectedDuration([])).toBeUndefined();
+	});
+});
+
+describe('runBatch: the promises of the schedule, for any batch (property tests)', () => {
+	const INTERVAL = 5000;
+	/** Checks a loop asking every Polling Interval after submission makes to see a task of `duration` done. */
+	const loopChecks = (duration: number) => Math.max(1, Math.ceil(duration / INTERVAL));
+	const batches = fc.record({
+		durations: fc.array(fc.integer({ min: 1000, max: 60_000 }), { minLength: 1, maxLength: 40 }),
+		progress: fc.constantFrom<'none' | 'all' | 'some'>('none', 'all', 'some'),
+	});
+
+	it('no task gets more than one status call above a loop at the same Polling Interval, with or without progress', async () => {
+		await fc.assert(
+			fc.asyncProperty(batches, async ({ durations, progress }) => {
+				const clock = new FakeClock();
+				const withProgress =
+					progress === 'all' ? true : progress === 'some' ? durations.map((_, n) => n).filter((n) => n % 2 === 0) : false;
+				const { hooks, log } = fakeApi(clock, durations, { progress: withProgress });
+				await runBatch(durations.length, hooks, settings({ maxConcurrent: 100 }), clock);
+				durations.forEach((duration, index) => {
+					const checks = log.checks.get(`t${index}`)?.length ?? 0;
+					if (checks > loopChecks(duration) + 1) throw new Error(`task ${index} of ${duration} ms: ${checks} checks`);
+				});
+			}),
+			{ numRuns: 150 },
+		);
+	});
+
+	it('every task is seen done no later than such a loop would see it', async () => {
+		await fc.assert(
+			fc.asyncProperty(batches, async ({ durations, progress }) => {
+				const clock = new FakeClock();
+				const { hooks, log } = fakeApi(clock, durations, { progress: progress !== 'none' });
+				await runBatch(durations.length, hooks, settings({ maxConcurrent: 100 }), clock);
+				durations.forEach((duration, index) => {
+					const late = log.seenDoneAt.get(`t${index}`)!;
+					const loopLate = loopChecks(duration) * INTERVAL - duration;
+					if (late > loopLate + INTERVAL) throw new Error(`task ${index} of ${duration} ms seen ${late} ms late`);
+				});
+			}),
+			{ numRuns: 150 },
+		);
 	});
 });
