@@ -38,7 +38,7 @@ export class ViduApi implements ICredentialType {
 		},
 	];
 
-	// Tested by the node's viduApiTest (nodes/Vidu/transport/keyCheck.ts): see there why not declaratively.
+	// Tested by the node's viduApiTest (nodes/Vidu/methods/credentialTest.ts): see there why not declaratively.
 	// A function rather than a generic block with an expression: n8n 2.x evaluates such an expression
 	// in a data context that fails ("Node … hasn't been executed") in a workflow whose binary mode is
 	// "combined", so every request failed there. Trimmed: a key pasted with a stray space or tab

@@ -9,11 +9,11 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { router } from './actions/router';
-import { LedgerMemory } from './output/ledger';
+import { LedgerMemory } from './helpers/paidTasks';
 import * as video from './actions/video';
-import { testViduKey } from './transport/keyCheck';
-import { answerCallback } from './waiting/callbackWait';
-import { CALLBACK_PATH, DoorbellMemory } from './waiting/doorbell';
+import { testViduKey } from './methods/credentialTest';
+import { answerCallback } from './callback/waitByCallback';
+import { CALLBACK_PATH, DoorbellMemory } from './callback/doorbell';
 
 /**
  * What this n8n process remembers across calls: what callbacks have learnt, shared by all of them,

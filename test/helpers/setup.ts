@@ -1,4 +1,4 @@
-import { systemClock } from '../../nodes/Vidu/waiting/clock';
+import { systemClock } from '../../nodes/Vidu/helpers/clock';
 import { ViduMock } from '../../dev/mock/viduMock';
 import { runNode, type RunOptions } from './runNode';
 

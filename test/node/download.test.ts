@@ -12,8 +12,8 @@ import { until } from '../helpers/until';
  * URL leads. With the download limits lowered (the real ones are 1 GB and 10 minutes), so that a
  * server that never stops shows in seconds.
  */
-jest.mock('../../nodes/Vidu/model/limits', () => {
-	const actual = jest.requireActual<typeof import('../../nodes/Vidu/model/limits')>('../../nodes/Vidu/model/limits');
+jest.mock('../../nodes/Vidu/request/limits', () => {
+	const actual = jest.requireActual<typeof import('../../nodes/Vidu/request/limits')>('../../nodes/Vidu/request/limits');
 	return { ...actual, LIMITS: { ...actual.LIMITS, videoBytes: 3_000_000, downloadMs: 2_000 } };
 });
 

@@ -1,6 +1,6 @@
 import type { NodeApiError } from 'n8n-workflow';
 
-import { systemClock } from '../../nodes/Vidu/waiting/clock';
+import { systemClock } from '../../nodes/Vidu/helpers/clock';
 import { runNode } from '../helpers/runNode';
 import { unreachableBaseUrl, useMock } from '../helpers/setup';
 

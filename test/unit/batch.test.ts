@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 
-import type { Clock } from '../../nodes/Vidu/waiting/clock';
-import { type BatchHooks, type BatchSettings, expectedDuration, runBatch } from '../../nodes/Vidu/waiting/poller';
-import { DEFAULT_SCHEDULE, firstCheckDelay, nextCheckDelay } from '../../nodes/Vidu/waiting/schedule';
-import { TaskFailed, WaitStopped } from '../../nodes/Vidu/model/outcomes';
+import type { Clock } from '../../nodes/Vidu/helpers/clock';
+import { type BatchHooks, type BatchSettings, expectedDuration, runBatch } from '../../nodes/Vidu/poll/batch';
+import { DEFAULT_SCHEDULE, firstCheckDelay, nextCheckDelay } from '../../nodes/Vidu/poll/schedule';
+import { TaskFailed, WaitStopped } from '../../nodes/Vidu/errors/outcomes';
 import { httpFailure } from '../../nodes/Vidu/transport/failure';
 import { aTask as task } from '../helpers/task';
 

@@ -10,7 +10,7 @@ import {
 	readDoorbell,
 	sweep,
 	waitingState,
-} from '../../nodes/Vidu/waiting/doorbell';
+} from '../../nodes/Vidu/callback/doorbell';
 import { aTask as task } from '../helpers/task';
 
 const RESUME = 'https://n8n.example.com/webhook-waiting/42?signature=abc';

@@ -7,8 +7,8 @@ import { base64Text, streamAsBase64, streamMakerLike } from '../../nodes/Vidu/re
 import { sniffImage } from '../../nodes/Vidu/request/imageType';
 import { imageSize } from '../../nodes/Vidu/request/imageSize';
 import { parseRetryAfter } from '../../nodes/Vidu/transport/client';
-import { backoffMs } from '../../nodes/Vidu/waiting/retry';
-import { parseTask } from '../../nodes/Vidu/model/task';
+import { backoffMs } from '../../nodes/Vidu/helpers/retry';
+import { parseTask } from '../../nodes/Vidu/transport/task';
 import { checkImage } from '../../nodes/Vidu/request/checks';
 import { jpegBytes, pngBytes, webpBytes } from '../../dev/mock/images';
 

@@ -1,5 +1,5 @@
 import { parseUsage, taskToJson } from '../../nodes/Vidu/output/taskJson';
-import { parseTask, parseTaskError, stateOf } from '../../nodes/Vidu/model/task';
+import { parseTask, parseTaskError, stateOf } from '../../nodes/Vidu/transport/task';
 import { parseJsonBody, taskIdInText } from '../../nodes/Vidu/transport/client';
 import { apiMessageOf, networkFailure } from '../../nodes/Vidu/transport/failure';
 

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { createPresenter, type Presenter } from '../errors/presenter';
-import { type Ledger, ledgerFor, type LedgerMemory } from '../output/ledger';
+import { type Ledger, ledgerFor, type LedgerMemory } from '../helpers/paidTasks';
 import { createClient, type ViduClient } from '../transport/client';
 import * as video from './video';
 

@@ -1,8 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { MODEL_FIELD, OPTIONS_BY_LABEL, PROMPT_FIELD, TOGGLE_FIELDS } from '../model/apiFields';
+import { MODEL_FIELD, OPTIONS_BY_LABEL, PROMPT_FIELD, TOGGLE_FIELDS } from '../request/apiFields';
 
-/** The UI of the API's request parameters, as model/apiFields.ts describes them. */
+/** The UI of the API's request parameters, as request/apiFields.ts describes them. */
 export const modelProperty: INodeProperties = MODEL_FIELD.property;
 
 export const promptProperty: INodeProperties = PROMPT_FIELD.property;

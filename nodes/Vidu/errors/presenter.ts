@@ -1,8 +1,8 @@
 import type { IDataObject, INode, INodeExecutionData, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { InputProblem, NotSubmitted, type Outcome, type SubmittedTask, TaskFailed, WaitStopped } from '../model/outcomes';
-import { clip, type TaskError } from '../model/task';
+import { InputProblem, NotSubmitted, type Outcome, type SubmittedTask, TaskFailed, WaitStopped } from './outcomes';
+import { clip, type TaskError } from '../transport/task';
 import { forModel } from '../output/taskJson';
 import { CREDENTIAL_TYPE, DEFAULT_BASE_URL } from '../transport/credential';
 import { ViduFailure } from '../transport/failure';

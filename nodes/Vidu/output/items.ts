@@ -1,7 +1,7 @@
 import type { INodeExecutionData } from 'n8n-workflow';
 
-import { TaskFailed } from '../model/outcomes';
-import type { Task } from '../model/task';
+import { TaskFailed } from '../errors/outcomes';
+import type { Task } from '../transport/task';
 import type { CallSettings, ViduClient } from '../transport/client';
 import { malformedFailure, type ViduFailure } from '../transport/failure';
 import { taskToJson } from './taskJson';

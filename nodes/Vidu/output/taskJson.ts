@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { clip, type Task } from '../model/task';
+import { clip, type Task } from '../transport/task';
 
 export interface Usage extends IDataObject {
 	/** USD as a number, or null when the API gave no figure (it may send ""). */

@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto';
 
 import type { IDataObject } from 'n8n-workflow';
 
-import { MODEL_FIELD, OPTION_FIELDS, PROMPT_FIELD } from '../model/apiFields';
-import { trackingSpentBuffers } from '../transport/spentBuffers';
+import { MODEL_FIELD, OPTION_FIELDS, PROMPT_FIELD } from './apiFields';
+import { trackingSpentBuffers } from '../transport/gcNudge';
 import { base64Length, type EncodedImage } from './encode';
 
-/** The node's optional API fields, keyed by UI parameter name (model/apiFields.ts); values as n8n hands them over. */
+/** The node's optional API fields, keyed by UI parameter name (apiFields.ts); values as n8n hands them over. */
 export type GenerationOptions = Record<string, string | number | boolean | undefined>;
 
 export interface GenerationRequest {
@@ -77,7 +77,7 @@ export function planCreateBody(request: Omit<GenerationRequest, 'image'>, image:
 		bytes,
 		fingerprint: hash.update(suffix).digest('base64'),
 		open: async () => {
-			// Pieces are spent once sent or copied: counted, so that V8 frees them soon (spentBuffers.ts).
+			// Pieces are spent once sent or copied: counted, so that V8 frees them soon (transport/gcNudge.ts).
 			if (image.streamOf) return image.streamOf(trackingSpentBuffers(pieces()));
 			const body = Buffer.allocUnsafe(bytes);
 			let at = 0;

@@ -1,9 +1,9 @@
-import { type ApiField, MODEL_FIELD, OPTIONS_BY_LABEL, PROMPT_FIELD } from '../model/apiFields';
+import { type ApiField, MODEL_FIELD, OPTIONS_BY_LABEL, PROMPT_FIELD } from './apiFields';
 import type { GenerationRequest } from './body';
 import { sniffImage } from './imageType';
 import { imageSize } from './imageSize';
-import { InputProblem } from '../model/outcomes';
-import { largestImageFitting, LIMITS, megabytes } from '../model/limits';
+import { InputProblem } from '../errors/outcomes';
+import { largestImageFitting, LIMITS, megabytes } from './limits';
 
 const problem = (message: string, description: string): InputProblem => new InputProblem(message, description);
 
@@ -213,7 +213,7 @@ function checkWholeNumber(value: unknown, field: string): InputProblem | undefin
 	);
 }
 
-/** The check a field of model/apiFields.ts asks for, labelled with its UI name. */
+/** The check a field of apiFields.ts asks for, labelled with its UI name. */
 function checkField({ check, property }: ApiField, value: unknown): InputProblem | undefined {
 	const label = property.displayName;
 	if (check === 'choice')

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { OPTION_FIELDS, PROMPT_FIELD, TOGGLE_FIELDS } from '../model/apiFields';
-import type { InputProblem } from '../model/outcomes';
+import { OPTION_FIELDS, PROMPT_FIELD, TOGGLE_FIELDS } from './apiFields';
+import type { InputProblem } from '../errors/outcomes';
 import { type GenerationOptions, type GenerationRequest, type PlannedBody, planCreateBody } from './body';
 import { checkBodySize, checkParameters, coerce } from './checks';
 import { base64Length } from './encode';

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { downloadProperties } from '../descriptions/download.description';
-import { InputProblem } from '../model/outcomes';
+import { InputProblem } from '../errors/outcomes';
 import { coerce } from './checks';
 
 const [DOWNLOAD_VIDEO, OUTPUT_FIELD] = downloadProperties;

@@ -2,7 +2,7 @@ import type { IBinaryData, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { BINARY_ENCODING } from 'n8n-workflow';
 
 import { imageProperties } from '../descriptions/image.description';
-import { InputProblem } from '../model/outcomes';
+import { InputProblem } from '../errors/outcomes';
 
 import { base64Text, decodedLength, type EncodedImage, standardBase64, streamAsBase64, streamMakerLike } from './encode';
 import { checkImage, checkImageUrl } from './checks';

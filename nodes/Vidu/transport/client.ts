@@ -8,8 +8,8 @@ import type {
 	INode,
 } from 'n8n-workflow';
 
-import { InputProblem } from '../model/outcomes';
-import { clip, parseTask, type Task } from '../model/task';
+import { InputProblem } from '../errors/outcomes';
+import { clip, parseTask, type Task } from './task';
 import { CREDENTIAL_TYPE, readCredential } from './credential';
 import { httpFailure, malformedFailure, networkFailure, type Phase, refusalOf, ViduFailure } from './failure';
 import { downloadVideo } from './videoDownload';
@@ -30,7 +30,7 @@ export interface RequestBody {
 }
 
 /**
- * Everything that talks to the Vidu API: one request per call, no retries (waiting/retry.ts decides
+ * Everything that talks to the Vidu API: one request per call, no retries (helpers/retry.ts decides
  * those), failures thrown as ViduFailure. Built once per execution; the only place HTTP happens.
  */
 export interface ViduClient {

@@ -1,4 +1,4 @@
-import { clip, isObject, stateOf, stateWordOf, taskErrorOf, type TaskError } from '../model/task';
+import { clip, isObject, stateOf, stateWordOf, taskErrorOf, type TaskError } from './task';
 
 /**
  * What went wrong with one request, as plain data: no n8n error, no item, no wording for the user

@@ -1,9 +1,9 @@
 import type { IBinaryData, IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
 
-import { LIMITS } from '../model/limits';
+import { LIMITS } from '../request/limits';
 import { unsafeVideoUrl } from './addresses';
 import { ViduFailure } from './failure';
-import { spentBufferTracker } from './spentBuffers';
+import { spentBufferTracker } from './gcNudge';
 
 /** Hops a video URL may take before the file; each is checked like the URL the API gave. */
 const MAX_VIDEO_REDIRECTS = 5;

@@ -7,9 +7,9 @@ import { imageProperties } from '../../descriptions/image.description';
 import { waitModeProperties, waitOptions } from '../../descriptions/waiting.description';
 import { checkCreateRequest } from '../../request/createRequest';
 import { downloadFieldOf } from '../../request/downloadChoice';
-import { waitByCallback } from '../../waiting/callbackWait';
-import { waitByPolling } from '../../waiting/pollWait';
-import { readWaitSettings } from '../../waiting/settings';
+import { waitByCallback } from '../../callback/waitByCallback';
+import { waitByPolling } from '../../poll/waitByPolling';
+import { readWaitSettings } from '../../helpers/waitSettings';
 import type { Deps } from '../router';
 
 const properties: INodeProperties[] = [

@@ -2,13 +2,13 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { downloadProperties } from '../../descriptions/download.description';
-import { InputProblem } from '../../model/outcomes';
-import { clip, isTaskId, MAX_TASK_ID } from '../../model/task';
+import { InputProblem } from '../../errors/outcomes';
+import { clip, isTaskId, MAX_TASK_ID } from '../../transport/task';
 import { taskToItem } from '../../output/items';
 import { coerce } from '../../request/checks';
 import { downloadFieldOf } from '../../request/downloadChoice';
-import { systemClock } from '../../waiting/clock';
-import { STATUS_QUERY, withRetries } from '../../waiting/retry';
+import { systemClock } from '../../helpers/clock';
+import { STATUS_QUERY, withRetries } from '../../helpers/retry';
 import type { Deps } from '../router';
 
 const taskIdProperty: INodeProperties = {

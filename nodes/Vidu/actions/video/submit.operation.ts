@@ -5,8 +5,8 @@ import { generationOptions, modelProperty, promptProperty, toggleProperties } fr
 import { imageProperties } from '../../descriptions/image.description';
 import { taskToItem } from '../../output/items';
 import { checkCreateRequest } from '../../request/createRequest';
-import { SUBMISSION } from '../../waiting/retry';
-import { submitItem } from '../../waiting/submitStep';
+import { SUBMISSION } from '../../helpers/retry';
+import { submitItem } from '../../helpers/submitTask';
 import type { Deps } from '../router';
 
 const properties: INodeProperties[] = [modelProperty, ...imageProperties, promptProperty, ...toggleProperties, ...generationOptions];

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import type { Task } from '../model/task';
+import type { Task } from '../transport/task';
 
 /**
  * The book of the tasks one node run pays for.

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { redactorFor } from '../../nodes/Vidu/errors/redact';
-import { ledgerFor, LedgerMemory } from '../../nodes/Vidu/output/ledger';
+import { ledgerFor, LedgerMemory } from '../../nodes/Vidu/helpers/paidTasks';
 import { aTask as task } from '../helpers/task';
 
 const KEY = 'sk-ledger-secret-0123456789';

@@ -1,6 +1,6 @@
 /**
  * The API's documented limits on the image and the request (vidu-q1-img2video reference); the limits of
- * the other fields are in model/apiFields.ts. MB is taken as 10^6 bytes: the strict reading.
+ * the other fields are in request/apiFields.ts. MB is taken as 10^6 bytes: the strict reading.
  */
 export const LIMITS = {
 	imageBytes: 50_000_000,

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { stateOf, stateWordOf, surelyRunning, type Task } from '../model/task';
+import { stateOf, stateWordOf, surelyRunning, type Task } from '../transport/task';
 
 /**
  * Wait by callback: each task's callback_url is n8n's resume URL plus the item it belongs to. A call

@@ -2,7 +2,7 @@ import type { ICredentialsDecrypted, ICredentialTestFunctions } from 'n8n-workfl
 
 import { ViduMock } from '../../dev/mock/viduMock';
 import { freePort } from '../../dev/n8n/realN8n';
-import { DECOY, testViduKey } from '../../nodes/Vidu/transport/keyCheck';
+import { DECOY, testViduKey } from '../../nodes/Vidu/methods/credentialTest';
 import { HostileServer } from '../helpers/hostile';
 
 const test = async (data: Record<string, unknown>) =>

@@ -1,15 +1,15 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { createPresenter, type Presenter } from '../errors/presenter';
-import { InputProblem, NotSubmitted, type Outcome, type SubmittedTask } from '../model/outcomes';
-import { isObject, type Task } from '../model/task';
+import { InputProblem, NotSubmitted, type Outcome, type SubmittedTask } from '../errors/outcomes';
+import { isObject, type Task } from '../transport/task';
 import { taskToItem } from '../output/items';
-import type { Ledger } from '../output/ledger';
+import type { Ledger } from '../helpers/paidTasks';
 import { readDownloadField } from '../request/downloadChoice';
 import { isLocalUrl } from '../transport/addresses';
 import { createClient, type ViduClient } from '../transport/client';
 import { ViduFailure } from '../transport/failure';
-import { pause, systemClock } from './clock';
+import { pause, systemClock } from '../helpers/clock';
 import {
 	asCallbackState,
 	type CallbackState,
@@ -27,10 +27,10 @@ import {
 	sweep,
 	waitingState,
 } from './doorbell';
-import { inPool, PARALLEL_CHECKS, PARALLEL_SUBMITS } from './pool';
-import { CALLBACK_CHECK, SUBMISSION_UNTIL_ACCEPTED, withRetries } from './retry';
-import type { WaitSettings } from './settings';
-import { submitItem } from './submitStep';
+import { inPool, PARALLEL_CHECKS, PARALLEL_SUBMITS } from '../helpers/pool';
+import { CALLBACK_CHECK, SUBMISSION_UNTIL_ACCEPTED, withRetries } from '../helpers/retry';
+import type { WaitSettings } from '../helpers/waitSettings';
+import { submitItem } from '../helpers/submitTask';
 
 /**
  * The finish step for a whole run, in input order and of the same shape as in Poll mode. Failures

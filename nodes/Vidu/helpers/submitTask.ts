@@ -1,10 +1,10 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { unusableCompletion } from '../output/items';
-import type { Ledger } from '../output/ledger';
+import type { Ledger } from './paidTasks';
 import { readCreateBody } from '../request/createRequest';
 import type { GenerationOptions } from '../request/body';
-import type { Task } from '../model/task';
+import type { Task } from '../transport/task';
 import type { ViduClient } from '../transport/client';
 import { systemClock } from './clock';
 import { type RetryPolicy, withRetries } from './retry';

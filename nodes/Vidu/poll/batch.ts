@@ -1,8 +1,8 @@
-import { NotSubmitted, type Outcome, type SubmittedTask, WaitStopped } from '../model/outcomes';
-import type { Task } from '../model/task';
-import { type Clock, pause } from './clock';
-import { inPool, PARALLEL_CHECKS, PARALLEL_SUBMITS } from './pool';
-import { nextRetry, REFUSED_IN_BATCH, STATUS_IN_BATCH } from './retry';
+import { NotSubmitted, type Outcome, type SubmittedTask, WaitStopped } from '../errors/outcomes';
+import type { Task } from '../transport/task';
+import { type Clock, pause } from '../helpers/clock';
+import { inPool, PARALLEL_CHECKS, PARALLEL_SUBMITS } from '../helpers/pool';
+import { nextRetry, REFUSED_IN_BATCH, STATUS_IN_BATCH } from '../helpers/retry';
 import { AIM_AFTER_MS, firstCheckDelay, nextCheckDelay, type ScheduleSettings } from './schedule';
 
 /**

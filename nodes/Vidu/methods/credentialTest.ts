@@ -1,7 +1,7 @@
 import type { ICredentialsDecrypted, ICredentialTestFunctions, INodeCredentialTestResult } from 'n8n-workflow';
 
-import { DEFAULT_BASE_URL, readCredential } from './credential';
-import { parseJsonBody, TASK_PATH } from './client';
+import { DEFAULT_BASE_URL, readCredential } from '../transport/credential';
+import { parseJsonBody, TASK_PATH } from '../transport/client';
 
 /**
  * The credential's Test button. A function rather than a declarative `test`: the key must pass however

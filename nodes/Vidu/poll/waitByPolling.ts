@@ -1,14 +1,14 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import type { Ledger } from '../output/ledger';
+import type { Ledger } from '../helpers/paidTasks';
 import { taskToItem, unusableCompletion } from '../output/items';
 import type { ViduClient } from '../transport/client';
-import { systemClock } from './clock';
-import { type BatchResult, runBatch } from './poller';
-import { SUBMISSION_IN_BATCH } from './retry';
+import { systemClock } from '../helpers/clock';
+import { type BatchResult, runBatch } from './batch';
+import { SUBMISSION_IN_BATCH } from '../helpers/retry';
 import { DEFAULT_SCHEDULE } from './schedule';
-import type { WaitSettings } from './settings';
-import { submitItem } from './submitStep';
+import type { WaitSettings } from '../helpers/waitSettings';
+import { submitItem } from '../helpers/submitTask';
 
 /**
  * Wait Mode "Poll": submits every item's task (a bounded number in flight) and watches all of them

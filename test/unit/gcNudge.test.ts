@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
-import { READ_BYTES_PER_COLLECTION, spentBufferTracker, trackingSpentBuffers } from '../../nodes/Vidu/transport/spentBuffers';
+import { READ_BYTES_PER_COLLECTION, spentBufferTracker, trackingSpentBuffers } from '../../nodes/Vidu/transport/gcNudge';
 import { watchChunks } from '../../nodes/Vidu/transport/videoDownload';
 
 const CHUNK = 64 * 1024;

@@ -1,4 +1,4 @@
-import type { Task } from './task';
+import type { Task } from '../transport/task';
 
 /**
  * How an item can end other than with a video, as plain data. errors/presenter.ts turns each into
