@@ -1,6 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-/** Result delivery shared by Generate From Image and Get Task. */
 export const downloadProperties: INodeProperties[] = [
 	{
 		displayName: 'Download Video',

@@ -1,6 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-/** Image Source, with the default it takes where it is shown. */
 const imageSource = (fallback: 'binary' | 'url', show: NonNullable<INodeProperties['displayOptions']>['show']): INodeProperties => ({
 	displayName: 'Image Source',
 	name: 'imageSource',
@@ -12,27 +11,17 @@ const imageSource = (fallback: 'binary' | 'url', show: NonNullable<INodeProperti
 			value: 'binary',
 			description: 'An image file from a previous node (Read/Write Files from Disk, HTTP Request, Google Drive, …)',
 		},
-		{
-			name: 'URL',
-			value: 'url',
-			description: 'A public http(s) link to the image; the API downloads it',
-		},
-		{
-			name: 'Base64 / Data URI',
-			value: 'base64',
-			description: 'Base64 text, with or without a data:image/…;base64, prefix',
-		},
+		{ name: 'URL', value: 'url', description: 'A public http(s) link to the image; the API downloads it' },
+		{ name: 'Base64 / Data URI', value: 'base64', description: 'Base64 text, with or without a data:image/…;base64, prefix' },
 	],
 	default: fallback,
 	description: 'The first frame of the video: one PNG, JPEG or WebP image, at most 50 MB, aspect ratio between 1:4 and 4:1',
 	displayOptions: { show },
 });
 
-/** Where the first-frame image comes from. Shared by Generate From Image and Submit Only. */
 export const imageProperties: INodeProperties[] = [
 	imageSource('binary', { '@tool': [false] }),
-	// An AI agent's model has links and text, not files: its tool starts from URL. The tool of version 1
-	// keeps Binary File, which workflows saved with it rely on when they never set the field.
+	// An AI agent's model has links, not files: its tool starts from URL, but for saved version 1 workflows.
 	imageSource('binary', { '@tool': [true], '@version': [1] }),
 	imageSource('url', { '@tool': [true], '@version': [1.1] }),
 	{

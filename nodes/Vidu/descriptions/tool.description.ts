@@ -1,10 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-/**
- * What an AI agent's model reads about the tool, per operation: what to give and what comes back
- * (output/taskJson.ts `forModel`). Declaring `toolDescription` keeps n8n from adding its own, which
- * would say only "Generate a video from an image in Vidu". Shown in the tool variant only.
- */
+// Declared so that n8n does not add its own, which would say only "Generate a video from an image in Vidu".
 const TOOL_DESCRIPTIONS: Record<string, string> = {
 	generate:
 		'Turns one still image into a 5-second 1080p video (Vidu Q1). Give the public http(s) URL of a PNG, JPEG or WebP image (aspect ratio between 1:4 and 4:1) and a prompt saying how the scene should move. Waits until the video is ready, then returns videoUrl (the MP4, valid about 24 hours), taskId, status and costUsd; on failure, error, description and taskId.',

@@ -1,6 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-/** How Generate From Image waits: asking the API, or pausing until the API calls back. */
 export const waitModeProperties: INodeProperties[] = [
 	{
 		displayName: 'Wait Mode',

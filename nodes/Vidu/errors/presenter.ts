@@ -6,49 +6,35 @@ import { clip, type TaskError } from '../transport/task';
 import { forModel } from '../output/taskJson';
 import { CREDENTIAL_TYPE, DEFAULT_BASE_URL } from '../transport/credential';
 import { ViduFailure } from '../transport/failure';
-import { describeModelErrorCode } from './modelErrorCodes';
 import { type Redact, redactDeep, redactError, redactorFor } from './redact';
-
-/**
- * The one place that turns what happened into what the user reads: failures from the transport,
- * domain outcomes (a failed task, a wait that stopped, a bad input) and output items. It adds the
- * item index and the task id n8n shows and stores, and it redacts the API key, once, from all of it.
- */
 
 type NodeError = NodeApiError | NodeOperationError;
 
-const STATUS_ADVICE: Record<number, { what: string; todo: string }> = {
-	401: {
-		what: 'The Vidu API rejected the API key (HTTP 401)',
-		todo: 'Check the API Key in the Vidu credential: copy it again from the API key page of your account.',
-	},
-	403: {
-		what: 'The Vidu API refused the request: insufficient balance or permission (HTTP 403)',
-		todo: 'Top up the account balance or check that this API key may use the model.',
-	},
-	404: {
-		what: 'The Vidu API answered "not found" (HTTP 404)',
-		todo: `Check the Base URL in the Vidu credential (default ${DEFAULT_BASE_URL}) and, for Get Task, the task ID.`,
-	},
-	429: {
-		what: 'The Vidu API is rate limiting requests (HTTP 429)',
-		todo: 'Wait a little and run again, or process fewer items at a time.',
-	},
+// [what the API did, what to do]: "The Vidu API <did> (HTTP <status>)". Other statuses by class below.
+const STATUS_ADVICE: Record<number, [did: string, todo: string]> = {
+	401: ['rejected the API key', 'Check the API Key in the Vidu credential: copy it again from the API key page of your account.'],
+	403: [
+		'refused the request: insufficient balance or permission',
+		'Top up the account balance or check that this API key may use the model.',
+	],
+	404: ['answered "not found"', `Check the Base URL in the Vidu credential (default ${DEFAULT_BASE_URL}) and, for Get Task, the task ID.`],
+	429: ['is rate limiting requests', 'Wait a little and run again, or process fewer items at a time.'],
+};
+const SERVER_TROUBLE: [string, string] = ['had an internal problem', 'The provider is having trouble. Try again later.'];
+const REFUSED: [string, string] = ['refused the request', 'Check the node parameters against the limits shown in their descriptions.'];
+
+// Model error codes from the Vidu Q1 reference: [meaning, what a user can do about it].
+const MODEL_ERROR_CODES: Record<string, [meaning: string, hint: string]> = {
+	'0': ['No error', 'The API reported no error code; run the task again or check it with Get Task.'],
+	'8008003001': ['Missing image', 'Make sure the image field holds one PNG, JPEG or WebP image.'],
+	'8008003002': ['Invalid parameter value', 'Check the node parameters against the limits shown in their descriptions.'],
+	'8008003003': ['Invalid style', 'Check the prompt and the chosen options.'],
+	'8008003004': ['Invalid image', 'Use a PNG, JPEG or WebP image under 50 MB with an aspect ratio between 1:4 and 4:1.'],
+	'8008003098': ['Generation failed', 'The provider could not generate this video. Try again, perhaps with another image or prompt.'],
+	'8008003099': ['Provider unavailable', 'The video provider is temporarily unavailable. Try again later.'],
 };
 
-function adviceFor(statusCode: number): { what: string; todo: string } {
-	if (STATUS_ADVICE[statusCode]) return STATUS_ADVICE[statusCode];
-	if (statusCode >= 500) {
-		return { what: `The Vidu API had an internal problem (HTTP ${statusCode})`, todo: 'The provider is having trouble. Try again later.' };
-	}
-	return {
-		what: `The Vidu API refused the request (HTTP ${statusCode})`,
-		todo: 'Check the node parameters against the limits shown in their descriptions.',
-	};
-}
-
-// Plain words, because n8n replaces any message containing a raw code such as ECONNREFUSED
-// with its own generic text, which would drop the URL and the task id.
+// Plain words: n8n replaces a message holding a raw code such as ECONNREFUSED with generic text.
 const NETWORK_WORDS: Record<string, string> = {
 	ECONNREFUSED: 'the connection was refused',
 	ENOTFOUND: 'the host name was not found',
@@ -60,19 +46,17 @@ const NETWORK_WORDS: Record<string, string> = {
 	EHOSTUNREACH: 'the host is unreachable',
 };
 
-/** A submission that may have reached the server is paid for; say so instead of inviting a blind re-run. */
+// A submission that may have reached the server is paid for; say so instead of inviting a blind re-run.
 const MAYBE_CREATED = ' The task may have been created and charged: check your task list on the provider dashboard before running again.';
 
-const STATE_WORDS = { completed: 'completed', failed: 'failed', running: 'still running' };
-
-const withTask = (text: string, taskId?: string) => (taskId ? `${text} [task ${taskId}]` : text);
-
+const apiSaid = (message?: string) => (message ? `API message: ${message}. ` : '');
 const stillRunning = (failure: ViduFailure) =>
 	failure.phase === 'status' && failure.taskId
 		? ` The task itself may still finish: fetch it later with Get Task and task ID ${failure.taskId}.`
 		: '';
+const notSubmitted = (node: INode, why: string, itemIndex: number) =>
+	new NodeOperationError(node, `Not submitted: ${why}`, { description: 'Nothing was paid for this item. Run it again.', itemIndex });
 
-/** The presenter of one execution (or one callback), with the redactor built from its credential. */
 export async function createPresenter(ctx: { getNode(): INode; getCredentials(type: string): Promise<IDataObject> }): Promise<Presenter> {
 	const node = ctx.getNode();
 	const credential = await ctx.getCredentials(CREDENTIAL_TYPE);
@@ -83,101 +67,76 @@ export async function createPresenter(ctx: { getNode(): INode; getCredentials(ty
 export class Presenter {
 	constructor(
 		private readonly node: INode,
-		/** Masks the API key; see errors/redact.ts. */
 		readonly redact: Redact,
-		/** As an AI agent's tool the answer goes into the model's context: only what it needs to go on. */
+		// As an AI agent's tool the answer goes into the model's context: only what it needs to go on.
 		readonly asTool = false,
 	) {}
 
-	/** The n8n error for anything an item ran into, redacted, naming the item and any paid task. */
 	error(error: unknown, itemIndex: number): NodeError {
 		return redactError(this.build(error, itemIndex), this.redact);
 	}
 
-	/** A Continue On Fail item: the message, how to fix it, and the task id when one was paid for. */
 	errorItem(error: unknown, itemIndex: number): INodeExecutionData {
-		const presented = this.error(error, itemIndex);
-		const about: IDataObject = {};
-		if (presented.description) about.description = presented.description;
+		const { message, description } = this.error(error, itemIndex);
 		const taskId = taskIdOf(error);
-		if (taskId) about.taskId = taskId;
-		// With On Error "Continue (using error output)" n8n sends an item down the error output only when its
-		// JSON has the key error alone (2.x also allows message and details beside it, 1.x message): there it
-		// is all under error, as n8n's own nodes give an error. An item's own `error` property would not do:
-		// n8n then replaces the JSON with the message alone, task id included.
+		const about: IDataObject = { ...(description ? { description } : {}), ...(taskId ? { taskId } : {}) };
+		// n8n routes an item to the error output only when its JSON holds `error` alone.
 		const routed = this.node.onError === 'continueErrorOutput' && !this.asTool;
-		const json = routed ? { error: { message: presented.message, ...about } } : { error: presented.message, ...about };
-		return { json: this.shaped(json), pairedItem: { item: itemIndex } };
+		const json = routed ? { error: { message, ...about } } : { error: message, ...about };
+		return this.items([{ json, pairedItem: { item: itemIndex } }])[0];
 	}
 
-	/** Output items as they leave the node. */
 	items(items: INodeExecutionData[]): INodeExecutionData[] {
-		return items.map((item) => ({ ...item, json: this.shaped(item.json) }));
+		return items.map((item) => ({ ...item, json: redactDeep(this.asTool ? forModel(item.json) : item.json, this.redact) }));
 	}
 
-	/** One item per outcome, in input order: results as they are, failures as error items. */
 	outcomes(outcomes: Array<Outcome<INodeExecutionData> | undefined>): INodeExecutionData[] {
-		return outcomes.map((outcome, index) => {
-			if (outcome?.ok) return this.items([outcome.value])[0];
-			return this.errorItem(outcome?.error ?? new NotSubmitted('the execution was cancelled before this item was reached'), index);
-		});
+		return outcomes.map((outcome, index) =>
+			outcome?.ok
+				? this.items([outcome.value])[0]
+				: this.errorItem(outcome?.error ?? new NotSubmitted('the execution was cancelled before this item was reached'), index),
+		);
 	}
 
-	/** Without Continue On Fail the run stops at the first failure; every task already paid for is named. */
+	/** Without Continue On Fail the run stops at the first failure, naming every task already paid for. */
 	runError(error: unknown, itemIndex: number, submitted: SubmittedTask[]): NodeError {
 		const nodeError = this.build(error, itemIndex);
 		// In item order: submissions sent together are accepted in any order.
 		submitted = [...submitted].sort((a, b) => a.index - b.index);
 		const others = submitted.filter((s) => s.taskId !== taskIdOf(error));
-		if (others.length) {
-			const list = others.map((s) => `${s.taskId} (item ${s.index + 1}, ${STATE_WORDS[s.state]})`).join(', ');
+		const list = others.map((s) => `${s.taskId} (item ${s.index + 1}, ${s.state === 'running' ? 'still running' : s.state})`).join(', ');
+		if (list)
 			nodeError.description =
 				`${nodeError.description ?? ''} Other tasks submitted in this run, all paid for: ${list}. Fetch them with Get Task instead of running the whole workflow again.`.trim();
-		}
 		nodeError.context.taskIds = submitted.map((s) => s.taskId);
 		return redactError(nodeError, this.redact);
 	}
 
-	private shaped(json: IDataObject): IDataObject {
-		return redactDeep(this.asTool ? forModel(json) : json, this.redact);
-	}
-
 	private build(error: unknown, itemIndex: number): NodeError {
-		const built = this.fromKnown(error, itemIndex);
-		if (built) {
-			const taskId = taskIdOf(error);
-			if (taskId) built.context.taskId = taskId;
-			return built;
-		}
+		let built: NodeError;
+		if (error instanceof ViduFailure) built = this.fromFailure(error, itemIndex);
+		else if (error instanceof InputProblem)
+			built = new NodeOperationError(this.node, error.message, { description: error.description, itemIndex });
+		else if (error instanceof TaskFailed) built = taskError(this.node, error.task.error, itemIndex, error.task.id);
+		else if (error instanceof WaitStopped) built = this.waitStopped(error, itemIndex);
+		else if (error instanceof NotSubmitted) built = notSubmitted(this.node, error.why, itemIndex);
 		// The node's own n8n errors pass unchanged; anything unexpected is wrapped so it still names the item.
-		if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
-		return new NodeOperationError(this.node, error as Error, { itemIndex });
+		else if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+		else return new NodeOperationError(this.node, error as Error, { itemIndex });
+		const taskId = taskIdOf(error);
+		if (taskId) built.context.taskId = taskId;
+		return built;
 	}
 
-	private fromKnown(error: unknown, itemIndex: number): NodeError | undefined {
-		const node = this.node;
-		if (error instanceof ViduFailure) return this.fromFailure(error, itemIndex);
-		if (error instanceof InputProblem) return new NodeOperationError(node, error.message, { description: error.description, itemIndex });
-		if (error instanceof TaskFailed) return taskFailed(node, error, itemIndex);
-		if (error instanceof WaitStopped) return this.waitStopped(error, itemIndex);
-		if (error instanceof NotSubmitted) {
-			return new NodeOperationError(node, `Not submitted: ${error.why}`, {
-				description: 'Nothing was paid for this item. Run it again.',
-				itemIndex,
-			});
-		}
-		return undefined;
-	}
-
-	/** The task keeps running and is paid for, so the error says how to fetch it instead of inviting a re-run. */
-	private waitStopped(stopped: WaitStopped, itemIndex: number): NodeOperationError {
-		const { task, reason, lastFault } = stopped;
-		const fault = lastFault instanceof Error ? ` The last status checks failed: ${this.faultText(lastFault, itemIndex)}.` : '';
-		const progress = task.progress === null ? '' : `, ${Math.round(task.progress * 100)}% done`;
-		const last = `(last status: ${task.apiStatus}${progress})`;
+	// The task keeps running and is paid for: say how to fetch it instead of inviting a re-run.
+	private waitStopped({ task, reason, lastFault, maxWaitMinutes }: WaitStopped, itemIndex: number): NodeOperationError {
+		const fault = !(lastFault instanceof Error)
+			? ''
+			: ` The last status checks failed: ${lastFault instanceof ViduFailure ? this.fromFailure(lastFault, itemIndex).message : lastFault.message}.`;
+		const last = `(last status: ${task.apiStatus}${task.progress === null ? '' : `, ${Math.round(task.progress * 100)}% done`})`;
 		const message =
 			reason === 'timeout'
-				? `Vidu task ${task.id} did not finish within ${stopped.maxWaitMinutes} minutes ${last}`
+				? `Vidu task ${task.id} did not finish within ${maxWaitMinutes} minutes ${last}`
 				: `Stopped waiting for Vidu task ${task.id}: the execution was cancelled ${last}`;
 		return new NodeOperationError(this.node, message, {
 			description: `The task keeps running at the provider and is paid for: do not submit it again. Fetch its result later with the Get Task operation and task ID ${task.id}${reason === 'timeout' ? ', or raise Max Wait (Minutes) in Wait Options' : ''}.${fault}`,
@@ -185,17 +144,11 @@ export class Presenter {
 		});
 	}
 
-	/** A failed last status check, in the words the user would have read had it ended the wait. */
-	private faultText(fault: Error, itemIndex: number): string {
-		return fault instanceof ViduFailure ? this.fromFailure(fault, itemIndex).message : fault.message;
-	}
-
 	private fromFailure(failure: ViduFailure, itemIndex: number): NodeError {
-		const node = this.node;
-		const { details, taskId } = failure;
-		const apiError = (message: string, description: string, response: JsonObject, httpCode?: number) =>
-			new NodeApiError(node, response, {
-				message: withTask(message, taskId),
+		const { details, taskId, phase } = failure;
+		const apiError = (message: string, description: string, response: string | JsonObject = details.problem ?? '', httpCode?: number) =>
+			new NodeApiError(this.node, typeof response === 'string' ? { message: response } : response, {
+				message: taskId ? `${message} [task ${taskId}]` : message,
 				description,
 				...(httpCode ? { httpCode: String(httpCode) } : {}),
 				itemIndex,
@@ -203,98 +156,74 @@ export class Presenter {
 		switch (failure.kind) {
 			case 'http': {
 				const status = details.status ?? 0;
-				const advice = adviceFor(status);
-				const maybeCreated = failure.phase === 'submit' && status >= 500 ? MAYBE_CREATED : '';
-				const description = [
-					details.apiMessage ? `API message: ${details.apiMessage}.` : '',
-					advice.todo + maybeCreated + stillRunning(failure),
-				]
-					.filter(Boolean)
-					.join(' ');
+				const known = STATUS_ADVICE[status];
+				const [did, todo] = known ?? (status >= 500 ? SERVER_TROUBLE : REFUSED);
+				const maybeCreated = phase === 'submit' && status >= 500 ? MAYBE_CREATED : '';
 				// A refusal the node has no words of its own for (400, 422…) is best said in the API's.
-				const said = details.apiMessage && !STATUS_ADVICE[status] && status < 500 ? `: ${clip(details.apiMessage, 200)}` : '';
-				const what = advice.what + said + (maybeCreated ? ' while submitting: the task may have been created' : '');
-				return apiError(what, description, { httpCode: String(status), message: details.apiMessage ?? '' }, status);
-			}
-			case 'redirect': {
-				const target = details.location ? ` to ${clip(details.location, 200)}` : '';
+				const said = details.apiMessage && !known && status < 500 ? `: ${clip(details.apiMessage, 200)}` : '';
 				return apiError(
-					`The Vidu API answered with a redirect (HTTP ${details.status}), which the node does not follow`,
-					`Redirects are not followed, so the API key and the image never go to another address. The answer pointed${target || ' elsewhere'}. If the API has moved, set the Base URL in the Vidu credential to its new address.${stillRunning(failure)}`,
-					{ message: `HTTP ${details.status}` },
-					details.status,
+					`The Vidu API ${did} (HTTP ${status})${said}${maybeCreated ? ' while submitting: the task may have been created' : ''}`,
+					apiSaid(details.apiMessage) + todo + maybeCreated + stillRunning(failure),
+					{ httpCode: String(status), message: details.apiMessage ?? '' },
+					status,
 				);
 			}
+			case 'redirect':
+				return apiError(
+					`The Vidu API answered with a redirect (HTTP ${details.status}), which the node does not follow`,
+					`Redirects are not followed, so the API key and the image never go to another address. The answer pointed${details.location ? ` to ${clip(details.location, 200)}` : ' elsewhere'}. If the API has moved, set the Base URL in the Vidu credential to its new address.${stillRunning(failure)}`,
+					`HTTP ${details.status}`,
+					details.status,
+				);
 			case 'blocked':
 				return apiError(
 					`n8n's SSRF protection blocked the request to ${details.url}: nothing was sent`,
-					`n8n says: ${details.problem}. If this address is the Vidu API (or its video storage), ask your n8n administrator to allow it (N8N_SSRF_ALLOWED_HOSTNAMES or N8N_SSRF_ALLOWED_IP_RANGES); otherwise correct the Base URL in the Vidu credential.${failure.phase === 'status' && taskId ? ` The task is paid for: fetch it later with Get Task and task ID ${taskId} (where the blocked address is its video's, turn off Download Video to get the URL only).` : ''}`,
-					{ message: details.problem ?? '' },
+					`n8n says: ${details.problem}. If this address is the Vidu API (or its video storage), ask your n8n administrator to allow it (N8N_SSRF_ALLOWED_HOSTNAMES or N8N_SSRF_ALLOWED_IP_RANGES); otherwise correct the Base URL in the Vidu credential.${phase === 'status' && taskId ? ` The task is paid for: fetch it later with Get Task and task ID ${taskId} (where the blocked address is its video's, turn off Download Video to get the URL only).` : ''}`,
 				);
 			case 'network': {
-				const code = details.networkCode;
-				const maybeCreated = failure.phase === 'submit' && !failure.retry.notSent;
+				const { networkCode: code } = details;
+				const maybeCreated = phase === 'submit' && !failure.retry.notSent;
 				const words = (code && NETWORK_WORDS[code]) ?? 'the request failed';
-				const message = maybeCreated
-					? `The submission to the Vidu API at ${details.url} failed (${words}): the task may have been created`
-					: `Could not reach the Vidu API at ${details.url}: ${words}`;
 				return apiError(
-					message,
+					maybeCreated
+						? `The submission to the Vidu API at ${details.url} failed (${words}): the task may have been created`
+						: `Could not reach the Vidu API at ${details.url}: ${words}`,
 					`Check the Base URL in the Vidu credential and the network between n8n and the API${code ? ` (error ${code})` : ''}.${maybeCreated ? MAYBE_CREATED : ''}${stillRunning(failure)}`,
-					{ message: words },
+					words,
 				);
 			}
 			case 'malformed':
 				return apiError(
 					`The Vidu API gave an unusable answer: ${details.problem}`,
-					(details.apiMessage ? `API message: ${details.apiMessage}. ` : '') +
-						(failure.phase === 'submit'
+					apiSaid(details.apiMessage) +
+						(phase === 'submit'
 							? 'No task id came back, so the node cannot follow this submission.' + MAYBE_CREATED
 							: 'Try Get Task with this task ID later.'),
-					{ message: details.problem ?? '' },
 				);
-			case 'refused': {
-				const { said, description, response } = explainTaskError(details.taskError);
-				return new NodeApiError(node, response, {
-					message: `The Vidu API refused the task: ${said}`,
-					description: `${description} The answer names no task, so there is none to follow.`,
-					itemIndex,
-				});
-			}
+			case 'refused':
+				return taskError(this.node, details.taskError, itemIndex);
 			case 'download':
-				// The host answered with an error status, or the node stopped a download it could not bound.
-				if (details.problem) {
-					return apiError(
-						`Could not download the generated video: ${details.problem}`,
-						'The task is finished and paid for: do not submit it again. Run Get Task with this task ID for its video URL (and to try the download again), or turn off Download Video to get only the URL.',
-						{ message: details.problem },
-					);
-				}
 				return apiError(
-					`Could not download the generated video (HTTP ${details.status})`,
-					'Result URLs expire (the provider keeps them about 24 hours). Run Get Task with this task ID for a fresh URL, or turn off Download Video to get only the URL.',
-					{ message: `HTTP ${details.status}` },
-					details.status,
+					`Could not download the generated video${details.problem ? `: ${details.problem}` : ` (HTTP ${details.status})`}`,
+					details.problem
+						? 'The task is finished and paid for: do not submit it again. Run Get Task with this task ID for its video URL (and to try the download again), or turn off Download Video to get only the URL.'
+						: 'Result URLs expire (the provider keeps them about 24 hours). Run Get Task with this task ID for a fresh URL, or turn off Download Video to get only the URL.',
+					details.problem || `HTTP ${details.status}`,
+					details.problem ? undefined : details.status,
 				);
 			case 'unsafeVideoUrl':
 				return apiError(
 					`The video URL the API returned was not downloaded: ${details.problem}`,
 					`URL: ${clip(details.url ?? '', 120)}. Only http(s) links to the provider's storage are fetched. Turn off Download Video to get the URL only, or fetch the task again later with Get Task.`,
-					{ message: details.problem ?? '' },
 				);
 			case 'cancelled':
-				if (failure.phase === 'status' && taskId) {
+				if (phase === 'status' && taskId)
 					return this.waitStopped(new WaitStopped('cancelled', { id: taskId, apiStatus: 'unknown', progress: null }), itemIndex);
-				}
-				return details.sent
-					? new NodeOperationError(node, 'The execution was cancelled while the task was being submitted', {
-							description: MAYBE_CREATED.trim(),
-							itemIndex,
-						})
-					: new NodeOperationError(node, "Not submitted: the execution was cancelled before this item's task was sent", {
-							description: 'Nothing was paid for this item. Run it again.',
-							itemIndex,
-						});
+				if (!details.sent) return notSubmitted(this.node, "the execution was cancelled before this item's task was sent", itemIndex);
+				return new NodeOperationError(this.node, 'The execution was cancelled while the task was being submitted', {
+					description: MAYBE_CREATED.trim(),
+					itemIndex,
+				});
 		}
 	}
 }
@@ -304,32 +233,22 @@ function taskIdOf(error: unknown): string | undefined {
 	if (error instanceof ViduFailure) return error.taskId;
 	if (error instanceof TaskFailed || error instanceof WaitStopped) return error.task.id;
 	// An error this presenter already built carries it in its context.
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
-		const { taskId } = error.context;
-		return typeof taskId === 'string' ? taskId : undefined;
-	}
-	return undefined;
+	const taskId = error instanceof NodeApiError || error instanceof NodeOperationError ? error.context.taskId : undefined;
+	return typeof taskId === 'string' ? taskId : undefined;
 }
 
-/**
- * A failed task's or a refused submission's error, in words: what the code means (or the API's message),
- * the code, the API's message where it says more, and what to do. As `response`, the model's error code
- * is kept under a name n8n does not read as an HTTP status.
- */
-function explainTaskError(error: TaskError | null | undefined) {
+// A failed task (with its id) or a refused submission. The model's code goes under a name n8n does not read as an HTTP status.
+function taskError(node: INode, error: TaskError | null | undefined, itemIndex: number, taskId?: string): NodeApiError {
 	const code = error?.code;
-	const known = describeModelErrorCode(code);
-	const meaning = known?.meaning ?? (error?.message || 'no reason given');
-	return {
-		said: `${meaning}${code !== undefined ? ` (code ${code})` : ''}`,
+	const known = code === undefined ? undefined : MODEL_ERROR_CODES[String(code).trim()];
+	const meaning = known?.[0] ?? (error?.message || 'no reason given');
+	const response = { message: meaning, modelErrorCode: code === undefined ? null : String(code) };
+	return new NodeApiError(node, response, {
+		message: `${taskId !== undefined ? `Vidu task ${taskId} failed` : 'The Vidu API refused the task'}: ${meaning}${code !== undefined ? ` (code ${code})` : ''}`,
 		description:
-			(error?.message && error.message !== meaning ? `API message: ${error.message}. ` : '') +
-			(known?.hint ?? 'Check the input and try again.'),
-		response: { message: meaning, modelErrorCode: code === undefined ? null : String(code) } as JsonObject,
-	};
-}
-
-function taskFailed(node: INode, { task }: TaskFailed, itemIndex: number): NodeApiError {
-	const { said, description, response } = explainTaskError(task.error);
-	return new NodeApiError(node, response, { message: `Vidu task ${task.id} failed: ${said}`, description, itemIndex });
+			apiSaid(error?.message !== meaning ? error?.message : '') +
+			(known?.[1] ?? 'Check the input and try again.') +
+			(taskId !== undefined ? '' : ' The answer names no task, so there is none to follow.'),
+		itemIndex,
+	});
 }

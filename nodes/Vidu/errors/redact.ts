@@ -1,15 +1,10 @@
-/**
- * The API key must never reach what n8n shows or stores: outputs, error messages, descriptions,
- * nested API answers, stacks. One redactor per execution, built from the credential.
- */
+// The API key must never reach what n8n shows or stores: outputs, errors, nested API answers, stacks.
 export type Redact = (text: string) => string;
 
-const MASK = '***';
-
-/** Masks the key as saved and as sent (n8n users paste keys with stray spaces and tabs around them). */
+/** Masks the key as saved and as sent (users paste keys with stray spaces and tabs around them). */
 export function redactorFor(secret: string): Redact {
 	const variants = [...new Set([secret, secret.trim()])].filter((variant) => variant.length >= 4).sort((a, b) => b.length - a.length);
-	return (text) => variants.reduce((result, variant) => result.split(variant).join(MASK), text);
+	return (text) => variants.reduce((result, variant) => result.split(variant).join('***'), text);
 }
 
 /** A copy of plain JSON data with every string redacted (keys included). */
@@ -25,12 +20,9 @@ export function redactDeep<T>(value: T, redact: Redact): T {
 export function redactError<E>(error: E, redact: Redact): E {
 	if (error === null || typeof error !== 'object') return error;
 	const fields = error as Record<string, unknown>;
-	for (const name of ['message', 'description', 'stack']) {
-		if (typeof fields[name] === 'string') fields[name] = redact(fields[name]);
-	}
-	for (const name of ['messages', 'errorResponse', 'context', 'extra']) {
+	for (const name of ['message', 'description', 'stack']) if (typeof fields[name] === 'string') fields[name] = redact(fields[name]);
+	for (const name of ['messages', 'errorResponse', 'context', 'extra'])
 		if (fields[name] !== undefined) fields[name] = redactDeep(fields[name], redact);
-	}
 	if (fields.cause !== undefined && fields.cause !== error) redactError(fields.cause, redact);
 	return error;
 }

@@ -18,12 +18,7 @@ export interface SubmitSettings {
 	overrides?: Partial<GenerationOptions>;
 }
 
-/**
- * The submit step of every operation and wait mode: reads and checks the item (nothing is paid for
- * a bad input), sends it, retrying only what the policy allows, and writes the task id to the ledger
- * the moment it exists. When n8n runs the node again (Retry On Fail), the same request for the same
- * item is answered from the ledger with the task already paid for.
- */
+/** Checks the item before anything is paid, and writes the task id to the ledger the moment it exists. */
 export async function submitItem(
 	this: IExecuteFunctions,
 	client: ViduClient,
@@ -32,19 +27,14 @@ export async function submitItem(
 	settings: SubmitSettings,
 ): Promise<Task> {
 	const body = await readCreateBody.call(this, index, settings.overrides);
+	// Retry On Fail: the same request for the same item gets the task already paid for.
 	const earlier = ledger.fromEarlierTry(index, body.fingerprint);
 	if (earlier) return earlier;
-	const created = await withRetries(
-		async () => await client.submit(body, { timeoutMs: settings.timeoutMs }),
-		settings.policy,
-		systemClock,
-		{
-			deadline: settings.deadline,
-			signal: this.getExecutionCancelSignal(),
-		},
-	);
-	// The create answer may not name the model (nor will the status answers, then): it is the one asked for.
-	// One that says finished but has no video yet is asked again, as a status answer would be.
+	const { deadline, timeoutMs } = settings;
+	const submit = async () => await client.submit(body, { timeoutMs });
+	const created = await withRetries(submit, settings.policy, systemClock, { deadline, signal: this.getExecutionCancelSignal() });
+	// The create answer may not name the model: it is the one asked for. One that says finished but
+	// has no video yet is asked again, as a status answer would be.
 	const task = { ...created, model: created.model ?? body.model, ...(unusableCompletion(created) ? { state: 'running' as const } : {}) };
 	ledger.paid(index, task, body.fingerprint);
 	return task;

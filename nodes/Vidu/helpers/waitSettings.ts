@@ -13,23 +13,16 @@ export interface WaitSettings {
 
 type WaitOptionName = 'maxConcurrent' | 'maxWaitMinutes' | 'pollIntervalSeconds' | 'requestTimeoutSeconds';
 
-const described = Object.fromEntries((waitOptions.options as INodeProperties[]).map((option) => [option.name, option])) as Record<
-	WaitOptionName,
-	INodeProperties
->;
-
-/**
- * One wait option, typed: the UI keeps it in range, but an expression can give text, null or NaN, and
- * a NaN in the wait loop would spin n8n's event loop. The default and the limits are the UI's own.
- */
+/** An expression can give text, null or NaN (a NaN would spin the wait loop); default and limits are the UI's. */
 function readWaitOption(values: IDataObject, name: WaitOptionName): number {
-	const option = described[name];
-	// An option not added takes its default; one added but set by an expression that gives nothing is an error.
+	const option = (waitOptions.options as INodeProperties[]).find((described) => described.name === name)!;
+	const limits = option.typeOptions;
+	// Not added: the default. Added but empty by an expression: an error.
 	if (!Object.prototype.hasOwnProperty.call(values, name)) return option.default as number;
 	const read = readNumber(values[name], option.displayName, {
-		min: option.typeOptions?.minValue,
-		max: option.typeOptions?.maxValue,
-		integer: option.typeOptions?.numberPrecision === 0,
+		min: limits?.minValue,
+		max: limits?.maxValue,
+		integer: limits?.numberPrecision === 0,
 	});
 	if (read.problem) throw read.problem;
 	return read.value;

@@ -6,28 +6,19 @@ import type { CallSettings, ViduClient } from '../transport/client';
 import { malformedFailure, type ViduFailure } from '../transport/failure';
 import { taskToJson } from './taskJson';
 
-/** What the item reports about the wait: seconds since submission and status calls made (null: not counted). */
-export interface WaitStats {
-	elapsedSeconds: number | null;
-	statusChecks: number | null;
-}
-
 /** A task the API calls completed but that lists no video: unusable (it would flow on as a silent null). */
 export function unusableCompletion(task: Task): ViduFailure | undefined {
 	if (task.state !== 'completed' || task.videos.length > 0) return undefined;
 	return malformedFailure('status', 'the task is completed but carries no video URL', undefined, task.id);
 }
 
-/**
- * The finish step, the same for every operation and wait mode: turns a task the API reported into
- * the item's output. A failed task is an error; a completed one without a video URL too.
- */
+/** The item for a task the API reported, the same for every operation and wait mode. */
 export async function taskToItem(
 	client: ViduClient,
 	task: Task,
 	index: number,
-	stats: WaitStats,
-	/** The binary field to download the video into, or undefined to give only its URL. */
+	stats: { elapsedSeconds: number | null; statusChecks: number | null },
+	// The binary field to download the video into, or undefined for its URL only.
 	downloadField: string | undefined,
 	call: CallSettings = {},
 ): Promise<INodeExecutionData> {
@@ -35,8 +26,7 @@ export async function taskToItem(
 	const unusable = unusableCompletion(task);
 	if (unusable) throw unusable;
 	const item: INodeExecutionData = { json: taskToJson(task, stats.elapsedSeconds, stats.statusChecks), pairedItem: { item: index } };
-	if (downloadField && task.state === 'completed') {
+	if (downloadField && task.state === 'completed')
 		item.binary = { [downloadField]: await client.download(task.videos[0].url, task.id, call) };
-	}
 	return item;
 }

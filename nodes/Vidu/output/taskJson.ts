@@ -2,34 +2,24 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { clip, type Task } from '../transport/task';
 
-export interface Usage extends IDataObject {
-	/** USD as a number, or null when the API gave no figure (it may send ""). */
-	cost: number | null;
-	costRaw: string | null;
-	discount: number | null;
-}
-
 /** A cost as money is written: a non-negative decimal (no sign, exponent, hex or list). */
 const DECIMAL = /^\d{1,15}(\.\d{1,15})?$/;
 
-export function parseUsage(usage: IDataObject | null): Usage {
+/** Cost in USD, or null when the API gave no figure (it may send ""). */
+export function parseUsage(usage: IDataObject | null): { cost: number | null; costRaw: string | null; discount: number | null } {
 	const raw = usage?.cost;
-	const text =
-		typeof raw === 'string' || typeof raw === 'number' ? String(raw) : raw === undefined || raw === null ? null : JSON.stringify(raw);
-	const costRaw = text === null ? null : clip(text, 100);
-	const parsed = text !== null && DECIMAL.test(text.trim()) ? Number(text) : NaN;
-	const rawDiscount = usage?.discount;
+	const text = raw === undefined || raw === null ? null : typeof raw === 'object' ? JSON.stringify(raw) : String(raw);
+	const discount = usage?.discount;
 	// Number() reads null and "" as 0: only a number, or a number written as text, is a discount.
-	const discount =
-		typeof rawDiscount === 'number' || (typeof rawDiscount === 'string' && rawDiscount.trim() !== '') ? Number(rawDiscount) : NaN;
+	const parsed = typeof discount === 'number' || (typeof discount === 'string' && discount.trim() !== '') ? Number(discount) : NaN;
 	return {
-		cost: Number.isFinite(parsed) ? parsed : null,
-		costRaw,
-		discount: Number.isFinite(discount) ? discount : null,
+		cost: text !== null && DECIMAL.test(text.trim()) ? Number(text) : null,
+		costRaw: text === null ? null : clip(text, 100),
+		discount: Number.isFinite(parsed) ? parsed : null,
 	};
 }
 
-/** The JSON of one output item: the same shape for every operation, so downstream nodes need one mapping. */
+/** The same shape for every operation, so downstream nodes need one mapping. */
 export function taskToJson(task: Task, elapsedSeconds: number | null, statusChecks: number | null): IDataObject {
 	return {
 		taskId: task.id,

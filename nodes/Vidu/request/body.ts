@@ -6,13 +6,12 @@ import { MODEL_FIELD, OPTION_FIELDS, PROMPT_FIELD } from './apiFields';
 import { trackingSpentBuffers } from '../transport/gcNudge';
 import { base64Length, type EncodedImage } from './encode';
 
-/** The node's optional API fields, keyed by UI parameter name (apiFields.ts); values as n8n hands them over. */
+/** The optional API fields, keyed by UI parameter name (apiFields.ts). */
 export type GenerationOptions = Record<string, string | number | boolean | undefined>;
 
 export interface GenerationRequest {
 	model: string;
-	/** A data URI or an http(s) URL. */
-	image: string;
+	image: string; // a data URI or an http(s) URL
 	prompt?: string;
 	options: GenerationOptions;
 }
@@ -20,9 +19,8 @@ export interface GenerationRequest {
 const hasValue = (value: unknown): boolean => value !== undefined && value !== null && !(typeof value === 'string' && value.trim() === '');
 
 /**
- * The wrapped create body (docs/api-contract.md#create-body). Only parameters with a value are sent: an empty
- * voice ID, watermark URL, callback URL or payload would be read by the API as a real value. A field
- * that depends on another option (voice_id on audio, the watermark fields on watermark) goes only with it.
+ * The create body (docs/api-contract.md#create-body). Empty values are not sent: the API would read them as real
+ * values. A field that depends on an option (voice_id on audio, the watermark fields on watermark) goes only with it.
  */
 export function buildCreateBody(request: GenerationRequest): IDataObject {
 	const params: IDataObject = { images: [request.image] };
@@ -37,19 +35,18 @@ export function buildCreateBody(request: GenerationRequest): IDataObject {
 
 /** A create body whose size is known before it is sent, so limits are checked before reading the image. */
 export interface PlannedBody {
-	/** The model asked for: the output names it where the API's answers do not. */
 	model: string;
 	bytes: number;
-	/** Tells this request apart from any other for the item: the ledger's key when n8n retries the node. */
+	/** The ledger's key for this request when n8n retries the node. */
 	fingerprint: string;
-	/** The body, anew for each attempt: one buffer, or a stream of the JSON around the image's base64 as it is read. */
+	/** Anew for each attempt: one buffer, or a stream of the JSON around the image's base64. */
 	open(): Promise<Buffer | NodeJS.ReadableStream>;
 }
 
 // `images` is the first field of the body, so the first occurrence of the marker is the image slot.
 const IMAGE_SLOT = '\u0001vidu-image\u0001';
+const SLOT_IN_JSON = JSON.stringify(IMAGE_SLOT).slice(1, -1);
 
-/** Serialises the body; an image n8n hands over as a stream is streamed into its slot, never held whole. */
 export function planCreateBody(request: Omit<GenerationRequest, 'image'>, image: string | EncodedImage): PlannedBody {
 	if (typeof image === 'string') {
 		const json = Buffer.from(JSON.stringify(buildCreateBody({ ...request, image })));
@@ -61,9 +58,9 @@ export function planCreateBody(request: Omit<GenerationRequest, 'image'>, image:
 		};
 	}
 	const json = JSON.stringify(buildCreateBody({ ...request, image: IMAGE_SLOT }));
-	const slot = json.indexOf(JSON.stringify(IMAGE_SLOT).slice(1, -1));
+	const slot = json.indexOf(SLOT_IN_JSON);
 	const prefix = Buffer.from(`${json.slice(0, slot)}data:${image.mime};base64,`);
-	const suffix = Buffer.from(json.slice(slot + JSON.stringify(IMAGE_SLOT).length - 2));
+	const suffix = Buffer.from(json.slice(slot + SLOT_IN_JSON.length));
 	const bytes = prefix.length + base64Length(image.byteLength) + suffix.length;
 	const hash = createHash('sha256').update(prefix);
 	for (const part of image.identity()) hash.update(part, 'latin1');

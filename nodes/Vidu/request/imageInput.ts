@@ -7,23 +7,27 @@ import { InputProblem } from '../errors/outcomes';
 import { base64Text, decodedLength, type EncodedImage, standardBase64, streamAsBase64, streamMakerLike } from './encode';
 import { checkImage, checkImageUrl } from './checks';
 
-type ImageSource = 'binary' | 'url' | 'base64';
-
 /** The labels the UI shows for the image fields: messages name what the user sees. */
 const LABEL = Object.fromEntries(imageProperties.map((property) => [property.name, property.displayName])) as Record<
 	'binaryPropertyName' | 'imageUrl' | 'imageData',
 	string
 >;
 
-const DATA_URI = /^data:([^;,]*)(;[^,]*)?,/i;
 /** Enough of the file for its type and its width and height (JPEG headers can sit behind large metadata). */
 const HEAD_BYTES = 1024 * 1024;
 
-/** Checks size, type and aspect ratio from the head, then returns the image ready to be encoded. */
 function checked(head: Uint8Array, byteLength: number, field: string, content: Omit<EncodedImage, 'mime' | 'byteLength'>): EncodedImage {
 	const result = checkImage(head, byteLength, field);
 	if (result.problem) throw result.problem;
 	return { mime: result.mime, byteLength, ...content };
+}
+
+/** Base64 text already in memory, checked from its head: the whole goes into the body as is. */
+function inMemory(text: string, label: string, notBase64: string, todo: string): EncodedImage {
+	const base64 = standardBase64(text);
+	if (base64 === undefined) throw new InputProblem(`${label}: ${notBase64}`, todo);
+	const head = Buffer.from(base64.slice(0, (HEAD_BYTES / 3) * 4), BINARY_ENCODING);
+	return checked(head, decodedLength(base64), label, base64Text(base64));
 }
 
 async function readHead(stream: AsyncIterable<Uint8Array> & { destroy?: () => void }): Promise<Buffer> {
@@ -38,18 +42,13 @@ async function readHead(stream: AsyncIterable<Uint8Array> & { destroy?: () => vo
 	return Buffer.concat(parts).subarray(0, HEAD_BYTES);
 }
 
-/**
- * Where a workflow in n8n 2.x's "combined" binary mode keeps an item's files: in its JSON, under this
- * key (n8n-workflow's BINARY_IN_JSON_PROPERTY, written out: n8n 1.x has neither the mode nor the constant).
- */
+// n8n 2.x's "combined" binary mode keeps an item's files in its JSON under this key (BINARY_IN_JSON_PROPERTY,
+// written out: n8n 1.x has no such constant). n8n shows them as `_files.data`; the field name alone is taken too.
 const FILES_IN_JSON = '_files';
-/** The path n8n shows for such a file (`_files.data`); the field name alone is taken too. */
-const FILES_PATH = new RegExp(`^${FILES_IN_JSON}\\.`);
 
 const isFile = (value: unknown): value is IBinaryData =>
 	typeof value === 'object' && value !== null && typeof (value as IBinaryData).mimeType === 'string';
 
-/** An item's files by field name: its binary, and in combined mode the files in its JSON. */
 function filesOf(item: INodeExecutionData | undefined): Record<string, IBinaryData> {
 	const inJson = item?.json?.[FILES_IN_JSON];
 	const files: Record<string, IBinaryData> = {};
@@ -59,12 +58,9 @@ function filesOf(item: INodeExecutionData | undefined): Record<string, IBinaryDa
 	return { ...files, ...item?.binary };
 }
 
-/**
- * A binary stored on disk (n8n 2.x) is streamed: only its head is read before the checks, and the
- * full file is read once, straight into the request body. In-memory binaries are already base64.
- */
+/** A binary on disk (n8n 2.x) is streamed: its head is read for the checks, the whole file once, into the body. */
 async function fromBinary(this: IExecuteFunctions, index: number): Promise<EncodedImage> {
-	const field = String(this.getNodeParameter('binaryPropertyName', index)).replace(FILES_PATH, '');
+	const field = String(this.getNodeParameter('binaryPropertyName', index)).replace(new RegExp(`^${FILES_IN_JSON}\\.`), '');
 	const item = this.getInputData()[index];
 	const binaries = filesOf(item);
 	if (!binaries[field]) {
@@ -80,18 +76,14 @@ async function fromBinary(this: IExecuteFunctions, index: number): Promise<Encod
 	const binary: IBinaryData = item?.binary?.[field] ? this.helpers.assertBinaryData(index, field) : binaries[field];
 	const label = `${LABEL.binaryPropertyName} ("${field}")`;
 	const { id } = binary;
+	// In-memory data can come from a Code node, any text: it goes into the body as is, so it must be base64.
 	if (!id) {
-		// In-memory binary data can come from a Code node: any text. It goes into the body as is, so
-		// it must be base64; base64url or missing padding is repaired, anything else refused.
-		const base64 = standardBase64(String(binary.data ?? ''));
-		if (base64 === undefined) {
-			throw new InputProblem(
-				`${label}: the binary data is not valid base64`,
-				'The previous node put something other than base64 into the binary field. In a Code node, store files with this.helpers.prepareBinaryData(buffer) instead of writing the data field by hand.',
-			);
-		}
-		const head = Buffer.from(base64.slice(0, (HEAD_BYTES / 3) * 4), BINARY_ENCODING);
-		return checked(head, decodedLength(base64), label, base64Text(base64));
+		return inMemory(
+			String(binary.data ?? ''),
+			label,
+			'the binary data is not valid base64',
+			'The previous node put something other than base64 into the binary field. In a Code node, store files with this.helpers.prepareBinaryData(buffer) instead of writing the data field by hand.',
+		);
 	}
 	const byteLength = binary.bytes ?? (await this.helpers.getBinaryMetadata(id)).fileSize;
 	const headStream = await this.helpers.getBinaryStream(id);
@@ -108,38 +100,28 @@ async function fromBinary(this: IExecuteFunctions, index: number): Promise<Encod
 	});
 }
 
-function fromUrl(this: IExecuteFunctions, index: number): string {
-	const url = String(this.getNodeParameter('imageUrl', index) ?? '').trim();
-	const problem = checkImageUrl(url, LABEL.imageUrl);
-	if (problem) throw problem;
-	return url;
-}
-
 function fromBase64(this: IExecuteFunctions, index: number): EncodedImage {
 	const text = String(this.getNodeParameter('imageData', index) ?? '').trim();
-	const payload = text.replace(DATA_URI, '').replace(/\s+/g, '');
-	if (payload === '') {
+	const payload = text.replace(/^data:([^;,]*)(;[^,]*)?,/i, '').replace(/\s+/g, '');
+	if (payload === '')
 		throw new InputProblem(
 			`${LABEL.imageData} is empty`,
 			'Map the base64 text or data URI of the image from the previous node, or pick another Image Source.',
 		);
-	}
-	// The API wants standard, padded base64: the URL-safe alphabet is converted, the padding restored.
-	const standard = standardBase64(payload);
-	if (standard === undefined) {
-		throw new InputProblem(
-			`${LABEL.imageData}: the text is not valid base64`,
-			`Expected base64 text or a data URI such as data:image/png;base64,iVBOR…; got "${text.slice(0, 40)}${text.length > 40 ? '…' : ''}".`,
-		);
-	}
-	const head = Buffer.from(standard.slice(0, (HEAD_BYTES / 3) * 4), 'base64');
-	return checked(head, decodedLength(standard), LABEL.imageData, base64Text(standard));
+	return inMemory(
+		payload,
+		LABEL.imageData,
+		'the text is not valid base64',
+		`Expected base64 text or a data URI such as data:image/png;base64,iVBOR…; got "${text.slice(0, 40)}${text.length > 40 ? '…' : ''}".`,
+	);
 }
 
-/** The `images[0]` value: an http(s) URL as is, or an image to send as a data URI. */
 export async function readImage(this: IExecuteFunctions, index: number): Promise<{ image: string | EncodedImage; label: string }> {
-	const source = this.getNodeParameter('imageSource', index) as ImageSource;
-	if (source === 'url') return { image: fromUrl.call(this, index), label: LABEL.imageUrl };
+	const source = this.getNodeParameter('imageSource', index) as 'binary' | 'url' | 'base64';
 	if (source === 'base64') return { image: fromBase64.call(this, index), label: LABEL.imageData };
-	return { image: await fromBinary.call(this, index), label: LABEL.binaryPropertyName };
+	if (source !== 'url') return { image: await fromBinary.call(this, index), label: LABEL.binaryPropertyName };
+	const url = String(this.getNodeParameter('imageUrl', index) ?? '').trim();
+	const problem = checkImageUrl(url, LABEL.imageUrl);
+	if (problem) throw problem;
+	return { image: url, label: LABEL.imageUrl };
 }

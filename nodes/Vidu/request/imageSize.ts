@@ -1,16 +1,9 @@
-/**
- * Width and height from the headers of PNG, JPEG and WebP files, enough to check the API's
- * aspect-ratio limit before paying for a task. Returns undefined when the header is cut short
- * or malformed; never throws, whatever the bytes.
- */
-export interface ImageSize {
-	width: number;
-	height: number;
-}
+/** Width and height from a PNG, JPEG or WebP header; undefined when cut short or malformed, never throws. */
+type ImageSize = { width: number; height: number } | undefined;
 
-const valid = (width: number, height: number): ImageSize | undefined => (width > 0 && height > 0 ? { width, height } : undefined);
+const valid = (width: number, height: number): ImageSize => (width > 0 && height > 0 ? { width, height } : undefined);
 
-function pngSize(b: Uint8Array): ImageSize | undefined {
+function pngSize(b: Uint8Array): ImageSize {
 	// signature (8) + IHDR length (4) + "IHDR" (4) + width (4) + height (4)
 	if (b.length < 24 || String.fromCharCode(b[12], b[13], b[14], b[15]) !== 'IHDR') return undefined;
 	const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
@@ -20,34 +13,23 @@ function pngSize(b: Uint8Array): ImageSize | undefined {
 // Start-of-frame markers carry the size; C4 (Huffman), C8 (reserved) and CC (arithmetic) do not.
 const isStartOfFrame = (marker: number) => marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
 
-function jpegSize(b: Uint8Array): ImageSize | undefined {
+function jpegSize(b: Uint8Array): ImageSize {
 	let offset = 2;
 	while (offset + 4 <= b.length) {
 		if (b[offset] !== 0xff) return undefined;
 		const marker = b[offset + 1];
-		if (marker === 0xff) {
-			offset += 1; // fill byte
-			continue;
-		}
-		if (marker === 0xd8 || marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
-			offset += 2; // markers without a length
-			continue;
-		}
-		if (marker === 0xd9 || marker === 0xda) return undefined; // end of image / start of scan before any frame
 		const length = (b[offset + 2] << 8) | b[offset + 3];
-		if (length < 2) return undefined;
-		if (isStartOfFrame(marker)) {
-			if (offset + 9 > b.length) return undefined;
-			const height = (b[offset + 5] << 8) | b[offset + 6];
-			const width = (b[offset + 7] << 8) | b[offset + 8];
-			return valid(width, height);
-		}
-		offset += 2 + length;
+		// A fill byte; markers without a length; end of image or start of scan before any frame.
+		if (marker === 0xff) offset += 1;
+		else if (marker === 0xd8 || marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) offset += 2;
+		else if (marker === 0xd9 || marker === 0xda || length < 2) return undefined;
+		else if (!isStartOfFrame(marker)) offset += 2 + length;
+		else return offset + 9 > b.length ? undefined : valid((b[offset + 7] << 8) | b[offset + 8], (b[offset + 5] << 8) | b[offset + 6]);
 	}
 	return undefined;
 }
 
-function webpSize(b: Uint8Array): ImageSize | undefined {
+function webpSize(b: Uint8Array): ImageSize {
 	if (b.length < 30) return undefined;
 	const chunk = String.fromCharCode(b[12], b[13], b[14], b[15]);
 	const le24 = (o: number) => b[o] | (b[o + 1] << 8) | (b[o + 2] << 16);
@@ -57,17 +39,13 @@ function webpSize(b: Uint8Array): ImageSize | undefined {
 		if (b[23] !== 0x9d || b[24] !== 0x01 || b[25] !== 0x2a) return undefined;
 		return valid((b[26] | (b[27] << 8)) & 0x3fff, (b[28] | (b[29] << 8)) & 0x3fff);
 	}
-	if (chunk === 'VP8L') {
-		if (b[20] !== 0x2f) return undefined;
-		const bits = b[21] | (b[22] << 8) | (b[23] << 16) | (b[24] << 24);
-		return valid((bits & 0x3fff) + 1, ((bits >>> 14) & 0x3fff) + 1);
-	}
-	return undefined;
+	if (chunk !== 'VP8L' || b[20] !== 0x2f) return undefined;
+	const bits = b[21] | (b[22] << 8) | (b[23] << 16) | (b[24] << 24);
+	return valid((bits & 0x3fff) + 1, ((bits >>> 14) & 0x3fff) + 1);
 }
 
-export function imageSize(mime: string, bytes: Uint8Array): ImageSize | undefined {
+export function imageSize(mime: string, bytes: Uint8Array): ImageSize {
 	if (mime === 'image/png') return pngSize(bytes);
 	if (mime === 'image/jpeg') return jpegSize(bytes);
-	if (mime === 'image/webp') return webpSize(bytes);
-	return undefined;
+	return mime === 'image/webp' ? webpSize(bytes) : undefined;
 }

@@ -4,33 +4,22 @@ import { parseUrl } from './addresses';
 
 export const CREDENTIAL_TYPE = 'viduApi';
 export const DEFAULT_BASE_URL = 'https://cloud.vtrix.ai';
-
-/** The credential as the node uses it: the key as sent (trimmed, like the credential's header) and the Base URL. */
-export interface ViduCredentialValues {
-	apiKey: string;
-	baseUrl: string;
-}
-
-export type CredentialReading = { values: ViduCredentialValues; problem?: undefined } | { problem: string; advice: string };
-
+export type CredentialReading = { values: { apiKey: string; baseUrl: string }; problem?: undefined } | { problem: string; advice: string };
 const EMPTY_KEY_ADVICE = 'Enter the key from the API key page of your Vtrix/Vidu account in the Vidu credential.';
 const KEY_ADVICE = 'Copy the key again from the API key page of your Vtrix/Vidu account and paste it into the Vidu credential, alone.';
 const BASE_URL_ADVICE = `Write the address in full in the Vidu credential, e.g. ${DEFAULT_BASE_URL} (the default) or your gateway's https:// address.`;
 
-/** What is wrong with the Base URL as written, if anything. */
 function baseUrlProblem(written: string, parsed: URL | undefined): string | undefined {
 	if (!parsed) return `Base URL "${written}" is not a web address`;
 	if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
 		return `Base URL "${written}" must start with https:// (it starts with "${parsed.protocol}")`;
 	}
-	// Not quoted: the text before @ is a password. Nor would it work: n8n's HTTP client (axios) sends it as
-	// Basic authentication in place of the key's Bearer header, and the API answers 401.
+	// Not quoted: the text before @ is a password. axios would send it as Basic auth in place of the Bearer key.
 	if (parsed.username || parsed.password) {
 		return 'Base URL must not carry a user name or password (…@ before the host): the node signs in with the API Key alone';
 	}
-	// Paths are appended to the Base URL as text, so a query or fragment would swallow them.
+	// Paths are appended as text, so a query or fragment would swallow them.
 	if (parsed.search || parsed.hash) return `Base URL "${written}" must not carry a query (?…) or fragment (#…)`;
-	// An endpoint copied from the API reference: the node appends /model/v1/… itself, so every request would 404.
 	const endpointAt = parsed.pathname.search(/\/model\/v1(\/|$)/i);
 	if (endpointAt >= 0) {
 		const base = `${parsed.origin}${parsed.pathname.slice(0, endpointAt)}`;
@@ -39,25 +28,19 @@ function baseUrlProblem(written: string, parsed: URL | undefined): string | unde
 	return undefined;
 }
 
-/**
- * Reads the saved credential and says what is wrong with it, before any request: a malformed Base URL
- * or a key that cannot go into a header would otherwise fail like a network fault. Messages never
- * quote the key, only where the bad character is.
- */
+// Messages never quote the key.
 export function readCredential(data: IDataObject): CredentialReading {
 	const apiKey = typeof data.apiKey === 'string' ? data.apiKey.trim() : '';
 	if (apiKey === '') return { problem: 'API Key is empty', advice: EMPTY_KEY_ADVICE };
-	// A Bearer token is visible ASCII; anything else (a zero-width space, a line break) is refused by Node's HTTP client.
+	// A Bearer token is visible ASCII; Node's HTTP client refuses anything else.
 	const chars = [...apiKey];
 	const bad = chars.findIndex((char) => char < '!' || char > '~');
 	if (bad >= 0) {
 		const shown = `U+${(chars[bad].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
 		return { problem: `API Key has a character that cannot be sent in a header (${shown}, character ${bad + 1})`, advice: KEY_ADVICE };
 	}
-
 	const written = (typeof data.baseUrl === 'string' ? data.baseUrl.trim() : '') || DEFAULT_BASE_URL;
 	const baseUrl = written.replace(/\/+$/, '');
 	const problem = baseUrlProblem(written, parseUrl(baseUrl));
-	if (problem) return { problem, advice: BASE_URL_ADVICE };
-	return { values: { apiKey, baseUrl } };
+	return problem ? { problem, advice: BASE_URL_ADVICE } : { values: { apiKey, baseUrl } };
 }

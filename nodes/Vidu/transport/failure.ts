@@ -1,60 +1,22 @@
 import { clip, isObject, stateOf, stateWordOf, taskErrorOf, type TaskError } from './task';
 
-/**
- * What went wrong with one request, as plain data: no n8n error, no item, no wording for the user
- * (errors/presenter.ts writes that), no redaction (the presenter redacts what leaves the node).
- */
+// Plain data: errors/presenter.ts words and redacts what leaves the node.
 export type FailureKind =
-	/** The API answered with an HTTP error status. */
-	| 'http'
-	/** The API answered with a redirect, which is never followed. */
-	| 'redirect'
-	/** No HTTP answer: refused, unreachable, timed out, reset. */
-	| 'network'
-	/** n8n's own SSRF protection refused the address: nothing left n8n, and asking again changes nothing. */
-	| 'blocked'
-	/** An answer the node cannot use (not JSON, no task id, another task). */
-	| 'malformed'
-	/** A create answer with no task that says the submission failed: nothing to follow. */
-	| 'refused'
-	/** The execution was cancelled before the request was sent (`sent` false) or while it was in flight. */
-	| 'cancelled'
-	/** A video URL the node refuses to fetch. */
-	| 'unsafeVideoUrl'
-	/** The video host answered with an HTTP error status. */
-	| 'download';
-
-/** What the caller was doing: a submission is paid for, a status check or download is free. */
+	'http' | 'redirect' | 'network' | 'blocked' | 'malformed' | 'refused' | 'cancelled' | 'unsafeVideoUrl' | 'download';
+/** A submission is paid for, a status check or download is free. */
 export type Phase = 'submit' | 'status';
-
-/** What the failure says about trying the same request again. */
-export interface RetryAdvice {
-	/** The fault may clear up (network, 5xx, 429). */
-	transient: boolean;
-	/** The request provably created nothing, so even a paid submission may be sent again. */
-	notSent: boolean;
-	/** HTTP 429: the API refused for now. */
-	rateLimited: boolean;
-	/** From the Retry-After header. */
-	retryAfterMs?: number;
-}
+/** notSent: the request provably created nothing, so even a paid submission may be sent again. */
+export type RetryAdvice = { transient: boolean; notSent: boolean; rateLimited: boolean; retryAfterMs?: number };
 
 export interface FailureDetails {
-	/** The task the request was about (status checks, downloads). */
 	taskId?: string;
 	status?: number;
-	/** The API's own words, clipped. */
 	apiMessage?: string;
-	/** A Node.js error code such as ECONNREFUSED. */
 	networkCode?: string;
 	url?: string;
-	/** Where a redirect pointed. */
 	location?: string;
-	/** For malformed answers and refused URLs: what is wrong, in a few words. */
 	problem?: string;
-	/** For cancellations: whether the request had left. */
 	sent?: boolean;
-	/** For refusals: the API's error, as a task's error reads. */
 	taskError?: TaskError;
 	retry?: Partial<RetryAdvice>;
 }
@@ -71,40 +33,23 @@ export class ViduFailure extends Error {
 		this.name = 'ViduFailure';
 		this.retry = { transient: false, notSent: false, rateLimited: false, ...details.retry };
 	}
-
 	get taskId(): string | undefined {
 		return this.details.taskId;
 	}
 }
 
-// Failures where the request provably never left n8n: nothing can have been created.
 const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH']);
-
 export const networkFailure = (phase: Phase, url: string, networkCode: string | undefined, taskId?: string): ViduFailure =>
-	new ViduFailure('network', phase, {
-		taskId,
-		url,
-		networkCode,
-		retry: { transient: true, notSent: networkCode !== undefined && NOT_SENT.has(networkCode) },
-	});
-
-export const httpFailure = (phase: Phase, status: number, body: unknown, retryAfterMs?: number, taskId?: string): ViduFailure =>
-	new ViduFailure('http', phase, {
-		taskId,
-		status,
-		apiMessage: apiMessageOf(body),
-		// A 429 is an explicit refusal: nothing was created, so even a submission may be repeated.
-		retry: { transient: status === 429 || status >= 500, notSent: status === 429, rateLimited: status === 429, retryAfterMs },
-	});
-
+	new ViduFailure('network', phase, { taskId, url, networkCode, retry: { transient: true, notSent: NOT_SENT.has(networkCode ?? '') } });
+export const httpFailure = (phase: Phase, status: number, body: unknown, retryAfterMs?: number, taskId?: string): ViduFailure => {
+	const limited = status === 429;
+	const retry = { transient: limited || status >= 500, notSent: limited, rateLimited: limited, retryAfterMs };
+	return new ViduFailure('http', phase, { taskId, status, apiMessage: apiMessageOf(body), retry });
+};
 export const malformedFailure = (phase: Phase, problem: string, body: unknown, taskId?: string): ViduFailure =>
 	new ViduFailure('malformed', phase, { taskId, problem, apiMessage: apiMessageOf(body) });
 
-/**
- * A create answer without a task that says it failed (a failed state, or an `error`) is a refused
- * submission, said with the API's error (docs/api-contract.md#task-answers). Anything else without a task is
- * malformed: whether a task was created cannot be told.
- */
+/** A create answer without a task that says it failed (docs/api-contract.md#task-answers); undefined when it does not. */
 export function refusalOf(body: unknown): ViduFailure | undefined {
 	if (!isObject(body)) return undefined;
 	const said = stateWordOf(body);
@@ -115,7 +60,7 @@ export function refusalOf(body: unknown): ViduFailure | undefined {
 	return new ViduFailure('refused', 'submit', { taskError: taskError ?? { message: apiMessageOf(body) ?? '' } });
 }
 
-/** The API's own words from any of the body shapes in docs/api-contract.md#http-errors. */
+/** The API's own words, clipped, from any body shape in docs/api-contract.md#http-errors. */
 export function apiMessageOf(body: unknown): string | undefined {
 	const text = apiTextOf(body);
 	return text === undefined ? undefined : clip(text);

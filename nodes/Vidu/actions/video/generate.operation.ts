@@ -1,18 +1,18 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { downloadProperties } from '../../descriptions/download.description';
 import { generationOptions, modelProperty, promptProperty, toggleProperties } from '../../descriptions/generation.description';
 import { imageProperties } from '../../descriptions/image.description';
 import { waitModeProperties, waitOptions } from '../../descriptions/waiting.description';
-import { checkCreateRequest } from '../../request/createRequest';
+import { readCreateBody } from '../../request/createRequest';
 import { downloadFieldOf } from '../../request/downloadChoice';
 import { waitByCallback } from '../../callback/waitByCallback';
 import { waitByPolling } from '../../poll/waitByPolling';
 import { readWaitSettings } from '../../helpers/waitSettings';
 import type { Deps } from '../router';
 
-const properties: INodeProperties[] = [
+export const description = updateDisplayOptions({ show: { resource: ['video'], operation: ['generate'] } }, [
 	modelProperty,
 	...imageProperties,
 	promptProperty,
@@ -21,31 +21,21 @@ const properties: INodeProperties[] = [
 	...waitModeProperties,
 	...generationOptions,
 	waitOptions,
-];
+]);
 
-export const description = updateDisplayOptions({ show: { resource: ['video'], operation: ['generate'] } }, properties);
-
-/**
- * The item's request and Download Video choice, checked as its submission will check them. In Wait
- * Mode Callback the node's own resume URL replaces any Callback URL left in the options.
- */
+/** The item's request and Download Video choice, checked as its submission will check them. */
 export async function checkItem(this: IExecuteFunctions, index: number): Promise<void> {
+	// In Wait Mode Callback the node's own resume URL replaces any Callback URL left in the options.
 	const callback = this.getNodeParameter('waitMode', 0, 'poll') === 'callback';
-	await checkCreateRequest.call(this, index, callback ? { callbackUrl: undefined } : {});
+	await readCreateBody.call(this, index, callback ? { callbackUrl: undefined } : {});
 	downloadFieldOf.call(this, index);
 }
 
-/**
- * Submits every item's task and waits for all of them, by polling or by pausing until the API calls
- * back; outputs one item per input item, in input order. Image, Prompt and Options are read per
- * item when it is submitted (request/createRequest.ts).
- */
 export async function execute(this: IExecuteFunctions, { client, presenter, ledger }: Deps): Promise<INodeExecutionData[]> {
 	const waitMode = this.getNodeParameter('waitMode', 0, 'poll') as string;
 	// Run-wide settings come from the first item: one schedule serves every task of the run.
 	const wait = readWaitSettings.call(this);
 	const downloadFieldFor = (index: number) => downloadFieldOf.call(this, index);
-
 	if (waitMode === 'callback') return await waitByCallback.call(this, client, ledger, presenter, wait, downloadFieldFor(0));
 	const result = await waitByPolling.call(this, client, ledger, wait, downloadFieldFor);
 	if (result.firstFailure) throw presenter.runError(result.firstFailure.error, result.firstFailure.index, result.submitted);

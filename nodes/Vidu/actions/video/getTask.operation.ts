@@ -21,28 +21,25 @@ const taskIdProperty: INodeProperties = {
 	description: 'The ID a Generate From Image or Submit Only run returned (field taskId)',
 };
 
-const properties: INodeProperties[] = [taskIdProperty, ...downloadProperties];
+export const description = updateDisplayOptions({ show: { resource: ['video'], operation: ['getTask'] } }, [
+	taskIdProperty,
+	...downloadProperties,
+]);
 
-export const description = updateDisplayOptions({ show: { resource: ['video'], operation: ['getTask'] } }, properties);
-
-/** Asks once for a task's state (transient faults retried) and outputs it like Generate does. */
 export async function execute(this: IExecuteFunctions, { client }: Deps, index: number): Promise<INodeExecutionData> {
 	// An expression may give a number (taken as text) or an object (refused, not asked about as "[object Object]").
 	const typed = coerce(this.getNodeParameter('taskId', index), taskIdProperty);
 	if (typed.problem) throw typed.problem;
 	const taskId = String(typed.value ?? '').trim();
 	const downloadField = downloadFieldOf.call(this, index);
-	if (taskId === '') {
+	if (taskId === '')
 		throw new InputProblem('Task ID is empty', 'Map the taskId field of a previous Generate From Image or Submit Only run.');
-	}
-	if (!isTaskId(taskId)) {
+	if (!isTaskId(taskId))
 		throw new InputProblem(
 			`Task ID: "${clip(taskId, 80)}" is not a task ID`,
 			`A task ID is at most ${MAX_TASK_ID} characters and not only dots. Map the taskId field of a previous Generate From Image or Submit Only run (e.g. task_abc123).`,
 		);
-	}
-	const task = await withRetries(async () => await client.getTask(taskId), STATUS_QUERY, systemClock, {
-		signal: this.getExecutionCancelSignal(),
-	});
+	const signal = this.getExecutionCancelSignal();
+	const task = await withRetries(async () => await client.getTask(taskId), STATUS_QUERY, systemClock, { signal });
 	return await taskToItem(client, task, index, { elapsedSeconds: null, statusChecks: 1 }, downloadField);
 }

@@ -22,12 +22,7 @@ export const description: INodeProperties[] = [
 				action: 'Generate a video from an image',
 				description: 'Submit a task and wait until the video is ready',
 			},
-			{
-				name: 'Get Task',
-				value: 'getTask',
-				action: 'Get a video task',
-				description: 'Ask once for the state and result of a task',
-			},
+			{ name: 'Get Task', value: 'getTask', action: 'Get a video task', description: 'Ask once for the state and result of a task' },
 			{
 				name: 'Submit Only',
 				value: 'submit',

@@ -4,7 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { generationOptions, modelProperty, promptProperty, toggleProperties } from '../../descriptions/generation.description';
 import { imageProperties } from '../../descriptions/image.description';
 import { taskToItem } from '../../output/items';
-import { checkCreateRequest } from '../../request/createRequest';
+import { readCreateBody } from '../../request/createRequest';
 import { SUBMISSION } from '../../helpers/retry';
 import { submitItem } from '../../helpers/submitTask';
 import type { Deps } from '../router';
@@ -13,10 +13,9 @@ const properties: INodeProperties[] = [modelProperty, ...imageProperties, prompt
 
 export const description = updateDisplayOptions({ show: { resource: ['video'], operation: ['submit'] } }, properties);
 
-/** Nothing is paid for a bad item. */
-export const checkItem = checkCreateRequest;
+// Every check before paying: the body is planned, not sent.
+export const checkItem = readCreateBody;
 
-/** Submits the item's task and outputs its id at once. Image, Prompt and Options are read by the submit step. */
 export async function execute(this: IExecuteFunctions, { client, ledger }: Deps, index: number): Promise<INodeExecutionData> {
 	const task = await submitItem.call(this, client, ledger, index, { policy: SUBMISSION });
 	return await taskToItem(client, task, index, { elapsedSeconds: 0, statusChecks: 0 }, undefined);
