@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { pngBytes } from './images';
+import { mp4Bytes, pngBytes } from './images';
 
 export interface RecordedRequest {
 	method: string;
@@ -331,7 +331,8 @@ export class ViduMock {
 			return;
 		}
 		res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': String(total) });
-		const piece = Buffer.alloc(1024 * 1024, 0x42);
+		// Each piece starts as an MP4 does: the node checks that what it stores is a video.
+		const piece = mp4Bytes(1024 * 1024, 0x42);
 		let sent = 0;
 		const pump = () => {
 			while (sent < total) {

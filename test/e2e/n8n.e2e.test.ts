@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { mp4Bytes } from '../../dev/mock/images';
 import { ViduMock } from '../../dev/mock/viduMock';
 import { HostileServer } from '../helpers/hostile';
 import { type N8nItem, outputOf, RealN8n } from '../../dev/n8n/realN8n';
@@ -197,7 +198,7 @@ describe.each(VERSIONS)('in real n8n %s', (version) => {
 	});
 
 	it('the video host: a redirect is followed without the key, a redirect to cloud metadata is not', async () => {
-		const video = Buffer.alloc(50_000, 9);
+		const video = mp4Bytes(50_000, 9);
 		const host = await new HostileServer((req, res) => {
 			if (req.url === '/v.mp4') res.writeHead(302, { location: '/storage/v.mp4' }).end();
 			else if (req.url === '/metadata.mp4') res.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data/' }).end();

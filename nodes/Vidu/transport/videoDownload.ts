@@ -40,7 +40,7 @@ export function watchChunks(stream: ObservableStream, onChunk: (chunk: Uint8Arra
 export function isVideoContainer(head: Buffer): boolean {
 	if (head.length < 12) return false;
 	const at = (offset: number, text: string) => head.toString('latin1', offset, offset + text.length) === text;
-	if (['ftyp', 'moov', 'mdat', 'free', 'wide', 'skip'].some((box) => at(4, box))) return true;
+	if (['ftyp', 'moov', 'mdat', 'free', 'wide', 'skip', 'pnot'].some((box) => at(4, box))) return true;
 	if ([0x1a45dfa3, 0x000001ba].includes(head.readUInt32BE(0)) || at(0, 'FLV') || at(0, 'OggS') || (at(0, 'RIFF') && at(8, 'AVI ')))
 		return true;
 	return head[0] === 0x47 && (head.length <= 188 || head[188] === 0x47);
