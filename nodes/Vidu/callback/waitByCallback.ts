@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { createPresenter, type Presenter } from '../errors/presenter';
-import { InputProblem, NotSubmitted, type Outcome, type SubmittedTask } from '../errors/outcomes';
+import { InputProblem, type Outcome, refusedPastMaxWait, type SubmittedTask } from '../errors/outcomes';
 import { isObject, type Task } from '../transport/task';
 import { taskToItem } from '../output/items';
 import type { Ledger } from '../helpers/paidTasks';
@@ -66,8 +66,7 @@ export async function waitByCallback(
 		// After a failure without Continue On Fail, what has not been sent stays unsent (nothing paid).
 		if (firstFailure) return;
 		try {
-			if (refusedUntilDeadline)
-				throw new NotSubmitted(`the API refused submissions (HTTP 429) for longer than Max Wait (${wait.maxWaitMinutes} minutes) allows`);
+			if (refusedUntilDeadline) throw refusedPastMaxWait(wait.maxWaitMinutes);
 			const overrides = { callbackUrl: bell.callbackUrlFor(resumeUrl, index, run) };
 			const task = await submitItem.call(this, client, ledger, index, { ...submitSettings, overrides });
 			tasks[index] = task;

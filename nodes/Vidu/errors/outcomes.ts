@@ -39,6 +39,10 @@ export class NotSubmitted extends Error {
 	}
 }
 
+/** Both wait modes: the API refused for longer than the run's Max Wait, so the rest is not sent. */
+export const refusedPastMaxWait = (minutes: number): NotSubmitted =>
+	new NotSubmitted(`the API refused submissions (HTTP 429) for longer than Max Wait (${minutes} minutes) allows`);
+
 export type Outcome<R> = { ok: true; value: R } | { ok: false; error: unknown };
 
 /** A task submitted in a run: paid for, whatever became of it. */

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import type { Task } from '../transport/task';
+import { clip, type Task } from '../transport/task';
 
 // A cancelled execution keeps neither output nor error: each paid task id goes at once to the custom
 // data and the log. The book outlives the try, so that Retry On Fail never pays for an item twice.
@@ -60,8 +60,6 @@ const kept = ({ id, state, apiStatus, model }: Task): Task => {
 	return { id, state: state === 'failed' ? 'failed' : 'running', apiStatus: state === 'running' ? apiStatus : 'unknown', ...blank };
 };
 
-const entryOf = (text: string) => (text.length > MAX_VALUE ? `${text.slice(0, MAX_VALUE - 1)}…` : text);
-
 export function ledgerFor(ctx: IExecuteFunctions, memory: LedgerMemory, redact: (text: string) => string): Ledger {
 	// Only a retry repeats a run index; a loop's next round gets a new one.
 	const runIndex = Number(ctx.getWorkflowDataProxy(0).$runIndex ?? 0);
@@ -110,7 +108,7 @@ export function ledgerFor(ctx: IExecuteFunctions, memory: LedgerMemory, redact: 
 			return earlier.task;
 		},
 		paid(index, task, request) {
-			book.entries.push(entryOf(redact(`${label}item ${index + 1}: ${task.id}`)));
+			book.entries.push(clip(redact(`${label}item ${index + 1}: ${task.id}`), MAX_VALUE));
 			book.tasks.set(index, { request, task: kept(task) });
 			log(`Vidu task ${task.id} submitted for item ${index + 1} (paid)`, index, task.id);
 			write();

@@ -1,4 +1,4 @@
-import { NotSubmitted, type Outcome, type SubmittedTask, WaitStopped } from '../errors/outcomes';
+import { type Outcome, refusedPastMaxWait, type SubmittedTask, WaitStopped } from '../errors/outcomes';
 import type { Task } from '../transport/task';
 import { type Clock, pause } from '../helpers/clock';
 import { inPool, PARALLEL_CHECKS, PARALLEL_SUBMITS } from '../helpers/pool';
@@ -274,9 +274,7 @@ export async function runBatch<R>(count: number, hooks: BatchHooks<R>, settings:
 	while (!stopNow() && (unsubmitted() || active.size > 0) && !signal?.aborted) {
 		if (refusing && clock.now() >= runDeadline) {
 			for (const entry of refusedQueue.splice(0)) fail(entry.index, entry.refused);
-			const never = new NotSubmitted(
-				`the API refused submissions (HTTP 429) for longer than Max Wait (${settings.maxWaitMs / 60_000} minutes) allows`,
-			);
+			const never = refusedPastMaxWait(settings.maxWaitMs / 60_000);
 			while (nextIndex < count) fail(nextIndex++, never);
 		}
 		while (maySubmit()) {
