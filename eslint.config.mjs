@@ -9,7 +9,7 @@ const notShipped = ['test/**', 'scripts/**', 'dev/**'];
 const isGlobalIgnore = (block) => Object.keys(block).every((key) => key === 'ignores' || key === 'name');
 
 export default [
-	{ ignores: ['coverage/**', '.bench/**', 'jest.config.js', 'gulpfile.js'] },
+	{ ignores: ['coverage/**', '.stryker/**', 'stryker.config.mjs', '.bench/**', 'jest.config.js', 'gulpfile.js'] },
 	...n8nCommunityConfig.map((block) => (isGlobalIgnore(block) ? block : { ...block, ignores: [...(block.ignores ?? []), ...notShipped] })),
 	...tseslint.config({ files: notShipped.map((glob) => `${glob.slice(0, -3)}/**/*.ts`), extends: [tseslint.configs.recommended] }),
 ];

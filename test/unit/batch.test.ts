@@ -2,7 +2,7 @@ import fc from 'fast-check';
 
 import type { Clock } from '../../nodes/Vidu/helpers/clock';
 import { type BatchHooks, type BatchSettings, expectedDuration, runBatch } from '../../nodes/Vidu/poll/batch';
-import { DEFAULT_SCHEDULE, firstCheckDelay, nextCheckDelay } from '../../nodes/Vidu/poll/schedule';
+import { AIM_AFTER_MS, DEFAULT_SCHEDULE, firstCheckDelay, nextCheckDelay } from '../../nodes/Vidu/poll/schedule';
 import { TaskFailed, WaitStopped } from '../../nodes/Vidu/errors/outcomes';
 import { httpFailure } from '../../nodes/Vidu/transport/failure';
 import { aTask as task } from '../helpers/task';
@@ -142,11 +142,13 @@ describe('runBatch', () => {
 		expect(at).toEqual([5000, 10_000, 15_000, 20_000, 25_000, 30_000, 35_000, 40_000]);
 	});
 
-	it('spreads the first checks of a batch over one polling interval', async () => {
+	it('spreads the first checks of a batch over the interval after the first one, one slot each', async () => {
 		const clock = new FakeClock();
 		const { hooks, log } = fakeApi(clock, new Array(5).fill(60_000));
 		await runBatch(5, hooks, settings(), clock);
-		expect(['t0', 't1', 't2', 't3', 't4'].map((id) => log.checks.get(id)![0])).toEqual([5000, 6000, 7000, 8000, 9000]);
+		const first = ['t0', 't1', 't2', 't3', 't4'].map((id) => log.checks.get(id)![0]);
+		expect(new Set(first).size).toBe(5);
+		for (const at of first) expect(at >= 5000 && at < 10_000).toBe(true);
 	});
 
 	it('honours Retry-After for every task, since the rate limit is per key', async () => {
@@ -271,33 +273,75 @@ describe('runBatch: bounded whatever the API does', () => {
 	});
 });
 
-describe('nextCheckDelay', () => {
-	const schedule = { ...DEFAULT_SCHEDULE, maxGapMs: 10_000 };
-	it('aims just after the end estimated from progress, within the gap limits', () => {
-		expect(nextCheckDelay(6000, 0.2, schedule)).toBe(10_000);
-		expect(nextCheckDelay(24_000, 0.8, schedule)).toBe(6060);
-		expect(nextCheckDelay(29_900, 0.999, schedule)).toBe(1000);
-	});
-	it('ignores progress that says nothing (0, tiny, or complete)', () => {
-		expect(nextCheckDelay(1000, 0, schedule)).toBe(10_000);
-		expect(nextCheckDelay(100, 0.01, schedule)).toBe(10_000);
-		expect(nextCheckDelay(1000, 1, schedule)).toBe(10_000);
+describe('check delays (properties)', () => {
+	const gaps = fc.record({ minGapMs: fc.integer({ min: 100, max: 2000 }), extra: fc.integer({ min: 1000, max: 60_000 }) });
+	const scheduleOf = ({ minGapMs, extra }: { minGapMs: number; extra: number }) => ({ minGapMs, maxGapMs: minGapMs + extra });
+
+	it('with progress, the next check lands just after the estimated end, never before it, within the gap limits', () => {
+		fc.assert(
+			fc.property(gaps, fc.integer({ min: 1, max: 600_000 }), fc.double({ min: 0.03, max: 0.999, noNaN: true }), (g, since, progress) => {
+				const schedule = scheduleOf(g);
+				const delay = nextCheckDelay(since, progress, schedule);
+				const remaining = (since / progress) * (1 - progress);
+				expect(delay).toBeGreaterThanOrEqual(schedule.minGapMs);
+				expect(delay).toBeLessThanOrEqual(schedule.maxGapMs);
+				if (remaining + AIM_AFTER_MS <= schedule.maxGapMs && remaining >= schedule.minGapMs) {
+					expect(delay).toBeGreaterThanOrEqual(Math.floor(remaining));
+					expect(delay).toBeLessThanOrEqual(Math.ceil(remaining + AIM_AFTER_MS));
+				}
+			}),
+		);
 	});
 
-	it('without progress, aims at the end the run has learnt, and past it checks more often the nearer it is', () => {
-		expect(nextCheckDelay(8000, null, schedule, 12_000)).toBe(4060);
-		expect(nextCheckDelay(16_000, null, schedule, 12_000)).toBe(1970);
-		expect(nextCheckDelay(40_000, null, schedule, 12_000)).toBe(10_000);
+	it('progress that says nothing (none, 0, tiny or complete) and no learnt end: one Polling Interval, as a loop waits', () => {
+		fc.assert(
+			fc.property(gaps, fc.integer({ min: 0, max: 600_000 }), fc.constantFrom(null, 0, 0.01, 1), (g, since, progress) => {
+				const schedule = scheduleOf(g);
+				expect(nextCheckDelay(since, progress, schedule)).toBe(schedule.maxGapMs);
+			}),
+		);
 	});
 
-	it('places the first check so that checks a polling interval apart land on the learnt end', () => {
-		expect(firstCheckDelay(schedule, 0, 20_000)).toBe(10_060);
-		expect(firstCheckDelay(schedule, 3, 5000)).toBe(5060);
-		expect(firstCheckDelay(schedule, 0, 500)).toBe(1000);
-		// Nothing learnt yet: one interval, plus the item's slot of another.
-		expect([0, 2, 5].map((index) => firstCheckDelay(schedule, index))).toEqual([10_000, 14_000, 10_000]);
+	it('without progress, checks land just after the learnt end, and past it come sooner the nearer the end is', () => {
+		fc.assert(
+			fc.property(gaps, fc.integer({ min: 2000, max: 120_000 }), fc.integer({ min: 0, max: 240_000 }), (g, expected, since) => {
+				const schedule = scheduleOf(g);
+				const delay = nextCheckDelay(since, null, schedule, expected);
+				expect(delay).toBeGreaterThanOrEqual(schedule.minGapMs);
+				expect(delay).toBeLessThanOrEqual(schedule.maxGapMs);
+				const untilEnd = expected + AIM_AFTER_MS - since;
+				if (untilEnd >= schedule.minGapMs && untilEnd <= schedule.maxGapMs) expect(since + delay).toBe(expected + AIM_AFTER_MS);
+				if (untilEnd < 0) expect(nextCheckDelay(since + 1000, null, schedule, expected)).toBeGreaterThanOrEqual(delay);
+			}),
+		);
 	});
 
+	it('a first check placed so that checks a Polling Interval apart land on the learnt end, and never sooner than the shortest gap', () => {
+		fc.assert(
+			fc.property(gaps, fc.nat(300), fc.integer({ min: 0, max: 120_000 }), (g, index, expected) => {
+				const schedule = scheduleOf(g);
+				const delay = firstCheckDelay(schedule, index, expected);
+				const end = expected + AIM_AFTER_MS;
+				expect(delay).toBeGreaterThanOrEqual(schedule.minGapMs);
+				if (end >= schedule.minGapMs) expect((end - delay) % schedule.maxGapMs).toBe(0);
+				expect(delay).toBeLessThan(Math.max(2 * schedule.maxGapMs, schedule.minGapMs + 1));
+			}),
+		);
+	});
+
+	it('nothing learnt yet: the first check comes within the second Polling Interval after submission', () => {
+		fc.assert(
+			fc.property(gaps, fc.nat(300), (g, index) => {
+				const schedule = scheduleOf(g);
+				const delay = firstCheckDelay(schedule, index);
+				expect(delay).toBeGreaterThanOrEqual(schedule.maxGapMs);
+				expect(delay).toBeLessThan(2 * schedule.maxGapMs);
+			}),
+		);
+	});
+});
+
+describe('runBatch: status checks', () => {
 	it('never has more than six status checks in flight at once', async () => {
 		const clock = new FakeClock();
 		const { hooks } = fakeApi(clock, new Array(20).fill(10_000));
