@@ -21,16 +21,14 @@ async function finishRun(client: ViduClient, states: bell.States, tasks: Array<T
 	const outcomes: Array<Outcome<INodeExecutionData>> = [];
 	await inPool([...states.keys()], PARALLEL_CHECKS, async (index) => {
 		const task = tasks[index];
-		if (!task) {
-			outcomes[index] = { ok: false, error: new Error(states[index]?.message ?? 'Not submitted') };
-			return;
-		}
 		// Status calls are not counted across the pause; status answers need not repeat the model.
 		const stats = { elapsedSeconds: null, statusChecks: null };
-		outcomes[index] = await taskToItem(client, { ...task, model: task.model ?? model }, index, stats, field).then(
-			(value) => ({ ok: true, value }),
-			(error: unknown) => ({ ok: false, error }),
-		);
+		outcomes[index] = !task
+			? { ok: false, error: new Error(states[index]?.message ?? 'Not submitted') }
+			: await taskToItem(client, { ...task, model: task.model ?? model }, index, stats, field).then(
+					(value) => ({ ok: true, value }),
+					(error: unknown) => ({ ok: false, error }),
+				);
 	});
 	return outcomes;
 }
@@ -94,7 +92,43 @@ const LAGGING_STATUS_RECHECKS_MS = [1000, 2000, 3000];
 /** Never throws (n8n would answer 500 and resume with an empty item): on any fault, 503 and the execution keeps waiting. */
 export async function answerCallback(this: IWebhookFunctions, memory: bell.DoorbellMemory): Promise<IWebhookResponseData> {
 	try {
-		return await answerDoorbell.call(this, memory);
+		// No getInputData() here; an entry is an item or (n8n 2.x "combined" binary mode) its JSON. Only states are serialised.
+		const expression = `{{ JSON.stringify($input.all().map((entry) => entry.${bell.STATE_FIELD} ?? entry.json?.${bell.STATE_FIELD} ?? null)) }}`;
+		const states: bell.States = (JSON.parse(String(this.evaluateExpression(expression, 0))) as unknown[]).map(bell.asCallbackState);
+		// Without a JSON object body the callback still only means "look again".
+		const sent: unknown = this.getBodyData();
+		const body = isObject(sent) ? sent : {};
+		const doorbell = bell.readDoorbell(this.getQueryData() as IDataObject, body, states);
+		if (!doorbell.ok) {
+			this.getResponseObject().status(404).json({ error: doorbell.reason });
+			return { noWebhookResponse: true };
+		}
+		if (bell.claimsStillRunning(body)) return { webhookResponse: { received: true } };
+		const client = await createClient(this);
+		// Everything the resume needs is read before it is claimed: nothing after the claim may fail.
+		const field = readDownloadField((property) => this.getNodeParameter(property.name, property.default));
+		const presenter = await createPresenter(this);
+		const model = String(this.getNodeParameter('model', ''));
+		const thisPause = bell.pauseKey(this.getExecutionId(), doorbell.run);
+		const check = async (taskId: string) => await withRetries(async () => await client.getTask(taskId), CALLBACK_CHECK, systemClock);
+		const order = bell.checkOrder(doorbell.index, states);
+		const sweepRun = async () => await memory.coalesced(thisPause, async () => await bell.sweep(order, states, check));
+		if (bell.claimsFinished(body)) memory.noteClaimedFinished(thisPause, doorbell.taskId);
+		let outcome = await sweepRun();
+		// A gateway's status can lag the callback that said the task is finished, and it may be the run's last.
+		for (const waitMs of LAGGING_STATUS_RECHECKS_MS) {
+			if (outcome.allFinished || !memory.claimedFinished(thisPause, outcome.waitingFor)) break;
+			await pause(systemClock, waitMs);
+			outcome = await sweepRun();
+		}
+		if (!outcome.allFinished) return { webhookResponse: { received: true, waitingFor: outcome.waitingFor } };
+		if (!memory.claimResume(thisPause)) return { webhookResponse: { received: true, resumed: true } };
+		// Answered before the downloads: past its timeout the provider would deliver again.
+		this.getResponseObject().status(200).json({ received: true, resumed: true });
+		const outcomes = await finishRun(client, states, outcome.tasks, model, field);
+		// Items without a state were not this run's (Execute Once keeps every input item with the paused node).
+		const output = presenter.outcomes(outcomes).filter((_, index) => states[index] !== undefined);
+		return { noWebhookResponse: true, workflowData: [output] };
 	} catch (error) {
 		const redact = (await createPresenter(this).catch(() => undefined))?.redact ?? (() => '');
 		const said = error instanceof Error ? redact(error.message) : '';
@@ -103,44 +137,4 @@ export async function answerCallback(this: IWebhookFunctions, memory: bell.Doorb
 		if (!response.headersSent) response.status(503).json({ received: true, retry: 'the tasks could not be checked now: call again later' });
 		return { noWebhookResponse: true };
 	}
-}
-
-async function answerDoorbell(this: IWebhookFunctions, memory: bell.DoorbellMemory): Promise<IWebhookResponseData> {
-	// No getInputData() here; an entry is an item or (n8n 2.x "combined" binary mode) its JSON. Only states are serialised.
-	const expression = `{{ JSON.stringify($input.all().map((entry) => entry.${bell.STATE_FIELD} ?? entry.json?.${bell.STATE_FIELD} ?? null)) }}`;
-	const states: bell.States = (JSON.parse(String(this.evaluateExpression(expression, 0))) as unknown[]).map(bell.asCallbackState);
-	// Without a JSON object body the callback still only means "look again".
-	const sent: unknown = this.getBodyData();
-	const body = isObject(sent) ? sent : {};
-	const doorbell = bell.readDoorbell(this.getQueryData() as IDataObject, body, states);
-	if (!doorbell.ok) {
-		this.getResponseObject().status(404).json({ error: doorbell.reason });
-		return { noWebhookResponse: true };
-	}
-	if (bell.claimsStillRunning(body)) return { webhookResponse: { received: true } };
-	const client = await createClient(this);
-	// Everything the resume needs is read before it is claimed: nothing after the claim may fail.
-	const field = readDownloadField(this.getNodeParameter('downloadVideo', false), this.getNodeParameter('outputBinaryPropertyName', 'data'));
-	const presenter = await createPresenter(this);
-	const model = String(this.getNodeParameter('model', ''));
-	const thisPause = bell.pauseKey(this.getExecutionId(), doorbell.run);
-	const check = async (taskId: string) => await withRetries(async () => await client.getTask(taskId), CALLBACK_CHECK, systemClock);
-	const order = bell.checkOrder(doorbell.index, states);
-	const sweepRun = async () => await memory.coalesced(thisPause, async () => await bell.sweep(order, states, check));
-	if (bell.claimsFinished(body)) memory.noteClaimedFinished(thisPause, doorbell.taskId);
-	let outcome = await sweepRun();
-	// A gateway's status can lag the callback that said the task is finished, and it may be the run's last.
-	for (const waitMs of LAGGING_STATUS_RECHECKS_MS) {
-		if (outcome.allFinished || !memory.claimedFinished(thisPause, outcome.waitingFor)) break;
-		await pause(systemClock, waitMs);
-		outcome = await sweepRun();
-	}
-	if (!outcome.allFinished) return { webhookResponse: { received: true, waitingFor: outcome.waitingFor } };
-	if (!memory.claimResume(thisPause)) return { webhookResponse: { received: true, resumed: true } };
-	// Answered before the downloads: past its timeout the provider would deliver again.
-	this.getResponseObject().status(200).json({ received: true, resumed: true });
-	const outcomes = await finishRun(client, states, outcome.tasks, model, field);
-	// Items without a state were not this run's (Execute Once keeps every input item with the paused node).
-	const output = presenter.outcomes(outcomes).filter((_, index) => states[index] !== undefined);
-	return { noWebhookResponse: true, workflowData: [output] };
 }

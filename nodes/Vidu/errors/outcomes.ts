@@ -34,9 +34,6 @@ export class WaitStopped extends Error {
 /** The run ended (a cancel, or an earlier item's failure) before this item was submitted. */
 export class NotSubmitted extends Error {
 	override name = 'NotSubmitted';
-	constructor(readonly why: string) {
-		super(why);
-	}
 }
 
 /** Both wait modes: the API refused for longer than the run's Max Wait, so the rest is not sent. */
@@ -44,10 +41,5 @@ export const refusedPastMaxWait = (minutes: number): NotSubmitted =>
 	new NotSubmitted(`the API refused submissions (HTTP 429) for longer than Max Wait (${minutes} minutes) allows`);
 
 export type Outcome<R> = { ok: true; value: R } | { ok: false; error: unknown };
-
 /** A task submitted in a run: paid for, whatever became of it. */
-export interface SubmittedTask {
-	index: number;
-	taskId: string;
-	state: 'completed' | 'failed' | 'running';
-}
+export type SubmittedTask = { index: number; taskId: string; state: 'completed' | 'failed' | 'running' };

@@ -1,5 +1,4 @@
-import type { IDataObject, INode, INodeExecutionData, JsonObject } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { type IDataObject, type INode, type INodeExecutionData, type JsonObject, NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { InputProblem, NotSubmitted, type Outcome, type SubmittedTask, TaskFailed, WaitStopped } from './outcomes';
 import { clip, type TaskError } from '../transport/task';
@@ -50,18 +49,16 @@ const NETWORK_WORDS: Record<string, string> = {
 const MAYBE_CREATED = ' The task may have been created and charged: check your task list on the provider dashboard before running again.';
 
 const apiSaid = (message?: string) => (message ? `API message: ${message}. ` : '');
-const stillRunning = (failure: ViduFailure) =>
-	failure.phase === 'status' && failure.taskId
-		? ` The task itself may still finish: fetch it later with Get Task and task ID ${failure.taskId}.`
-		: '';
+const stillRunning = ({ phase, taskId }: ViduFailure) =>
+	phase === 'status' && taskId ? ` The task itself may still finish: fetch it later with Get Task and task ID ${taskId}.` : '';
 const notSubmitted = (node: INode, why: string, itemIndex: number) =>
 	new NodeOperationError(node, `Not submitted: ${why}`, { description: 'Nothing was paid for this item. Run it again.', itemIndex });
 
 export async function createPresenter(ctx: { getNode(): INode; getCredentials(type: string): Promise<IDataObject> }): Promise<Presenter> {
 	const node = ctx.getNode();
-	const credential = await ctx.getCredentials(CREDENTIAL_TYPE);
+	const { apiKey } = await ctx.getCredentials(CREDENTIAL_TYPE);
 	// An AI agent's tool variant of the node has the same type name with "Tool" appended.
-	return new Presenter(node, redactorFor(String(credential.apiKey ?? '')), node.type.endsWith('Tool'));
+	return new Presenter(node, redactorFor(String(apiKey ?? '')), node.type.endsWith('Tool'));
 }
 
 export class Presenter {
@@ -77,9 +74,8 @@ export class Presenter {
 	}
 
 	errorItem(error: unknown, itemIndex: number): INodeExecutionData {
-		const { message, description } = this.error(error, itemIndex);
-		const taskId = taskIdOf(error);
-		const about: IDataObject = { ...(description ? { description } : {}), ...(taskId ? { taskId } : {}) };
+		const { message, description, context } = this.error(error, itemIndex);
+		const about: IDataObject = { ...(description ? { description } : {}), ...(context.taskId ? { taskId: context.taskId } : {}) };
 		// n8n routes an item to the error output only when its JSON holds `error` alone.
 		const routed = this.node.onError === 'continueErrorOutput' && !this.asTool;
 		const json = routed ? { error: { message, ...about } } : { error: message, ...about };
@@ -91,10 +87,9 @@ export class Presenter {
 	}
 
 	outcomes(outcomes: Array<Outcome<INodeExecutionData> | undefined>): INodeExecutionData[] {
+		const notReached = new NotSubmitted('the execution was cancelled before this item was reached');
 		return outcomes.map((outcome, index) =>
-			outcome?.ok
-				? this.items([outcome.value])[0]
-				: this.errorItem(outcome?.error ?? new NotSubmitted('the execution was cancelled before this item was reached'), index),
+			outcome?.ok ? this.items([outcome.value])[0] : this.errorItem(outcome?.error ?? notReached, index),
 		);
 	}
 
@@ -103,7 +98,7 @@ export class Presenter {
 		const nodeError = this.build(error, itemIndex);
 		// In item order: submissions sent together are accepted in any order.
 		submitted = [...submitted].sort((a, b) => a.index - b.index);
-		const others = submitted.filter((s) => s.taskId !== taskIdOf(error));
+		const others = submitted.filter((s) => s.taskId !== nodeError.context.taskId);
 		const list = others.map((s) => `${s.taskId} (item ${s.index + 1}, ${s.state === 'running' ? 'still running' : s.state})`).join(', ');
 		if (list)
 			nodeError.description =
@@ -113,22 +108,17 @@ export class Presenter {
 	}
 
 	private build(error: unknown, itemIndex: number): NodeError {
-		let built: NodeError;
-		if (error instanceof ViduFailure) built = this.fromFailure(error, itemIndex);
-		else if (error instanceof InputProblem)
-			built = new NodeOperationError(this.node, error.message, { description: error.description, itemIndex });
-		else if (error instanceof TaskFailed) built = taskError(this.node, error.task.error, itemIndex, error.task.id);
-		else if (error instanceof WaitStopped) built = this.waitStopped(error, itemIndex);
-		else if (error instanceof NotSubmitted) built = notSubmitted(this.node, error.why, itemIndex);
+		if (error instanceof ViduFailure) return withTaskId(this.fromFailure(error, itemIndex), error.taskId);
+		if (error instanceof TaskFailed) return withTaskId(taskError(this.node, error.task.error, itemIndex, error.task.id), error.task.id);
+		if (error instanceof WaitStopped) return withTaskId(this.waitStopped(error, itemIndex), error.task.id);
+		if (error instanceof InputProblem)
+			return new NodeOperationError(this.node, error.message, { description: error.description, itemIndex });
+		if (error instanceof NotSubmitted) return notSubmitted(this.node, error.message, itemIndex);
 		// The node's own n8n errors pass unchanged; anything unexpected is wrapped so it still names the item.
-		else if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
-		else return new NodeOperationError(this.node, error as Error, { itemIndex });
-		const taskId = taskIdOf(error);
-		if (taskId) built.context.taskId = taskId;
-		return built;
+		if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+		return new NodeOperationError(this.node, error as Error, { itemIndex });
 	}
 
-	// The task keeps running and is paid for: say how to fetch it instead of inviting a re-run.
 	private waitStopped({ task, reason, lastFault, maxWaitMinutes }: WaitStopped, itemIndex: number): NodeOperationError {
 		const fault = !(lastFault instanceof Error)
 			? ''
@@ -181,24 +171,20 @@ export class Presenter {
 					`n8n says: ${details.problem}. If this address is the Vidu API (or its video storage), ask your n8n administrator to allow it (N8N_SSRF_ALLOWED_HOSTNAMES or N8N_SSRF_ALLOWED_IP_RANGES); otherwise correct the Base URL in the Vidu credential.${phase === 'status' && taskId ? ` The task is paid for: fetch it later with Get Task and task ID ${taskId} (where the blocked address is its video's, turn off Download Video to get the URL only).` : ''}`,
 				);
 			case 'network': {
-				const { networkCode: code } = details;
 				const maybeCreated = phase === 'submit' && !failure.retry.notSent;
-				const words = (code && NETWORK_WORDS[code]) ?? 'the request failed';
+				const words = (details.networkCode && NETWORK_WORDS[details.networkCode]) ?? 'the request failed';
 				return apiError(
 					maybeCreated
 						? `The submission to the Vidu API at ${details.url} failed (${words}): the task may have been created`
 						: `Could not reach the Vidu API at ${details.url}: ${words}`,
-					`Check the Base URL in the Vidu credential and the network between n8n and the API${code ? ` (error ${code})` : ''}.${maybeCreated ? MAYBE_CREATED : ''}${stillRunning(failure)}`,
+					`Check the Base URL in the Vidu credential and the network between n8n and the API${details.networkCode ? ` (error ${details.networkCode})` : ''}.${maybeCreated ? MAYBE_CREATED : ''}${stillRunning(failure)}`,
 					words,
 				);
 			}
 			case 'malformed':
 				return apiError(
 					`The Vidu API gave an unusable answer: ${details.problem}`,
-					apiSaid(details.apiMessage) +
-						(phase === 'submit'
-							? 'No task id came back, so the node cannot follow this submission.' + MAYBE_CREATED
-							: 'Try Get Task with this task ID later.'),
+					`${apiSaid(details.apiMessage)}${phase === 'submit' ? `No task id came back, so the node cannot follow this submission.${MAYBE_CREATED}` : 'Try Get Task with this task ID later.'}`,
 				);
 			case 'refused':
 				return taskError(this.node, details.taskError, itemIndex);
@@ -228,13 +214,10 @@ export class Presenter {
 	}
 }
 
-/** The paid task an error is about, if any: users fetch it with Get Task instead of paying again. */
-function taskIdOf(error: unknown): string | undefined {
-	if (error instanceof ViduFailure) return error.taskId;
-	if (error instanceof TaskFailed || error instanceof WaitStopped) return error.task.id;
-	// An error this presenter already built carries it in its context.
-	const taskId = error instanceof NodeApiError || error instanceof NodeOperationError ? error.context.taskId : undefined;
-	return typeof taskId === 'string' ? taskId : undefined;
+/** The paid task an error is about: users fetch it with Get Task instead of paying again. */
+function withTaskId<E extends NodeError>(error: E, taskId: string | undefined): E {
+	if (taskId) error.context.taskId = taskId;
+	return error;
 }
 
 // A failed task (with its id) or a refused submission. The model's code goes under a name n8n does not read as an HTTP status.
@@ -245,10 +228,7 @@ function taskError(node: INode, error: TaskError | null | undefined, itemIndex: 
 	const response = { message: meaning, modelErrorCode: code === undefined ? null : String(code) };
 	return new NodeApiError(node, response, {
 		message: `${taskId !== undefined ? `Vidu task ${taskId} failed` : 'The Vidu API refused the task'}: ${meaning}${code !== undefined ? ` (code ${code})` : ''}`,
-		description:
-			apiSaid(error?.message !== meaning ? error?.message : '') +
-			(known?.[1] ?? 'Check the input and try again.') +
-			(taskId !== undefined ? '' : ' The answer names no task, so there is none to follow.'),
+		description: `${apiSaid(error?.message !== meaning ? error?.message : '')}${known?.[1] ?? 'Check the input and try again.'}${taskId !== undefined ? '' : ' The answer names no task, so there is none to follow.'}`,
 		itemIndex,
 	});
 }

@@ -20,8 +20,7 @@ export function redactDeep<T>(value: T, redact: Redact): T {
 export function redactError<E>(error: E, redact: Redact): E {
 	if (error === null || typeof error !== 'object') return error;
 	const fields = error as Record<string, unknown>;
-	for (const name of ['message', 'description', 'stack']) if (typeof fields[name] === 'string') fields[name] = redact(fields[name]);
-	for (const name of ['messages', 'errorResponse', 'context', 'extra'])
+	for (const name of ['message', 'description', 'stack', 'messages', 'errorResponse', 'context', 'extra'])
 		if (fields[name] !== undefined) fields[name] = redactDeep(fields[name], redact);
 	if (fields.cause !== undefined && fields.cause !== error) redactError(fields.cause, redact);
 	return error;

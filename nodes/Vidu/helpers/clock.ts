@@ -1,18 +1,11 @@
 import { sleep } from 'n8n-workflow';
 
-export interface Clock {
-	now(): number;
-	sleep(ms: number): Promise<void>;
-}
+export type Clock = { now(): number; sleep(ms: number): Promise<void> };
 
 /** Tests swap its methods for a virtual clock. */
-export const systemClock: Clock = {
-	now: () => Date.now(),
-	sleep: async (ms) => await sleep(ms),
-};
+export const systemClock: Clock = { now: () => Date.now(), sleep: async (ms) => await sleep(ms) };
 
-// Sleeps `ms`, returning within 250 ms of the signal firing. Not handed to sleep(): n8n 1.x ignores it,
-// and 2.x would reject instead of letting us report the task.
+// Returns within 250 ms of the signal firing. Not handed to sleep(): n8n 1.x ignores it, 2.x rejects instead of letting us report the task.
 export async function pause(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
 	// A NaN would return at once, and a caller's loop would spin.
 	if (Number.isNaN(ms)) throw new Error('pause: the wait time is not a number');

@@ -4,22 +4,10 @@ import { clip, type Task } from '../transport/task';
 
 // A cancelled execution keeps neither output nor error: each paid task id goes at once to the custom
 // data and the log. The book outlives the try, so that Retry On Fail never pays for an item twice.
-export interface Ledger {
-	/** The item's task from an earlier try, created by this very request (fingerprint), unless it failed. */
-	fromEarlierTry(index: number, request: string): Task | undefined;
-	paid(index: number, task: Task, request: string): void;
-	update(index: number, task: Task): void;
-	/** Wait Mode Callback's run token: one per node run, so callbacks of an earlier try's tasks still count. */
-	runToken(make: () => string): string;
-}
+export type Ledger = ReturnType<typeof ledgerFor>;
 
-interface Book {
-	/** `item N: task id`, over every try; `carried`: what earlier node runs of the execution wrote. */
-	entries: string[];
-	carried?: string[];
-	tasks: Map<number, { request: string; task: Task }>;
-	token?: string;
-}
+/** `entries`: `item N: task id`, over every try; `carried`: what earlier node runs of the execution wrote. */
+type Book = { entries: string[]; carried?: string[]; tasks: Map<number, { request: string; task: Task }>; token?: string };
 
 /** The books of the latest node runs in this process (every try runs where the first did), least recently used out. */
 export class LedgerMemory {
@@ -45,13 +33,12 @@ const MAX_KEYS = 8;
 const MAX_VALUE = 255;
 const keyOf = (n: number) => (n === 0 ? KEY : `${KEY}_${n + 1}`);
 const SEPARATOR = ', ';
-const pointer = (hidden: number) => `and ${hidden} more: see the n8n log ("Vidu task … submitted")`;
 const POINTER = /^and (\d+) more: see the n8n log/;
+const NO_FREE_KEY = `The paid task ids are not in the execution's custom data: the workflow already uses all ${KEY_LIMIT} keys n8n allows. They are in each item's taskId and in the n8n log ("Vidu task … submitted").`;
 
-function entriesIn(customData: IDataObject): string[] {
-	const values: string[] = [];
-	for (let n = 0; typeof customData[keyOf(n)] === 'string'; n++) values.push(customData[keyOf(n)] as string);
-	return values.flatMap((value) => value.split(SEPARATOR)).filter((entry) => entry !== '');
+function entriesIn(customData: IDataObject, n = 0): string[] {
+	const value = customData[keyOf(n)];
+	return typeof value === 'string' ? [...value.split(SEPARATOR).filter((entry) => entry !== ''), ...entriesIn(customData, n + 1)] : [];
 }
 
 /** Id and whether it failed only: the next try asks again, and megabytes of answers stay out of memory. */
@@ -60,29 +47,24 @@ const kept = ({ id, state, apiStatus, model }: Task): Task => {
 	return { id, state: state === 'failed' ? 'failed' : 'running', apiStatus: state === 'running' ? apiStatus : 'unknown', ...blank };
 };
 
-export function ledgerFor(ctx: IExecuteFunctions, memory: LedgerMemory, redact: (text: string) => string): Ledger {
+export function ledgerFor(ctx: IExecuteFunctions, memory: LedgerMemory, redact: (text: string) => string) {
 	// Only a retry repeats a run index; a loop's next round gets a new one.
 	const runIndex = Number(ctx.getWorkflowDataProxy(0).$runIndex ?? 0);
 	const node = ctx.getNode().name;
 	const book = memory.book({ executionId: ctx.getExecutionId(), node, runIndex });
 	book.carried ??= entriesIn(ctx.customData?.getAll() ?? {});
 	const label = book.carried.length === 0 ? '' : `[${node}${runIndex > 0 ? ` run ${runIndex + 1}` : ''}] `;
+	const where = { executionId: ctx.getExecutionId(), node };
 	const log = (message: string, index: number, taskId: string) =>
-		ctx.logger?.info(redact(message), { taskId: redact(taskId), item: index + 1, executionId: ctx.getExecutionId(), node });
+		ctx.logger?.info(redact(message), { taskId: redact(taskId), item: index + 1, ...where });
 	let warned = false;
 	const write = () => {
 		const others = Object.keys(ctx.customData?.getAll() ?? {}).filter((key) => key !== KEY && !key.startsWith(`${KEY}_`)).length;
 		if (others >= KEY_LIMIT) {
-			if (!warned) {
-				ctx.addExecutionHints?.({
-					message: `The paid task ids are not in the execution's custom data: the workflow already uses all ${KEY_LIMIT} keys n8n allows. They are in each item's taskId and in the n8n log ("Vidu task … submitted").`,
-					type: 'warning',
-					location: 'outputPane',
-				});
-				const where = { executionId: ctx.getExecutionId(), node };
-				ctx.logger?.warn('Vidu: no custom-data key free for the paid task ids; they are in the log', where);
-			}
+			if (warned) return;
 			warned = true;
+			ctx.addExecutionHints?.({ message: NO_FREE_KEY, type: 'warning', location: 'outputPane' });
+			ctx.logger?.warn('Vidu: no custom-data key free for the paid task ids; they are in the log', where);
 			return;
 		}
 		const maxKeys = Math.min(MAX_KEYS, KEY_LIMIT - others);
@@ -97,27 +79,29 @@ export function ledgerFor(ctx: IExecuteFunctions, memory: LedgerMemory, redact: 
 			else chunks.push([entry]);
 		}
 		if (chunks.length > (hidden > 0 ? maxKeys - 1 : maxKeys)) hidden += chunks.splice(maxKeys - 1).flat().length;
-		if (hidden > 0) chunks.push([pointer(hidden)]);
+		if (hidden > 0) chunks.push([`and ${hidden} more: see the n8n log ("Vidu task … submitted")`]);
 		ctx.customData?.setAll(Object.fromEntries(chunks.map((chunk, n) => [keyOf(n), chunk.join(SEPARATOR)])));
 	};
 	return {
-		fromEarlierTry(index, request) {
+		/** The item's task from an earlier try, created by this very request (fingerprint), unless it failed. */
+		fromEarlierTry(index: number, request: string): Task | undefined {
 			const earlier = book.tasks.get(index);
 			if (!earlier || earlier.request !== request || earlier.task.state === 'failed') return undefined;
 			log(`Vidu task ${earlier.task.id} of item ${index + 1} kept from an earlier try (not paid again)`, index, earlier.task.id);
 			return earlier.task;
 		},
-		paid(index, task, request) {
+		paid(index: number, task: Task, request: string): void {
 			book.entries.push(clip(redact(`${label}item ${index + 1}: ${task.id}`), MAX_VALUE));
 			book.tasks.set(index, { request, task: kept(task) });
 			log(`Vidu task ${task.id} submitted for item ${index + 1} (paid)`, index, task.id);
 			write();
 		},
-		update(index, task) {
+		update(index: number, task: Task): void {
 			const known = book.tasks.get(index);
 			if (known?.task.id === task.id) known.task = kept(task);
 		},
-		runToken(make) {
+		/** Wait Mode Callback's run token: one per node run, so callbacks of an earlier try's tasks still count. */
+		runToken(make: () => string): string {
 			return (book.token ??= make());
 		},
 	};

@@ -13,25 +13,6 @@ const TIMEOUT_MS = 15_000;
 const MAX_BODY_BYTES = 64 * 1024;
 const ok = (message: string): INodeCredentialTestResult => ({ status: 'OK', message });
 const fail = (message: string): INodeCredentialTestResult => ({ status: 'Error', message });
-/** The answer as JSON, when it is small JSON: anything larger than a task answer is not one. */
-async function readSmallJson(response: Response): Promise<unknown> {
-	if (!response.body) return undefined;
-	const reader = response.body.getReader();
-	const chunks: Uint8Array[] = [];
-	let size = 0;
-	for (;;) {
-		const { done, value } = await reader.read();
-		if (done) break;
-		size += value.byteLength;
-		if (size > MAX_BODY_BYTES) {
-			await reader.cancel();
-			return undefined;
-		}
-		chunks.push(value);
-	}
-	return parseJsonBody(Buffer.concat(chunks));
-}
-
 /** No redirect followed: the key never leaves for another host. */
 const ask = async (url: URL, apiKey: string): Promise<Response> =>
 	await fetch(url, {
@@ -46,16 +27,21 @@ export async function testViduKey(this: ICredentialTestFunctions, credential: IC
 	const { apiKey, baseUrl } = reading.values;
 	const url = new URL(`${baseUrl}${TASK_PATH}${PROBE_ID}`);
 	let response: Response;
-	let json: unknown;
+	const chunks: Uint8Array[] = [];
+	let size = 0;
 	try {
 		response = await ask(url, apiKey);
-		json = await readSmallJson(response);
+		// Leaving the loop early cancels the stream (Node's web streams are async iterable; the type misses it).
+		for await (const chunk of (response.body as AsyncIterable<Uint8Array> | null) ?? []) {
+			size += chunk.byteLength;
+			if (size > MAX_BODY_BYTES) break;
+			chunks.push(chunk);
+		}
 	} catch (error) {
 		const cause = (error as { cause?: { code?: unknown } })?.cause;
 		const code = typeof cause?.code === 'string' ? cause.code : (error as { name?: string })?.name;
-		if (code === 'TimeoutError' || code === 'AbortError') {
+		if (code === 'TimeoutError' || code === 'AbortError')
 			return fail(`${baseUrl} did not answer within ${TIMEOUT_MS / 1000} seconds. Check the Base URL and that n8n can reach it.`);
-		}
 		if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
 			return fail(`The host of ${baseUrl} was not found (${code}). Check the Base URL for typos.`);
 		return fail(
@@ -65,30 +51,25 @@ export async function testViduKey(this: ICredentialTestFunctions, credential: IC
 	const { status } = response;
 	if (status === 401) return fail("The API key was rejected (HTTP 401). Copy the key again from your account's API key page.");
 	if (status === 403) return fail('The API key was refused (HTTP 403): the account has no balance or the key lacks permission.');
-	if (status >= 300 && status < 400) {
-		const location = response.headers.get('location');
+	const location = response.headers.get('location');
+	if (status >= 300 && status < 400)
 		return fail(
 			`${baseUrl} redirects (HTTP ${status}${location ? ` to ${location}` : ''}). The key is not sent on to another address: enter the final address as Base URL.`,
 		);
-	}
+	// Anything larger than a task answer is not one.
+	const json = size > MAX_BODY_BYTES ? undefined : parseJsonBody(Buffer.concat(chunks));
 	const isJsonObject = typeof json === 'object' && json !== null;
 	// A JSON 500 is the API itself speaking after authentication, about the task; gateways answer 502–504 or a page.
-	if (status === 500 && isJsonObject) {
+	if (status === 500 && isJsonObject)
 		return ok('Connection successful: the Vidu API did not reject the key (its HTTP 500 is about the made-up task the test asks for).');
-	}
 	if (status >= 500) return fail(`The Vidu API at ${baseUrl} has a problem right now (HTTP ${status}). Try again in a few minutes.`);
 	// 2xx or a JSON 4xx other than 401/403 (e.g. 404 for the made-up task): the key got past authentication.
 	if (isJsonObject) return ok('Connection successful: the Vidu API accepted the key.');
 	// Not JSON, which the API always answers: a wrong Base URL, or the API's own bare 404. A wrong key tells which.
-	const wrongKeyStatus = await ask(url, DECOY)
-		.then(async (decoy) => {
-			await decoy.body?.cancel();
-			return decoy.status;
-		})
-		.catch(() => undefined);
-	if (wrongKeyStatus === 401) {
+	const decoy = await ask(url, DECOY).catch(() => undefined);
+	await decoy?.body?.cancel().catch(() => undefined);
+	if (decoy?.status === 401)
 		return ok(`Connection successful: the Vidu API accepted the key (HTTP ${status} for the made-up task; a wrong key gets HTTP 401).`);
-	}
 	return fail(
 		`${baseUrl} does not serve the Vidu API (HTTP ${status}, not a JSON answer at ${TASK_PATH}…). Check the Base URL (default ${DEFAULT_BASE_URL}) and any proxy path prefix.`,
 	);

@@ -12,13 +12,12 @@ export function unusableCompletion(task: Task): ViduFailure | undefined {
 	return malformedFailure('status', 'the task is completed but carries no video URL', undefined, task.id);
 }
 
-/** The item for a task the API reported, the same for every operation and wait mode. */
+/** One item shape for every operation and wait mode; `downloadField` names the binary field for the video (undefined: its URL only). */
 export async function taskToItem(
 	client: ViduClient,
 	task: Task,
 	index: number,
 	stats: { elapsedSeconds: number | null; statusChecks: number | null },
-	// The binary field to download the video into, or undefined for its URL only.
 	downloadField: string | undefined,
 	call: CallSettings = {},
 ): Promise<INodeExecutionData> {

@@ -39,8 +39,7 @@ export function taskToJson(task: Task, elapsedSeconds: number | null, statusChec
 
 /** What an AI agent gets back from the tool: the video's URL, the task, its state and its cost (or the error). */
 export function forModel(json: IDataObject): IDataObject {
-	const usage = json.usage as IDataObject | undefined;
-	const picked: IDataObject = { videoUrl: json.videoUrl, taskId: json.taskId, status: json.status, costUsd: usage?.cost };
-	if (json.error) Object.assign(picked, { error: json.error, description: json.description });
+	const { videoUrl, taskId, status, usage, error, description } = json;
+	const picked = { videoUrl, taskId, status, costUsd: (usage as IDataObject | undefined)?.cost, ...(error ? { error, description } : {}) };
 	return Object.fromEntries(Object.entries(picked).filter(([, value]) => value !== undefined));
 }

@@ -1,9 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-/**
- * Every request parameter of the API, described once: its API name, its UI property and its check. The node's
- * options, the body and the checks derive from this table, in the API reference's order (docs/api-contract.md#create-body).
- */
+/** Each API parameter once: options, body and checks derive from this table, in the API's order (docs/api-contract.md#create-body). */
 export interface ApiField {
 	api: string;
 	property: INodeProperties;
@@ -13,13 +10,13 @@ export interface ApiField {
 	onlyWith?: string;
 }
 
-type Entry = INodeProperties & Omit<ApiField, 'property'>;
-const field = ({ api, check, onlyWith, ...property }: Entry): ApiField => ({ api, check, onlyWith, property });
+type Entry = INodeProperties & Omit<ApiField, 'api' | 'property'>;
+const snakeCase = (name: string) => name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+const field = ({ check, onlyWith, ...property }: Entry): ApiField => ({ api: snakeCase(property.name), check, onlyWith, property });
 
 export const MODEL_FIELD = field({
 	displayName: 'Model',
 	name: 'model',
-	api: 'model',
 	check: 'choice',
 	type: 'options',
 	options: [{ name: 'Vidu Q1', value: 'viduq1_img2video', description: 'Image to video, 5 seconds at 1080p' }],
@@ -27,11 +24,9 @@ export const MODEL_FIELD = field({
 	description: 'The Vidu model that animates the image',
 });
 
-// The help text states the API's length limit.
 export const PROMPT_FIELD = field({
 	displayName: 'Prompt',
 	name: 'prompt',
-	api: 'prompt',
 	check: { maxChars: 2000 },
 	placeholder: 'e.g. The camera slowly orbits the sneaker while the laces sway',
 	type: 'string',
@@ -44,7 +39,6 @@ export const OPTION_FIELDS: ApiField[] = [
 	field({
 		displayName: 'Audio',
 		name: 'audio',
-		api: 'audio',
 		type: 'boolean',
 		default: false,
 		description:
@@ -53,7 +47,6 @@ export const OPTION_FIELDS: ApiField[] = [
 	field({
 		displayName: 'Voice ID',
 		name: 'voiceId',
-		api: 'voice_id',
 		onlyWith: 'audio',
 		type: 'string',
 		default: '',
@@ -64,7 +57,6 @@ export const OPTION_FIELDS: ApiField[] = [
 	field({
 		displayName: 'Recommended Prompt',
 		name: 'isRec',
-		api: 'is_rec',
 		type: 'boolean',
 		default: false,
 		description: 'Whether the provider writes the prompt for you. Costs extra points per task, and the Prompt field is then ignored.',
@@ -72,7 +64,6 @@ export const OPTION_FIELDS: ApiField[] = [
 	field({
 		displayName: 'Background Music',
 		name: 'bgm',
-		api: 'bgm',
 		type: 'boolean',
 		default: false,
 		description: 'Whether to add background music picked by the provider from its library',
@@ -80,7 +71,6 @@ export const OPTION_FIELDS: ApiField[] = [
 	field({
 		displayName: 'Duration (Seconds)',
 		name: 'duration',
-		api: 'duration',
 		check: 'choice',
 		type: 'options',
 		options: [{ name: '5', value: 5 }],
@@ -90,7 +80,6 @@ export const OPTION_FIELDS: ApiField[] = [
 	field({
 		displayName: 'Seed',
 		name: 'seed',
-		api: 'seed',
 		check: 'wholeNumber',
 		type: 'number',
 		typeOptions: { minValue: 0, maxValue: Number.MAX_SAFE_INTEGER, numberPrecision: 0 },
@@ -100,7 +89,6 @@ export const OPTION_FIELDS: ApiField[] = [
 	field({
 		displayName: 'Resolution',
 		name: 'resolution',
-		api: 'resolution',
 		check: 'choice',
 		type: 'options',
 		options: [{ name: '1080p', value: '1080p' }],
@@ -110,7 +98,6 @@ export const OPTION_FIELDS: ApiField[] = [
 	field({
 		displayName: 'Movement Amplitude',
 		name: 'movementAmplitude',
-		api: 'movement_amplitude',
 		check: 'choice',
 		type: 'options',
 		options: [
@@ -125,7 +112,6 @@ export const OPTION_FIELDS: ApiField[] = [
 	field({
 		displayName: 'Payload',
 		name: 'payload',
-		api: 'payload',
 		check: { maxChars: 1_048_576 },
 		type: 'string',
 		typeOptions: { rows: 2 },
@@ -135,7 +121,6 @@ export const OPTION_FIELDS: ApiField[] = [
 	field({
 		displayName: 'Off-Peak Mode',
 		name: 'offPeak',
-		api: 'off_peak',
 		type: 'boolean',
 		// Off-peak tasks finish within 48 hours, far beyond any wait: offered where the node does not wait.
 		displayOptions: { show: { '/operation': ['submit'] } },
@@ -146,7 +131,6 @@ export const OPTION_FIELDS: ApiField[] = [
 	field({
 		displayName: 'Watermark',
 		name: 'watermark',
-		api: 'watermark',
 		type: 'boolean',
 		default: false,
 		description: 'Whether to add a watermark to the video. By default none is added.',
@@ -154,7 +138,6 @@ export const OPTION_FIELDS: ApiField[] = [
 	field({
 		displayName: 'Watermark Position',
 		name: 'wmPosition',
-		api: 'wm_position',
 		onlyWith: 'watermark',
 		check: 'choice',
 		type: 'options',
@@ -170,7 +153,6 @@ export const OPTION_FIELDS: ApiField[] = [
 	field({
 		displayName: 'Watermark URL',
 		name: 'wmUrl',
-		api: 'wm_url',
 		onlyWith: 'watermark',
 		check: 'url',
 		type: 'string',
@@ -181,7 +163,6 @@ export const OPTION_FIELDS: ApiField[] = [
 	field({
 		displayName: 'Callback URL',
 		name: 'callbackUrl',
-		api: 'callback_url',
 		check: 'url',
 		type: 'string',
 		default: '',

@@ -18,10 +18,7 @@ export interface GenerationRequest {
 
 const hasValue = (value: unknown): boolean => value !== undefined && value !== null && !(typeof value === 'string' && value.trim() === '');
 
-/**
- * The create body (docs/api-contract.md#create-body). Empty values are not sent: the API would read them as real
- * values. A field that depends on an option (voice_id on audio, the watermark fields on watermark) goes only with it.
- */
+/** The create body (docs/api-contract.md#create-body). Empty values are not sent: the API would read them as real values. */
 export function buildCreateBody(request: GenerationRequest): IDataObject {
 	const params: IDataObject = { images: [request.image] };
 	if (hasValue(request.prompt)) params[PROMPT_FIELD.api] = request.prompt;

@@ -8,10 +8,9 @@ import { InputProblem } from '../errors/outcomes';
 import { LIMITS, megabytes } from './limits';
 
 type Checked<T> = (T & { problem?: undefined }) | { problem: InputProblem };
+type NumberRange = { min?: number; max?: number; integer?: boolean };
 
 const fail = (message: string, description: string) => ({ problem: new InputProblem(message, description) });
-
-const isHttpUrl = (value: string) => /^https?:\/\/[^\s/?#]+[^\s]*$/i.test(value.trim());
 
 const shown = (value: unknown): string => {
 	const text = typeof value === 'string' ? `"${value}"` : (JSON.stringify(value) ?? String(value));
@@ -56,11 +55,7 @@ export function checkImage(head: Uint8Array, byteLength: number, field: string):
 }
 
 /** A number from the UI or from an expression (which may give text, null or anything): typed, then ranged. */
-export function readNumber(
-	value: unknown,
-	field: string,
-	{ min, max, integer }: { min?: number; max?: number; integer?: boolean },
-): Checked<{ value: number }> {
+export function readNumber(value: unknown, field: string, { min, max, integer }: NumberRange): Checked<{ value: number }> {
 	const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
 	const range = [min === undefined ? '' : `at least ${min}`, max === undefined ? '' : `at most ${max}`].filter(Boolean).join(' and ');
 	const todo = `Use ${integer ? 'a whole number' : 'a number'}${range ? ` ${range}` : ''}, or check the expression that sets ${field}.`;
@@ -95,8 +90,12 @@ export function coerce(value: unknown, field: INodeProperties): Checked<{ value:
 	);
 }
 
-function checkUrl(value: unknown, field: string, required = false): InputProblem | undefined {
-	if (typeof value !== 'string' || value.trim() === '' || isHttpUrl(value)) return undefined;
+/** An http(s) URL; empty only when not `required` (the image's). */
+export function checkUrl(value: unknown, field: string, required = false): InputProblem | undefined {
+	const empty = typeof value !== 'string' || value.trim() === '';
+	if (empty && required)
+		return new InputProblem(`${field} is empty`, 'Give a public http(s) link to the image, or map one from the previous node.');
+	if (empty || /^https?:\/\/[^\s/?#]+[^\s]*$/i.test(value.trim())) return undefined;
 	const orEmpty = required ? '' : `, or leave ${field} empty`;
 	return new InputProblem(
 		`${field}: ${shown(value)} is not an http(s) URL`,
@@ -152,12 +151,6 @@ export function checkParameters(request: Omit<GenerationRequest, 'image'>): Inpu
 		if (found) return found;
 	}
 	return undefined;
-}
-
-export function checkImageUrl(url: string, label: string): InputProblem | undefined {
-	if (url.trim() === '')
-		return new InputProblem(`${label} is empty`, 'Give a public http(s) link to the image, or map one from the previous node.');
-	return checkUrl(url, label, true);
 }
 
 export function checkBodySize(bodyBytes: number, imageChars: number, field: string): InputProblem | undefined {

@@ -6,10 +6,7 @@ import { checkBodySize, checkParameters, coerce } from './checks';
 import { base64Length } from './encode';
 import { readImage } from './imageInput';
 
-/**
- * One item's create body, planned after every check that can be made before paying: the parameters, the
- * image's size and header, the request size. The image itself is read only as the body is sent.
- */
+/** One item's create body, planned after every check possible before paying; the image itself is read only as the body is sent. */
 export async function readCreateBody(
 	this: IExecuteFunctions,
 	index: number,

@@ -1,4 +1,4 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { downloadProperties } from '../descriptions/download.description';
 import { InputProblem } from '../errors/outcomes';
@@ -6,11 +6,9 @@ import { coerce } from './checks';
 
 const [DOWNLOAD_VIDEO, OUTPUT_FIELD] = downloadProperties;
 
-/**
- * Where Download Video puts the file, or undefined when it is off. Typed, since an expression can give "false"
- * as text, and read before anything is paid for: a problem found once the video is ready would come too late.
- */
-export function readDownloadField(downloadVideo: unknown, fieldName: unknown): string | undefined {
+/** Where Download Video puts the file, or undefined when off. Read before paying: a problem found once the video is ready is too late. */
+export function readDownloadField(read: (property: INodeProperties) => unknown): string | undefined {
+	const [downloadVideo, fieldName] = downloadProperties.map(read);
 	const download = coerce(downloadVideo, DOWNLOAD_VIDEO);
 	if (download.problem) throw download.problem;
 	if (download.value !== true) return undefined;
@@ -24,8 +22,5 @@ export function readDownloadField(downloadVideo: unknown, fieldName: unknown): s
 }
 
 export function downloadFieldOf(this: Pick<IExecuteFunctions, 'getNodeParameter'>, index: number): string | undefined {
-	return readDownloadField(
-		this.getNodeParameter(DOWNLOAD_VIDEO.name, index, DOWNLOAD_VIDEO.default),
-		this.getNodeParameter(OUTPUT_FIELD.name, index, OUTPUT_FIELD.default),
-	);
+	return readDownloadField((property) => this.getNodeParameter(property.name, index, property.default));
 }

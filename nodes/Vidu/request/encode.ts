@@ -1,7 +1,4 @@
-/**
- * The image travels as base64 inside the JSON body. One in n8n's binary store is encoded as it is read and
- * sent as it is encoded, never held whole; one already in memory as base64 is copied into the body as is.
- */
+/** The image as base64 for the JSON body: one in n8n's binary store is encoded as it is read and sent, never held whole. */
 export interface EncodedImage {
 	mime: string;
 	byteLength: number;
@@ -13,10 +10,7 @@ export interface EncodedImage {
 	streamOf?: (pieces: AsyncIterable<Buffer>) => NodeJS.ReadableStream;
 }
 
-/**
- * n8n Cloud does not let community nodes import `node:stream`, and n8n's HTTP helper sends only a Node.js
- * stream: a stream n8n hands over is a Readable, whose class's static `from` is Readable.from.
- */
+/** Readable.from, taken from a stream n8n hands over: n8n Cloud does not let community nodes import `node:stream`. */
 export function streamMakerLike(sample: unknown): EncodedImage['streamOf'] {
 	const like = sample as { pipe?: unknown; constructor?: { from?: unknown } } | undefined;
 	// Only a Node.js stream (a web ReadableStream has `from` too, which n8n's HTTP client cannot send).

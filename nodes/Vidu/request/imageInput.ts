@@ -5,13 +5,10 @@ import { imageProperties } from '../descriptions/image.description';
 import { InputProblem } from '../errors/outcomes';
 
 import { base64Text, decodedLength, type EncodedImage, standardBase64, streamAsBase64, streamMakerLike } from './encode';
-import { checkImage, checkImageUrl } from './checks';
+import { checkImage, checkUrl } from './checks';
 
 /** The labels the UI shows for the image fields: messages name what the user sees. */
-const LABEL = Object.fromEntries(imageProperties.map((property) => [property.name, property.displayName])) as Record<
-	'binaryPropertyName' | 'imageUrl' | 'imageData',
-	string
->;
+const LABEL: Record<string, string> = Object.fromEntries(imageProperties.map((property) => [property.name, property.displayName]));
 
 /** Enough of the file for its type and its width and height (JPEG headers can sit behind large metadata). */
 const HEAD_BYTES = 1024 * 1024;
@@ -77,26 +74,23 @@ async function fromBinary(this: IExecuteFunctions, index: number): Promise<Encod
 	const label = `${LABEL.binaryPropertyName} ("${field}")`;
 	const { id } = binary;
 	// In-memory data can come from a Code node, any text: it goes into the body as is, so it must be base64.
-	if (!id) {
+	if (!id)
 		return inMemory(
 			String(binary.data ?? ''),
 			label,
 			'the binary data is not valid base64',
 			'The previous node put something other than base64 into the binary field. In a Code node, store files with this.helpers.prepareBinaryData(buffer) instead of writing the data field by hand.',
 		);
-	}
 	const byteLength = binary.bytes ?? (await this.helpers.getBinaryMetadata(id)).fileSize;
 	const headStream = await this.helpers.getBinaryStream(id);
-	const streamOf = streamMakerLike(headStream);
-	const head = await readHead(headStream);
 	const getStream = async () => await this.helpers.getBinaryStream(id);
-	return checked(head, byteLength, label, {
+	return checked(await readHead(headStream), byteLength, label, {
 		base64Chunks: async function* () {
 			yield* streamAsBase64(await getStream(), byteLength);
 		},
 		// n8n's id names the stored file: the same id is the same image.
 		identity: () => [`n8n binary ${id} ${byteLength}`],
-		streamOf,
+		streamOf: streamMakerLike(headStream),
 	});
 }
 
@@ -121,7 +115,7 @@ export async function readImage(this: IExecuteFunctions, index: number): Promise
 	if (source === 'base64') return { image: fromBase64.call(this, index), label: LABEL.imageData };
 	if (source !== 'url') return { image: await fromBinary.call(this, index), label: LABEL.binaryPropertyName };
 	const url = String(this.getNodeParameter('imageUrl', index) ?? '').trim();
-	const problem = checkImageUrl(url, LABEL.imageUrl);
+	const problem = checkUrl(url, LABEL.imageUrl, true);
 	if (problem) throw problem;
 	return { image: url, label: LABEL.imageUrl };
 }

@@ -44,8 +44,5 @@ function webpSize(b: Uint8Array): ImageSize {
 	return valid((bits & 0x3fff) + 1, ((bits >>> 14) & 0x3fff) + 1);
 }
 
-export function imageSize(mime: string, bytes: Uint8Array): ImageSize {
-	if (mime === 'image/png') return pngSize(bytes);
-	if (mime === 'image/jpeg') return jpegSize(bytes);
-	return mime === 'image/webp' ? webpSize(bytes) : undefined;
-}
+const SIZE_READERS = new Map(Object.entries({ 'image/png': pngSize, 'image/jpeg': jpegSize, 'image/webp': webpSize }));
+export const imageSize = (mime: string, bytes: Uint8Array): ImageSize => SIZE_READERS.get(mime)?.(bytes);

@@ -9,12 +9,11 @@ function hostOf(url: URL): string {
 	return [high >> 8, high & 255, low >> 8, low & 255].join('.');
 }
 
-export const parseUrl = (url: string): URL | undefined => (URL.canParse(url) ? new URL(url) : undefined);
+const parseUrl = (url: string): URL | undefined => (URL.canParse(url) ? new URL(url) : undefined);
 
 export function isLocalUrl(url: string): boolean {
 	const parsed = parseUrl(url);
-	if (!parsed) return false;
-	const host = hostOf(parsed);
+	const host = parsed ? hostOf(parsed) : '';
 	return host === 'localhost' || host.endsWith('.localhost') || /^127\./.test(host) || host === '::1' || host === '0.0.0.0';
 }
 

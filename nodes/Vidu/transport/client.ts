@@ -36,7 +36,6 @@ export function parseRetryAfter(value: unknown, nowMs: number): number | undefin
 }
 
 export function parseJsonBody(body: Buffer): unknown {
-	if (body.length === 0) return undefined;
 	try {
 		// JSON.parse refuses a byte order mark, and would round ids of 16+ digits: those are read as text.
 		const text = body.toString('utf8').replace(/^\uFEFF/, '');
@@ -53,65 +52,55 @@ export function taskIdInText(text: string): string | undefined {
 }
 
 type Body = AsyncIterable<Uint8Array> & { destroy?: (error?: Error) => void };
-/** Settles with `work`, or rejects when the deadline passes first; a late result is handed to `late`. */
-async function beforeDeadline<T>(work: Promise<T>, deadline: AbortSignal, late: (value: T) => void): Promise<T> {
+/** The answer and its body cut at `maxBytes`, or a rejection when the deadline passes first; an answer that comes later is closed. */
+async function readCapped(sent: Promise<IN8nHttpFullResponse>, maxBytes: number, deadline: AbortSignal) {
+	let stream: Body | undefined;
 	let onAbort = () => undefined as void;
 	const expired = new Promise<never>((_, reject) => {
-		onAbort = () => reject(new Error('deadline'));
+		onAbort = () => {
+			reject(new Error('deadline'));
+			stream?.destroy?.(new Error('deadline'));
+		};
 		if (deadline.aborted) onAbort();
 		deadline.addEventListener('abort', onAbort, { once: true });
 	});
 	try {
-		return await Promise.race([work, expired]);
-	} finally {
-		deadline.removeEventListener('abort', onAbort);
-		if (deadline.aborted) work.then(late, () => undefined);
-	}
-}
-
-async function readCapped(body: unknown, maxBytes: number, deadline: AbortSignal): Promise<Buffer> {
-	if (Buffer.isBuffer(body) || typeof body === 'string') return (Buffer.isBuffer(body) ? body : Buffer.from(body)).subarray(0, maxBytes);
-	const stream = body as Body;
-	const stop = () => stream.destroy?.(new Error('deadline'));
-	if (deadline.aborted) stop();
-	deadline.addEventListener('abort', stop, { once: true });
-	const parts: Buffer[] = [];
-	let length = 0;
-	try {
+		const response = await Promise.race([sent, expired]);
+		const { body } = response;
+		if (Buffer.isBuffer(body) || typeof body === 'string')
+			return { response, answer: (Buffer.isBuffer(body) ? body : Buffer.from(body)).subarray(0, maxBytes) };
+		stream = body as Body;
+		if (deadline.aborted) onAbort();
+		const parts: Buffer[] = [];
+		let length = 0;
 		for await (const chunk of stream) {
 			parts.push(Buffer.from(chunk));
 			length += chunk.length;
 			if (length >= maxBytes) break;
 		}
+		return { response, answer: Buffer.concat(parts).subarray(0, maxBytes) };
 	} finally {
-		deadline.removeEventListener('abort', stop);
-		stream.destroy?.();
+		deadline.removeEventListener('abort', onAbort);
+		stream?.destroy?.();
+		if (deadline.aborted) sent.then((late) => (late.body as Body | undefined)?.destroy?.()).catch(() => undefined);
 	}
-	return Buffer.concat(parts).subarray(0, maxBytes);
 }
 
 /** Half of a UTF-16 pair on its own: encodeURIComponent throws on it. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 export async function createClient(ctx: ApiContext): Promise<ViduClient> {
-	const decrypted = await ctx.getCredentials(CREDENTIAL_TYPE);
-	const credential = readCredential(decrypted);
+	const data = await ctx.getCredentials(CREDENTIAL_TYPE);
+	const credential = readCredential(data);
 	if (credential.problem !== undefined) throw new InputProblem(`${credential.problem} (Vidu credential)`, credential.advice);
 	const { baseUrl } = credential.values;
 	// Handed over so that n8n's helper does not read and decrypt the credential again for every request.
 	const saved = ctx.getNode().credentials?.[CREDENTIAL_TYPE];
-	const credentialOptions = {
-		credentialsDecrypted: { id: saved?.id ?? '', name: saved?.name ?? '', type: CREDENTIAL_TYPE, data: decrypted },
-	};
+	const credentialOptions = { credentialsDecrypted: { id: saved?.id ?? '', name: saved?.name ?? '', type: CREDENTIAL_TYPE, data } };
 	const signal = ctx.getExecutionCancelSignal?.();
 	// n8n would attach the context's cancel signal to a create request, and so cut off the paid task's id.
 	const { logger } = ctx as Partial<IExecuteFunctions>;
-	const withoutCancelSignal = {
-		getNode: () => ctx.getNode(),
-		getCredentials: async (type: string) => await ctx.getCredentials(type),
-		helpers: ctx.helpers,
-		logger,
-	};
+	const noCancelCtx = { getNode: ctx.getNode.bind(ctx), getCredentials: ctx.getCredentials.bind(ctx), helpers: ctx.helpers, logger };
 
 	const unanswered = (phase: Phase, url: string, error: unknown, taskId?: string) => {
 		if (signal?.aborted) return new ViduFailure('cancelled', phase, { taskId, sent: true });
@@ -132,14 +121,10 @@ export async function createClient(ctx: ApiContext): Promise<ViduClient> {
 		const timeoutMs = (call.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS) + (body ? SUBMIT_ANSWER_GRACE_MS : 0);
 		// One deadline for the whole exchange: a server that trickles bytes would outlast the socket timeout.
 		const deadline = AbortSignal.timeout(timeoutMs);
-		let cutoff = deadline;
-		let onStop = () => undefined as void;
-		if (body && signal) {
-			const grace = new AbortController();
-			onStop = () => AbortSignal.timeout(SUBMIT_ANSWER_GRACE_MS).addEventListener('abort', () => grace.abort(), { once: true });
-			signal.addEventListener('abort', onStop, { once: true });
-			cutoff = AbortSignal.any([deadline, grace.signal]);
-		}
+		const grace = body && signal ? new AbortController() : undefined;
+		const onStop = () => AbortSignal.timeout(SUBMIT_ANSWER_GRACE_MS).addEventListener('abort', () => grace?.abort(), { once: true });
+		if (grace) signal?.addEventListener('abort', onStop, { once: true });
+		const cutoff = grace ? AbortSignal.any([deadline, grace.signal]) : deadline;
 		const maxBytes = MAX_ANSWER_BYTES + 2 * (body?.bytes ?? 0);
 		const sending = await body?.open();
 		let response: IN8nHttpFullResponse;
@@ -151,13 +136,12 @@ export async function createClient(ctx: ApiContext): Promise<ViduClient> {
 			const payload = body ? { body: sending as Buffer, abortSignal: cutoff } : {};
 			// n8n's helper reads the credential through its `this`.
 			const sent = ctx.helpers.httpRequestWithAuthentication.call(
-				(body ? withoutCancelSignal : ctx) as IExecuteFunctions,
+				(body ? noCancelCtx : ctx) as IExecuteFunctions,
 				CREDENTIAL_TYPE,
 				{ ...RAW, method: body ? 'POST' : 'GET', url, headers, timeout: timeoutMs, ...payload },
 				credentialOptions,
 			) as Promise<IN8nHttpFullResponse>;
-			response = await beforeDeadline(sent, cutoff, (late) => (late.body as Body | undefined)?.destroy?.());
-			answer = await readCapped(response.body, maxBytes, cutoff);
+			({ response, answer } = await readCapped(sent, maxBytes, cutoff));
 		} catch (error) {
 			throw unanswered(phase, url, deadline.aborted && !signal?.aborted ? { code: 'ETIMEDOUT' } : error, taskId);
 		} finally {
@@ -166,9 +150,8 @@ export async function createClient(ctx: ApiContext): Promise<ViduClient> {
 			(sending as { destroy?: () => void } | undefined)?.destroy?.();
 		}
 		const { statusCode, headers } = response;
-		if (statusCode >= 300 && statusCode < 400) {
+		if (statusCode >= 300 && statusCode < 400)
 			throw new ViduFailure('redirect', phase, { taskId, status: statusCode, location: String(headers?.location ?? '') });
-		}
 		const parsed = parseJsonBody(answer);
 		const text = () => answer.toString('utf8');
 		if (statusCode >= 400)
@@ -198,17 +181,8 @@ export async function createClient(ctx: ApiContext): Promise<ViduClient> {
 			return task;
 		},
 		async download(url, taskId, call = {}) {
-			return await downloadVideo({
-				url,
-				taskId,
-				fileName: `${taskId.replace(/[^\w.-]+/g, '_')}.mp4`,
-				timeoutMs: call.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
-				cancel: signal,
-				// Plain httpRequest on purpose: the Bearer token must never reach the video host.
-				httpRequest: async (options) => await ctx.helpers.httpRequest(options),
-				store: async (body, fileName, mimeType) => await ctx.helpers.prepareBinaryData(body as Buffer, fileName, mimeType),
-				unanswered: (at, error) => unanswered('status', at, error, taskId),
-			});
+			const job = { url, taskId, timeoutMs: call.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, cancel: signal };
+			return await downloadVideo(ctx.helpers, job, (at, error) => unanswered('status', at, error, taskId));
 		},
 	};
 }

@@ -52,28 +52,19 @@ export const malformedFailure = (phase: Phase, problem: string, body: unknown, t
 /** A create answer without a task that says it failed (docs/api-contract.md#task-answers); undefined when it does not. */
 export function refusalOf(body: unknown): ViduFailure | undefined {
 	if (!isObject(body)) return undefined;
-	const said = stateWordOf(body);
 	const given = taskErrorOf(body);
 	// Code 0 is "no error" in the model's table.
 	const taskError = given && (given.message || String(given.code ?? '0').trim() !== '0') ? given : null;
-	if (!taskError && !(said && stateOf(said) === 'failed')) return undefined;
+	if (!taskError && stateOf(stateWordOf(body) ?? '') !== 'failed') return undefined;
 	return new ViduFailure('refused', 'submit', { taskError: taskError ?? { message: apiMessageOf(body) ?? '' } });
 }
 
 /** The API's own words, clipped, from any body shape in docs/api-contract.md#http-errors. */
 export function apiMessageOf(body: unknown): string | undefined {
-	const text = apiTextOf(body);
-	return text === undefined ? undefined : clip(text);
-}
-
-function apiTextOf(body: unknown): string | undefined {
-	if (typeof body === 'string') return body.trim() === '' ? undefined : body.trim();
+	if (typeof body === 'string') return body.trim() === '' ? undefined : clip(body.trim());
 	if (!isObject(body)) return undefined;
-	if (typeof body.error === 'string' && body.error.trim() !== '') return body.error;
-	for (const nested of [body.error, body.status]) {
-		const text = isObject(nested) ? (nested.error_message ?? nested.message) : undefined;
-		if (typeof text === 'string' && text !== '') return text;
-	}
-	const text = body.message ?? body.error_message ?? body.msg;
-	return typeof text === 'string' && text !== '' ? text : undefined;
+	const topError = typeof body.error === 'string' && body.error.trim() !== '' ? body.error : undefined;
+	const nested = [body.error, body.status].map((inner) => (isObject(inner) ? (inner.error_message ?? inner.message) : undefined));
+	const text = [topError, ...nested, body.message ?? body.error_message ?? body.msg].find((t) => typeof t === 'string' && t !== '');
+	return typeof text === 'string' ? clip(text) : undefined;
 }

@@ -37,26 +37,21 @@ export const clip = (text: string, max = 500): string => (text.length > max ? `$
 /** `status` in the gateway's shape, `state` in the model maker's (docs/api-contract.md#callbacks). */
 export const stateWordOf = (body: IDataObject): string | undefined => textOf(body.status) ?? textOf(body.state);
 /** "." and ".." would address another URL path, whatever their encoding. */
-export function isTaskId(text: string): boolean {
-	const id = text.trim();
-	return !/^\.+$/.test(id) && id.length <= MAX_TASK_ID;
-}
+export const isTaskId = (text: string): boolean => !/^\.+$/.test(text.trim()) && text.trim().length <= MAX_TASK_ID;
 
+const codeOf = (code: unknown) => (typeof code === 'number' ? code : typeof code === 'string' ? clip(code, 40) : undefined);
 /** `error` arrives as a string, `{code, message}` or `{code, error_message}`. */
 export function parseTaskError(value: unknown): TaskError | null {
 	if (value === undefined || value === null || value === '') return null;
-	if (typeof value === 'string') return { message: clip(value) };
 	if (!isObject(value)) return { message: clip(String(value)) };
-	const code = typeof value.code === 'number' ? value.code : typeof value.code === 'string' ? clip(value.code, 40) : undefined;
-	return { code, message: clip(textOf(value.error_message) ?? textOf(value.message) ?? textOf(value.msg) ?? '') };
+	return { code: codeOf(value.code), message: clip(textOf(value.error_message) ?? textOf(value.message) ?? textOf(value.msg) ?? '') };
 }
 
-/** `error`, or else the maker's `err_code` (a number or text, where 0 is no error). */
+/** `error`, or else the maker's `err_code` (a number or text, where 0 is no error; blank text is 0 to Number). */
 export function taskErrorOf(body: IDataObject): TaskError | null {
 	const given = parseTaskError(body.error);
-	const code = body.err_code;
-	if (given || !(typeof code === 'number' || (typeof code === 'string' && code.trim() !== '')) || Number(code) === 0) return given;
-	return { code: typeof code === 'number' ? code : clip(code, 40), message: '' };
+	const code = codeOf(body.err_code);
+	return given || code === undefined || Number(body.err_code) === 0 ? given : { code, message: '' };
 }
 
 /** A copy cut at 8 levels: a hostile answer nested thousands deep would overflow every recursive copy after it. */

@@ -1,4 +1,4 @@
-import type { IBinaryData, IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
+import type { IBinaryData, IExecuteFunctions, IN8nHttpFullResponse } from 'n8n-workflow';
 
 import { LIMITS } from '../request/limits';
 import { unsafeVideoUrl } from './addresses';
@@ -10,24 +10,9 @@ const MAX_VIDEO_REDIRECTS = 5;
 const HEAD_BYTES = 256;
 // Never follow a redirect blindly: the API's would carry the key (and a paid POST) wherever it points.
 export const RAW = { encoding: 'stream', returnFullResponse: true, ignoreHttpStatusErrors: true, disableFollowRedirect: true } as const;
-export interface ObservableStream {
-	on(event: 'data', listener: (chunk: Uint8Array) => void): unknown;
-	readableFlowing: boolean | null;
-	destroy(error?: Error): unknown;
-}
+export type ObservableStream = Pick<NodeJS.ReadableStream, 'on'> & { readableFlowing: boolean | null; destroy(error?: Error): unknown };
 const isObservable = (body: unknown): body is ObservableStream =>
 	typeof (body as ObservableStream | undefined)?.on === 'function' && 'readableFlowing' in (body as object);
-export interface VideoDownload {
-	url: string;
-	taskId: string;
-	fileName: string;
-	timeoutMs: number;
-	cancel?: AbortSignal;
-	/** Never the authenticated request: the Bearer token must not reach the video host. */
-	httpRequest(options: IHttpRequestOptions): Promise<unknown>;
-	store(body: unknown, fileName: string, mimeType: string): Promise<IBinaryData>;
-	unanswered(url: string, error: unknown): ViduFailure;
-}
 
 // A 'data' listener sets the stream flowing before the store reads it, losing chunks: set back to
 // neither flowing nor paused, it starts however the store reads, and every chunk passes the listener.
@@ -36,26 +21,26 @@ export function watchChunks(stream: ObservableStream, onChunk: (chunk: Uint8Arra
 	stream.readableFlowing = null;
 }
 
-/** MP4/MOV/3GP, WebM/Matroska, MPEG-PS, FLV, Ogg, AVI, MPEG-TS. */
-export function isVideoContainer(head: Buffer): boolean {
-	if (head.length < 12) return false;
-	const at = (offset: number, text: string) => head.toString('latin1', offset, offset + text.length) === text;
-	if (['ftyp', 'moov', 'mdat', 'free', 'wide', 'skip', 'pnot'].some((box) => at(4, box))) return true;
-	if ([0x1a45dfa3, 0x000001ba].includes(head.readUInt32BE(0)) || at(0, 'FLV') || at(0, 'OggS') || (at(0, 'RIFF') && at(8, 'AVI ')))
-		return true;
-	return head[0] === 0x47 && (head.length <= 188 || head[188] === 0x47);
-}
-
+/** Why `head` does not start a video file: MP4/MOV/3GP, WebM/Matroska, MPEG-PS, FLV, Ogg, AVI and MPEG-TS do. */
 function notAVideo(head: Buffer): string | undefined {
 	if (head.length === 0) return 'the host sent an empty file';
-	if (isVideoContainer(head)) return undefined;
+	const at = (offset: number, text: string) => head.toString('latin1', offset, offset + text.length) === text;
+	const boxed = ['ftyp', 'moov', 'mdat', 'free', 'wide', 'skip', 'pnot'].some((box) => at(4, box));
+	const signed = head.length >= 4 && [0x1a45dfa3, 0x000001ba].includes(head.readUInt32BE(0));
+	const tagged = at(0, 'FLV') || at(0, 'OggS') || (at(0, 'RIFF') && at(8, 'AVI '));
+	const mpegTs = head[0] === 0x47 && (head.length <= 188 || head[188] === 0x47);
+	if (head.length >= 12 && (boxed || signed || tagged || mpegTs)) return undefined;
 	return /^\s*</.test(head.toString('latin1')) ? 'the host sent a web page, not a video' : 'the host sent a file that is not a video';
 }
 
 const discard = (body: unknown) => (body as { destroy?: () => void } | undefined)?.destroy?.();
 // Bounded in size and total time (docs/api-contract.md#video-files): a socket timeout alone lets a host
 // that trickles bytes, or never stops, hold the node and fill the disk.
-export async function downloadVideo(job: VideoDownload): Promise<IBinaryData> {
+export async function downloadVideo(
+	helpers: Pick<IExecuteFunctions['helpers'], 'httpRequest' | 'prepareBinaryData'>,
+	job: { url: string; taskId: string; timeoutMs: number; cancel?: AbortSignal },
+	unanswered: (url: string, error: unknown) => ViduFailure,
+): Promise<IBinaryData> {
 	const refused = (problem: string) => new ViduFailure('download', 'status', { taskId: job.taskId, problem });
 	const limitMs = Math.max(LIMITS.downloadMs, job.timeoutMs);
 	const deadline = AbortSignal.timeout(limitMs);
@@ -63,19 +48,18 @@ export async function downloadVideo(job: VideoDownload): Promise<IBinaryData> {
 	const stopped = job.cancel ? AbortSignal.any([job.cancel, deadline]) : deadline;
 	const took = limitMs >= 120_000 ? `${Math.round(limitMs / 60_000)} minutes` : `${Math.round(limitMs / 1000)} seconds`;
 	const failed = (url: string, error: unknown) =>
-		deadline.aborted && !job.cancel?.aborted ? refused(`it took longer than ${took}`) : job.unanswered(url, error);
+		deadline.aborted && !job.cancel?.aborted ? refused(`it took longer than ${took}`) : unanswered(url, error);
 	// Redirects followed by hand, each hop checked like the URL the API gave.
 	const request = { ...RAW, method: 'GET', timeout: job.timeoutMs, abortSignal: stopped } as const;
 	let url = job.url;
 	let response: IN8nHttpFullResponse;
 	for (let hop = 0; ; hop++) {
 		const unsafe = unsafeVideoUrl(url);
-		if (unsafe) {
-			const problem = hop === 0 ? `it ${unsafe}` : `it redirects to a URL that ${unsafe}`;
-			throw new ViduFailure('unsafeVideoUrl', 'status', { taskId: job.taskId, url, problem });
-		}
+		const problem = unsafe && (hop === 0 ? `it ${unsafe}` : `it redirects to a URL that ${unsafe}`);
+		if (problem) throw new ViduFailure('unsafeVideoUrl', 'status', { taskId: job.taskId, url, problem });
 		try {
-			response = (await job.httpRequest({ ...request, url })) as IN8nHttpFullResponse;
+			// Plain httpRequest on purpose: the Bearer token must never reach the video host.
+			response = (await helpers.httpRequest({ ...request, url })) as IN8nHttpFullResponse;
 		} catch (error) {
 			throw failed(url, error);
 		}
@@ -120,7 +104,7 @@ export async function downloadVideo(job: VideoDownload): Promise<IBinaryData> {
 	}
 	let stored: IBinaryData;
 	try {
-		stored = await job.store(body, job.fileName, 'video/mp4');
+		stored = await helpers.prepareBinaryData(body as Buffer, `${job.taskId.replace(/[^\w.-]+/g, '_')}.mp4`, 'video/mp4');
 	} catch (error) {
 		throw halted ?? failed(url, error);
 	} finally {
