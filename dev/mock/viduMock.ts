@@ -1,5 +1,5 @@
 /**
- * A faithful stand-in for the Vtrix gateway serving viduq1_img2video (docs/api-contract.md):
+ * A faithful stand-in for the Vtrix gateway serving Vidu's video models (docs/api-contract.md):
  * a real HTTP server on 127.0.0.1 that checks the Bearer token, records every request, and can be
  * scripted per test (state spellings, polls before completion, error shapes, HTTP faults).
  */
@@ -62,12 +62,22 @@ export interface Fault {
 	times?: number;
 }
 
+/** The gateway's Vidu video model ids by kind (VtrixAI/vtrix-cli skills/video, doc.vtrix.ai), kept apart from the node's table. */
+const GATEWAY_MODELS: Record<string, 'img2video'> = Object.fromEntries(
+	['viduq1', 'vidu20', 'viduq2_turbo', 'viduq2_pro', 'viduq2_pro_fast', 'viduq3_pro', 'viduq3_turbo'].map((tier) => [
+		`${tier}_img2video`,
+		'img2video',
+	]),
+);
+const IMAGES_BY_KIND = { img2video: 1 };
+
 interface TaskRecord {
 	id: string;
 	script: Required<Omit<TaskScript, 'error' | 'usage' | 'generationMs' | 'forItem'>> &
 		Pick<TaskScript, 'error' | 'usage' | 'generationMs' | 'forItem'>;
 	polls: number;
 	params: unknown;
+	model: string;
 	createdAt: number;
 	/** Its final state has been served: it no longer counts against maxInFlight (nor, in time mode, once it has ended). */
 	finished?: boolean;
@@ -354,10 +364,11 @@ export class ViduMock {
 	private create(res: http.ServerResponse, body: unknown): void {
 		const request = body as { model?: unknown; input?: Array<{ params?: { images?: unknown } }> };
 		const params = request?.input?.[0]?.params;
-		if (request?.model !== 'viduq1_img2video' || !params) {
+		const kind = GATEWAY_MODELS[String(request?.model)];
+		if (!kind || !params) {
 			return this.json(res, 400, { error: { code: 8008003002, message: 'invalid parameter value' } });
 		}
-		if (!Array.isArray(params.images) || params.images.length !== 1) {
+		if (!Array.isArray(params.images) || params.images.length !== IMAGES_BY_KIND[kind]) {
 			return this.json(res, 400, { error: { code: 8008003001, message: 'missing image' } });
 		}
 		if (this.maxInFlight !== undefined && [...this.tasks.values()].filter((t) => !this.ended(t)).length >= this.maxInFlight) {
@@ -366,7 +377,7 @@ export class ViduMock {
 		}
 		const script = { ...DEFAULT_SCRIPT, ...this.defaultScript, ...this.takeScript(params) };
 		const id = `task_${++this.counter}`;
-		const task: TaskRecord = { id, script, polls: 0, params, createdAt: Date.now() };
+		const task: TaskRecord = { id, script, polls: 0, params, model: String(request.model), createdAt: Date.now() };
 		this.tasks.set(id, task);
 		if (script.terminalOnCreate) return this.json(res, 200, this.finalBody(task));
 		const callbackUrl = (params as { callback_url?: unknown }).callback_url;
@@ -380,7 +391,7 @@ export class ViduMock {
 		this.json(res, 200, {
 			[script.idField]: id,
 			status: script.runningStates[0],
-			model: 'viduq1_img2video',
+			model: task.model,
 			created_at: 1710000000,
 		});
 	}
@@ -397,7 +408,7 @@ export class ViduMock {
 				[script.idField]: id,
 				status,
 				...(script.progress ? { progress: task.polls / (script.pollsBeforeDone + 1) } : {}),
-				model: 'viduq1_img2video',
+				model: task.model,
 			});
 		}
 		this.json(res, 200, this.finalBody(task));
@@ -435,7 +446,7 @@ export class ViduMock {
 		if (elapsed < generationMs + this.statusLagMs) {
 			const status = task.script.runningStates[0];
 			const progress = task.script.progress ? { progress: Math.min(elapsed / generationMs, 0.99) } : {};
-			return this.json(res, 200, { [task.script.idField]: task.id, status, ...progress, model: 'viduq1_img2video' });
+			return this.json(res, 200, { [task.script.idField]: task.id, status, ...progress, model: task.model });
 		}
 		if (!this.detections.some((d) => d.taskId === task.id)) {
 			this.detections.push({ taskId: task.id, endedAt: task.createdAt + generationMs, seenAt: now, polls: task.polls });
@@ -446,7 +457,7 @@ export class ViduMock {
 	private finalBody(task: TaskRecord): Record<string, unknown> {
 		task.finished = true;
 		const { script, id } = task;
-		const base = { [script.idField]: id, status: script.finalStatus, model: 'viduq1_img2video' };
+		const base = { [script.idField]: id, status: script.finalStatus, model: task.model };
 		if (FAILED.test(script.finalStatus)) {
 			return {
 				...base,

@@ -22,7 +22,7 @@ export class Vidu implements INodeType {
 		version: [1, 1.1],
 		defaultVersion: 1.1,
 		subtitle: '={{ { generate: "Generate From Image", submit: "Submit Only", getTask: "Get Task" }[$parameter["operation"]] }}',
-		description: 'Turn a still image into a 5-second 1080p video with Vidu Q1',
+		description: "Turn a still image into a video with Vidu's models (Q1, 2.0, Q2, Q3)",
 		defaults: { name: 'Vidu' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -106,12 +106,12 @@ const cases: Case[] = [
 	{
 		label: 'a prompt over 2000 characters',
 		parameters: { ...URL_IMAGE, prompt: 'x'.repeat(2001) },
-		message: /^Prompt: 2,001 characters, over the API's limit of 2,000$/,
+		message: /^Prompt: 2,001 characters, over Vidu Q1's limit of 2,000$/,
 	},
 	{
 		label: 'a prompt over 2000 characters, emoji counted as one each',
 		parameters: { ...URL_IMAGE, prompt: '🎬'.repeat(2001) },
-		message: /^Prompt: 2,001 characters, over the API's limit of 2,000$/,
+		message: /^Prompt: 2,001 characters, over Vidu Q1's limit of 2,000$/,
 	},
 	{
 		label: 'a payload over 1,048,576 characters',
@@ -143,12 +143,17 @@ const cases: Case[] = [
 	{
 		label: 'a duration from an expression outside the list',
 		parameters: withOptions({ duration: '={{ 10 }}' }),
-		message: /^Duration \(Seconds\): 10 is not one of the values the API accepts \(5\)$/,
+		message: /^Duration \(Seconds\): 10 is not offered by Vidu Q1, which makes 5 s at 1080p$/,
+	},
+	{
+		label: 'a duration no model offers',
+		parameters: withOptions({ duration: '={{ 20 }}' }),
+		message: /^Duration \(Seconds\): 20 is not one of the values the API accepts \(1, 2, 3, .*, 16\)$/,
 	},
 	{
 		label: 'a resolution outside the list',
 		parameters: withOptions({ resolution: '={{ "720p" }}' }),
-		message: /^Resolution: "720p" is not one of the values the API accepts \(1080p\)$/,
+		message: /^Resolution at 5 s: "720p" is not offered by Vidu Q1, which makes 5 s at 1080p$/,
 	},
 	{
 		label: 'a movement amplitude outside the list',
@@ -158,7 +163,7 @@ const cases: Case[] = [
 	{
 		label: 'a model outside the list',
 		parameters: { ...URL_IMAGE, model: '={{ "viduq2" }}' },
-		message: /^Model: "viduq2" is not one of the values the API accepts \(viduq1_img2video\)$/,
+		message: /^Model: "viduq2" is not one of the values the API accepts \(vidu20_img2video, viduq1_img2video, .*viduq3_turbo_img2video\)$/,
 	},
 ];
 

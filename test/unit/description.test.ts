@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { INodeProperties } from 'n8n-workflow';
 
 import { ViduApi } from '../../credentials/ViduApi.credentials';
+import { MODELS } from '../../nodes/Vidu/request/models';
 import { Vidu } from '../../nodes/Vidu/Vidu.node';
 import { buildCreateBody } from '../../nodes/Vidu/request/body';
 
@@ -50,8 +51,10 @@ describe('node description', () => {
 		expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b)));
 	});
 
-	it('offers Vidu Q1 as the model and the three image sources', () => {
-		expect(all.find((p) => p.name === 'model')?.options).toEqual([expect.objectContaining({ name: 'Vidu Q1', value: 'viduq1_img2video' })]);
+	it('offers every image-to-video model of the table, Vidu Q1 by default, and the three image sources', () => {
+		const model = all.find((p) => p.name === 'model')!;
+		expect(model.default).toBe('viduq1_img2video');
+		expect((model.options as Array<{ value: string }>).map((o) => o.value).sort()).toEqual(MODELS.map((m) => m.id).sort());
 		expect((all.find((p) => p.name === 'imageSource')?.options ?? []).map((o) => (o as { value: string }).value)).toEqual([
 			'binary',
 			'url',

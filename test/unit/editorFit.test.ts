@@ -71,7 +71,7 @@ describe('options offered only where they fit', () => {
 
 		it('version 1.1: beside Prompt, each dependent field shown as its switch turns on, none left under Options', () => {
 			for (const operation of ['generate', 'submit']) {
-				const root = { resource: 'video', operation, waitMode: 'poll', audio: false, watermark: false };
+				const root = { resource: 'video', operation, model: 'viduq1_img2video', waitMode: 'poll', audio: false, watermark: false };
 				expect(['audio', 'voiceId', 'watermark', 'wmPosition', 'wmUrl'].map((name) => shown(name, 1.1, root))).toEqual([
 					true,
 					false,
@@ -92,12 +92,26 @@ describe('options offered only where they fit', () => {
 		});
 
 		it('version 1 (saved workflows) keeps them under Options, offered at once', () => {
-			const root = { resource: 'video', operation: 'generate', waitMode: 'poll' };
+			const root = { resource: 'video', operation: 'generate', model: 'viduq1_img2video', waitMode: 'poll' };
 			expect(shown('audio', 1, root)).toBe(false);
 			const options = collectionOf(1, root).options as INodeProperties[];
 			for (const name of ['audio', 'voiceId', 'watermark', 'wmPosition', 'wmUrl']) {
-				expect(options.find((option) => option.name === name)?.displayOptions).toBeUndefined();
+				const option = options.find((o) => o.name === name)!;
+				expect(NodeHelpers.displayParameter(root, option, atVersion(1), description, root)).toBe(true);
 			}
+		});
+
+		it('a field a model ignores is not offered with it (Vidu Q3: no Voice ID, no Background Music)', () => {
+			const root = { resource: 'video', operation: 'generate', waitMode: 'poll', audio: true };
+			const options = (model: string) =>
+				(collectionOf(1, { ...root, model }).options as INodeProperties[])
+					.filter((option) => NodeHelpers.displayParameter({ ...root, model }, option, atVersion(1), description, { ...root, model }))
+					.map((option) => option.name);
+			expect(options('viduq1_img2video')).toEqual(expect.arrayContaining(['voiceId', 'bgm']));
+			expect(options('viduq3_pro_img2video')).not.toEqual(expect.arrayContaining(['voiceId']));
+			expect(options('viduq3_pro_img2video')).not.toEqual(expect.arrayContaining(['bgm']));
+			expect(shown('voiceId', 1.1, { ...root, model: 'viduq3_pro_img2video' })).toBe(false);
+			expect(shown('voiceId', 1.1, { ...root, model: 'viduq1_img2video' })).toBe(true);
 		});
 	});
 

@@ -8,7 +8,9 @@ export const promptProperty: INodeProperties = PROMPT_FIELD.property;
 // Version 1 keeps every optional parameter under Options; from 1.1 Audio and Watermark are switches beside Prompt.
 export const toggleProperties: INodeProperties[] = TOGGLE_FIELDS.map((field) => ({
 	...field.property,
-	displayOptions: { show: { '@version': [1.1], ...(field.onlyWith ? { [field.onlyWith]: [true] } : {}) } },
+	displayOptions: {
+		show: { ...field.property.displayOptions?.show, '@version': [1.1], ...(field.onlyWith ? { [field.onlyWith]: [true] } : {}) },
+	},
 }));
 
 export const generationOptions: INodeProperties[] = [1, 1.1].map((version) => ({

@@ -3,9 +3,9 @@ import type { INodeProperties } from 'n8n-workflow';
 // Declared so that n8n does not add its own, which would say only "Generate a video from an image in Vidu".
 const TOOL_DESCRIPTIONS: Record<string, string> = {
 	generate:
-		'Turns one still image into a 5-second 1080p video (Vidu Q1). Give the public http(s) URL of a PNG, JPEG or WebP image (aspect ratio between 1:4 and 4:1) and a prompt saying how the scene should move. Waits until the video is ready, then returns videoUrl (the MP4, valid about 24 hours), taskId, status and costUsd; on failure, error, description and taskId.',
+		'Turns one still image into a video with a Vidu model (the node’s Model: Vidu Q1 makes 5 s at 1080p; Q2 up to 10 s, Q3 up to 16 s). Give the public http(s) URL of a PNG, JPEG or WebP image (aspect ratio between 1:4 and 4:1) and a prompt saying how the scene should move. Waits until the video is ready, then returns videoUrl (the MP4, valid about 24 hours), taskId, status and costUsd; on failure, error, description and taskId.',
 	submit:
-		'Starts turning one still image into a 5-second 1080p video (Vidu Q1) and returns at once with taskId and status, without the video. Give the public http(s) URL of a PNG, JPEG or WebP image and a prompt saying how the scene should move. Fetch the result later by its taskId.',
+		'Starts turning one still image into a video with a Vidu model (the node’s Model) and returns at once with taskId and status, without the video. Give the public http(s) URL of a PNG, JPEG or WebP image and a prompt saying how the scene should move. Fetch the result later by its taskId.',
 	getTask:
 		'Looks up a Vidu video task by its taskId. Returns status (in_progress, completed or failed) and, once completed, videoUrl (the MP4) and costUsd; on failure, error and description.',
 };

@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { MODELS, offers } from './models';
+
 /** Each API parameter once: options, body and checks derive from this table, in the API's order (docs/api-contract.md#create-body). */
 export interface ApiField {
 	api: string;
@@ -12,27 +14,41 @@ export interface ApiField {
 
 type Entry = INodeProperties & Omit<ApiField, 'api' | 'property'>;
 const snakeCase = (name: string) => name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
-const field = ({ check, onlyWith, ...property }: Entry): ApiField => ({ api: snakeCase(property.name), check, onlyWith, property });
+/** The models that take a field, where some do not (models.ts `ignores`): it shows only for them. */
+const modelsTaking = (name: string): string[] | undefined => {
+	const taking = MODELS.filter((model) => !model.ignores?.includes(name)).map((model) => model.id);
+	return taking.length === MODELS.length ? undefined : taking;
+};
+const field = ({ check, onlyWith, ...property }: Entry): ApiField => {
+	const models = modelsTaking(property.name);
+	if (models) property.displayOptions = { ...property.displayOptions, show: { ...property.displayOptions?.show, '/model': models } };
+	return { api: snakeCase(property.name), check, onlyWith, property };
+};
+
+const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : 1);
 
 export const MODEL_FIELD = field({
 	displayName: 'Model',
 	name: 'model',
 	check: 'choice',
 	type: 'options',
-	options: [{ name: 'Vidu Q1', value: 'viduq1_img2video', description: 'Image to video, 5 seconds at 1080p' }],
+	options: MODELS.map((model) => ({ name: model.name, value: model.id, description: `Image to video, ${offers(model)}` })).sort(byName),
+	// Workflows saved with the default store no model: it never changes within a node version.
 	default: 'viduq1_img2video',
 	description: 'The Vidu model that animates the image',
 });
 
+const offered = <T extends string | number>(pick: (lengths: Record<number, string[]>) => T[]) =>
+	[...new Set(MODELS.flatMap((model) => pick(model.lengths)))].sort((a, b) => parseInt(String(a)) - parseInt(String(b)));
+
 export const PROMPT_FIELD = field({
 	displayName: 'Prompt',
 	name: 'prompt',
-	check: { maxChars: 2000 },
 	placeholder: 'e.g. The camera slowly orbits the sneaker while the laces sway',
 	type: 'string',
 	typeOptions: { rows: 4 },
 	default: '',
-	description: 'What should happen in the video. At most 2,000 characters. Ignored when Recommended Prompt is on.',
+	description: 'What should happen in the video. At most 2,000 characters (Vidu Q3: 5,000). Ignored when Recommended Prompt is on.',
 });
 
 export const OPTION_FIELDS: ApiField[] = [
@@ -73,9 +89,9 @@ export const OPTION_FIELDS: ApiField[] = [
 		name: 'duration',
 		check: 'choice',
 		type: 'options',
-		options: [{ name: '5', value: 5 }],
+		options: offered((lengths) => Object.keys(lengths).map(Number)).map((value) => ({ name: String(value), value })),
 		default: 5,
-		description: 'Video length in seconds. Vidu Q1 offers 5 only.',
+		description: 'Video length in seconds, as the model offers (Vidu Q1: 5 only; 2.0: 4 or 8; Q2: 1–10; Q3: 1–16)',
 	}),
 	field({
 		displayName: 'Seed',
@@ -91,9 +107,9 @@ export const OPTION_FIELDS: ApiField[] = [
 		name: 'resolution',
 		check: 'choice',
 		type: 'options',
-		options: [{ name: '1080p', value: '1080p' }],
+		options: offered((lengths) => Object.values(lengths).flat()).map((value) => ({ name: value, value })),
 		default: '1080p',
-		description: 'Output resolution. Vidu Q1 offers 1080p only.',
+		description: 'Output resolution, as the model offers at the chosen duration (Vidu Q1: 1080p only; see each model in Model)',
 	}),
 	field({
 		displayName: 'Movement Amplitude',

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import type { IDataObject } from 'n8n-workflow';
 
 import { MODEL_FIELD, OPTION_FIELDS, PROMPT_FIELD } from './apiFields';
+import { modelById } from './models';
 import { trackingSpentBuffers } from '../transport/gcNudge';
 import { base64Length, type EncodedImage } from './encode';
 
@@ -22,9 +23,10 @@ const hasValue = (value: unknown): boolean => value !== undefined && value !== n
 export function buildCreateBody(request: GenerationRequest): IDataObject {
 	const params: IDataObject = { images: [request.image] };
 	if (hasValue(request.prompt)) params[PROMPT_FIELD.api] = request.prompt;
+	const ignored = modelById(request.model)?.ignores ?? [];
 	for (const field of OPTION_FIELDS) {
 		const value = request.options[field.property.name];
-		if (!hasValue(value) || (field.onlyWith && request.options[field.onlyWith] !== true)) continue;
+		if (!hasValue(value) || (field.onlyWith && request.options[field.onlyWith] !== true) || ignored.includes(field.property.name)) continue;
 		params[field.api] = value;
 	}
 	return { [MODEL_FIELD.api]: request.model, input: [{ params }] };

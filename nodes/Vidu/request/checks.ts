@@ -6,6 +6,7 @@ import { sniffImage } from './imageType';
 import { imageSize } from './imageSize';
 import { InputProblem } from '../errors/outcomes';
 import { LIMITS, megabytes } from './limits';
+import { type Model, modelById, offers } from './models';
 
 type Checked<T> = (T & { problem?: undefined }) | { problem: InputProblem };
 type NumberRange = { min?: number; max?: number; integer?: boolean };
@@ -142,6 +143,30 @@ function checkField({ check, property }: ApiField, value: unknown): InputProblem
 	);
 }
 
+/** What the chosen model offers: its prompt limit, and its lengths with their resolutions (docs/api-contract.md#models). */
+function checkForModel(model: Model, values: Record<string, unknown>): InputProblem | undefined {
+	const refuse = (what: string, value: unknown) =>
+		new InputProblem(
+			`${what}: ${shown(value)} is not offered by ${model.name}, which makes ${offers(model)}`,
+			`Pick a value ${model.name} offers, or another model.`,
+		);
+	const prompt = values.prompt;
+	if (typeof prompt === 'string' && prompt.length > model.promptChars && characterCount(prompt) > model.promptChars) {
+		const max = model.promptChars.toLocaleString('en-US');
+		return new InputProblem(
+			`Prompt: ${characterCount(prompt).toLocaleString('en-US')} characters, over ${model.name}'s limit of ${max}`,
+			`Shorten Prompt to at most ${max} characters.`,
+		);
+	}
+	const lengths = Object.keys(model.lengths).map(Number);
+	const duration = values.duration ?? (lengths.includes(5) ? 5 : lengths[0]);
+	if (!lengths.includes(duration as number)) return refuse('Duration (Seconds)', duration);
+	const resolution = values.resolution;
+	if (resolution !== undefined && !model.lengths[duration as number].includes(resolution as string))
+		return refuse(`Resolution at ${String(duration)} s`, resolution);
+	return undefined;
+}
+
 /** The first problem of the fields other than the image, in the order the node shows them. */
 export function checkParameters(request: Omit<GenerationRequest, 'image'>): InputProblem | undefined {
 	const values: Record<string, unknown> = { ...request.options, model: request.model, prompt: request.prompt };
@@ -150,7 +175,8 @@ export function checkParameters(request: Omit<GenerationRequest, 'image'>): Inpu
 		const found = checkField(field, values[field.property.name]);
 		if (found) return found;
 	}
-	return undefined;
+	const model = modelById(request.model);
+	return model && checkForModel(model, values);
 }
 
 export function checkBodySize(bodyBytes: number, imageChars: number, field: string): InputProblem | undefined {
