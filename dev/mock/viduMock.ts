@@ -62,14 +62,19 @@ export interface Fault {
 	times?: number;
 }
 
-/** The gateway's Vidu video model ids by kind (VtrixAI/vtrix-cli skills/video, doc.vtrix.ai), kept apart from the node's table. */
-const GATEWAY_MODELS: Record<string, 'img2video'> = Object.fromEntries(
-	['viduq1', 'vidu20', 'viduq2_turbo', 'viduq2_pro', 'viduq2_pro_fast', 'viduq3_pro', 'viduq3_turbo'].map((tier) => [
+/** The gateway's Vidu video model ids and the images each kind takes (VtrixAI/vtrix-cli skills/video, doc.vtrix.ai), kept apart from the node's table. */
+const KIND_IMAGES = { img2video: 1, start_end2video: 2, text2video: 0 };
+const GATEWAY_MODELS: Record<string, keyof typeof KIND_IMAGES> = Object.fromEntries([
+	...['viduq1', 'vidu20', 'viduq2_turbo', 'viduq2_pro', 'viduq2_pro_fast', 'viduq3_pro', 'viduq3_turbo'].map((tier) => [
 		`${tier}_img2video`,
 		'img2video',
 	]),
-);
-const IMAGES_BY_KIND = { img2video: 1 };
+	...['viduq2_pro', 'viduq2_turbo', 'viduq2_pro_fast', 'viduq3_pro', 'viduq3_turbo'].map((tier) => [
+		`${tier}_start_end2video`,
+		'start_end2video',
+	]),
+	...['viduq1', 'viduq2', 'viduq2_pro_fast', 'viduq3_pro', 'viduq3_turbo'].map((tier) => [`${tier}_text2video`, 'text2video']),
+]);
 
 interface TaskRecord {
 	id: string;
@@ -368,7 +373,11 @@ export class ViduMock {
 		if (!kind || !params) {
 			return this.json(res, 400, { error: { code: 8008003002, message: 'invalid parameter value' } });
 		}
-		if (!Array.isArray(params.images) || params.images.length !== IMAGES_BY_KIND[kind]) {
+		const images = KIND_IMAGES[kind] === 0 && params.images === undefined ? [] : params.images;
+		if (kind === 'text2video' && !(params as { prompt?: unknown }).prompt) {
+			return this.json(res, 400, { error: { code: 8008003002, message: 'prompt is required' } });
+		}
+		if (!Array.isArray(images) || images.length !== KIND_IMAGES[kind]) {
 			return this.json(res, 400, { error: { code: 8008003001, message: 'missing image' } });
 		}
 		if (this.maxInFlight !== undefined && [...this.tasks.values()].filter((t) => !this.ended(t)).length >= this.maxInFlight) {

@@ -21,7 +21,8 @@ export class Vidu implements INodeType {
 		group: ['transform'],
 		version: [1, 1.1],
 		defaultVersion: 1.1,
-		subtitle: '={{ { generate: "Generate From Image", submit: "Submit Only", getTask: "Get Task" }[$parameter["operation"]] }}',
+		subtitle:
+			'={{ { generate: "Generate From Image", startEndToVideo: "Generate From Start and End Frames", textToVideo: "Generate From Text", submit: "Submit Only", getTask: "Get Task" }[$parameter["operation"]] }}',
 		description: "Turn a still image into a video with Vidu's models (Q1, 2.0, Q2, Q3)",
 		defaults: { name: 'Vidu' },
 		usableAsTool: true,

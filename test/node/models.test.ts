@@ -1,16 +1,94 @@
-import { MODELS } from '../../nodes/Vidu/request/models';
+import { MODEL_FIELDS } from '../../nodes/Vidu/request/apiFields';
+import { KINDS, MODELS, type TaskKind } from '../../nodes/Vidu/request/models';
+import { pngBytes } from '../../dev/mock/images';
+import { binaryItem } from '../helpers/runNode';
+
+const defaultModelOf = (kind: TaskKind) => MODEL_FIELDS[kind].property.default;
 import { FAST_WAIT, sentParams, URL_IMAGE, useMock } from '../helpers/setup';
 
 const { mock, run } = useMock();
 
-describe('the image-to-video models', () => {
-	it.each(MODELS.map((model) => [model.name, model.id]))('%s: Generate sends %s and outputs its video', async (_, id) => {
-		const output = await run({ parameters: { model: id, ...URL_IMAGE, waitOptions: FAST_WAIT } });
+const END_URL = { endImageSource: 'url', endImageUrl: 'https://example.com/z.png' };
+/** What each kind needs besides its model: the images, and a prompt for text. */
+const INPUTS: Record<TaskKind, Record<string, string>> = {
+	img2video: URL_IMAGE,
+	startEnd2video: { ...URL_IMAGE, ...END_URL },
+	text2video: { prompt: 'a red kite over the dunes' },
+};
+
+describe('every model of every kind', () => {
+	it.each(MODELS.map((model) => [model.kind, model.id]))('%s: %s is sent with its images and its video comes out', async (kind, id) => {
+		const output = await run({ parameters: { operation: KINDS[kind].operation, model: id, ...INPUTS[kind], waitOptions: FAST_WAIT } });
 		expect(mock().creates[0].body).toMatchObject({ model: id });
+		expect(sentParams(mock()).images).toEqual(
+			[['https://example.com/a.png', 'https://example.com/z.png'].slice(0, KINDS[kind].images)].filter((images) => images.length)[0],
+		);
 		expect(output[0].json).toMatchObject({ model: id, status: 'completed' });
 		expect(output[0].json.videoUrl).toMatch(/^http/);
 	});
 
+	it.each(Object.keys(KINDS) as TaskKind[])('Submit Only with Task Kind %s sends that kind with its default model', async (kind) => {
+		const output = await run({ typeVersion: 1.1, parameters: { operation: 'submit', taskKind: kind, ...INPUTS[kind] } });
+		const fallback = MODELS.filter((model) => model.kind === kind).find((model) => model.id === defaultModelOf(kind));
+		expect(mock().creates[0].body).toMatchObject({ model: fallback?.id });
+		expect(output[0].json.taskId).toBeTruthy();
+	});
+
+	it('start and end frames: a binary start frame and a URL end frame go in that order', async () => {
+		await run({
+			parameters: {
+				operation: 'startEndToVideo',
+				model: 'viduq2_turbo_start_end2video',
+				imageSource: 'binary',
+				...END_URL,
+				waitOptions: FAST_WAIT,
+			},
+			items: [await binaryItem(pngBytes(), 'a.png', 'image/png')],
+		});
+		const images = sentParams(mock()).images as string[];
+		expect(images[0]).toMatch(/^data:image\/png;base64,iVBOR/);
+		expect(images[1]).toBe('https://example.com/z.png');
+	});
+
+	it('text to video without a prompt, or with an aspect ratio the model lacks, is refused before anything is sent', async () => {
+		const failure = async (parameters: Record<string, unknown>) =>
+			((await run({ parameters: { operation: 'textToVideo', waitOptions: FAST_WAIT, ...parameters } }).catch((e: unknown) => e)) as Error)
+				.message;
+		expect(await failure({ prompt: '  ' })).toBe('Prompt is empty');
+		expect(await failure({ model: 'viduq1_text2video', prompt: 'x', options: { aspectRatio: '4:3' } })).toBe(
+			'Aspect Ratio: "4:3" is not offered by Vidu Q1, which makes 16:9, 9:16, 1:1',
+		);
+		expect(await failure({ model: 'viduq3_pro_text2video', ...END_URL, prompt: 'x', options: { duration: 20 } })).toMatch(
+			/^Duration \(Seconds\): 20 is not one of/,
+		);
+		expect(mock().creates).toHaveLength(0);
+	});
+
+	it('Q1 text to video takes a style; Q2 does not, and it is not sent', async () => {
+		await run({
+			parameters: {
+				operation: 'textToVideo',
+				model: 'viduq1_text2video',
+				prompt: 'x',
+				options: { style: 'anime', aspectRatio: '9:16' },
+				waitOptions: FAST_WAIT,
+			},
+		});
+		await run({
+			parameters: {
+				operation: 'textToVideo',
+				model: 'viduq2_text2video',
+				prompt: 'x',
+				options: { style: 'anime' },
+				waitOptions: FAST_WAIT,
+			},
+		});
+		expect(sentParams(mock(), 0)).toEqual({ prompt: 'x', style: 'anime', aspect_ratio: '9:16' });
+		expect(sentParams(mock(), 1)).toEqual({ prompt: 'x' });
+	});
+});
+
+describe('the image-to-video models', () => {
 	it('a Q1 workflow saved before the model family sends the same body as before', async () => {
 		await run({
 			typeVersion: 1.1,

@@ -5,7 +5,7 @@ const image = 'data:image/png;base64,AAAA';
 
 describe('buildCreateBody', () => {
 	it('wraps parameters as {model, input: [{params}]}', () => {
-		expect(buildCreateBody({ model: 'viduq1_img2video', image, prompt: 'hi', options: { seed: 3 } })).toEqual({
+		expect(buildCreateBody({ model: 'viduq1_img2video', images: [image], prompt: 'hi', options: { seed: 3 } })).toEqual({
 			model: 'viduq1_img2video',
 			input: [{ params: { images: [image], prompt: 'hi', seed: 3 } }],
 		});
@@ -14,7 +14,7 @@ describe('buildCreateBody', () => {
 	it('drops undefined, null and blank values but keeps false and 0', () => {
 		const body = buildCreateBody({
 			model: 'viduq1_img2video',
-			image,
+			images: [image],
 			prompt: '',
 			options: { payload: ' ', callbackUrl: undefined, seed: 0, bgm: false, wmUrl: null as unknown as string },
 		});
@@ -22,7 +22,7 @@ describe('buildCreateBody', () => {
 	});
 
 	it('keeps a prompt with surrounding spaces exactly as typed', () => {
-		const body = buildCreateBody({ model: 'viduq1_img2video', image, prompt: '  slow zoom ', options: {} });
+		const body = buildCreateBody({ model: 'viduq1_img2video', images: [image], prompt: '  slow zoom ', options: {} });
 		expect(body.input).toEqual([{ params: { images: [image], prompt: '  slow zoom ' } }]);
 	});
 });

@@ -1,6 +1,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { MODELS } from '../../nodes/Vidu/request/models';
+
 const ROOT = join(__dirname, '..', '..');
 
 /** Every .ts file under the folders whose comments cite the contract document. */
@@ -32,4 +34,12 @@ it('every section of docs/api-contract.md cited in the code exists', () => {
 	);
 	expect(cited.length).toBeGreaterThan(5);
 	expect(cited.filter(({ section }) => !headings.includes(section))).toEqual([]);
+});
+
+it('every model of the table is cited in docs/api-contract.md#models with a source', () => {
+	const doc = readFileSync(join(ROOT, 'docs', 'api-contract.md'), 'utf8');
+	const models = doc.slice(doc.indexOf('## Models'), doc.indexOf('## Task answers'));
+	const rows = models.split('\n').filter((line) => line.startsWith('| `'));
+	const cited = rows.filter((row) => /(https?:\/\/|CLI)/.test(row.split('|').slice(-2)[0])).map((row) => row.split('`')[1]);
+	expect(MODELS.map((model) => model.id).filter((id) => !cited.includes(id))).toEqual([]);
 });

@@ -40,7 +40,7 @@ describe('node description', () => {
 		const options = all.find((p) => p.name === 'options' && p.type === 'collection')!.options as INodeProperties[];
 		const sample: Record<string, string | number | boolean> = { boolean: true, number: 7, string: 'https://example.com/x', options: 'set' };
 		const values = Object.fromEntries(options.map((o) => [o.name, sample[o.type]]));
-		const body = buildCreateBody({ model: 'viduq1_img2video', image: 'https://example.com/a.png', prompt: 'p', options: values });
+		const body = buildCreateBody({ model: 'viduq1_img2video', images: ['https://example.com/a.png'], prompt: 'p', options: values });
 		const sent = Object.keys((body as { input: Array<{ params: object }> }).input[0].params);
 		expect([...sent, 'model'].sort()).toEqual([...API_PARAMETERS].sort());
 	});
@@ -54,7 +54,11 @@ describe('node description', () => {
 	it('offers every image-to-video model of the table, Vidu Q1 by default, and the three image sources', () => {
 		const model = all.find((p) => p.name === 'model')!;
 		expect(model.default).toBe('viduq1_img2video');
-		expect((model.options as Array<{ value: string }>).map((o) => o.value).sort()).toEqual(MODELS.map((m) => m.id).sort());
+		expect((model.options as Array<{ value: string }>).map((o) => o.value).sort()).toEqual(
+			MODELS.filter((m) => m.kind === 'img2video')
+				.map((m) => m.id)
+				.sort(),
+		);
 		expect((all.find((p) => p.name === 'imageSource')?.options ?? []).map((o) => (o as { value: string }).value)).toEqual([
 			'binary',
 			'url',

@@ -21,13 +21,14 @@ const shownInCollection = (property: INodeProperties, root: INodeParameters, typ
 const shownAtTop = (property: INodeProperties, root: INodeParameters, type = description) =>
 	NodeHelpers.displayParameter(root, property, null, type, root);
 
-const generate = (waitMode: string) => ({ resource: 'video', operation: 'generate', waitMode });
+const generate = (waitMode: string) => ({ resource: 'video', operation: 'generate', model: 'viduq1_img2video', waitMode });
+const submit = { resource: 'video', operation: 'submit', model: 'viduq1_img2video' };
 
 describe('options offered only where they fit', () => {
 	it('Callback URL is not offered in Wait Mode Callback, but is in Poll and in Submit Only', () => {
 		expect(shownInCollection(optionOf('options', 'callbackUrl'), generate('callback'))).toBe(false);
 		expect(shownInCollection(optionOf('options', 'callbackUrl'), generate('poll'))).toBe(true);
-		expect(shownInCollection(optionOf('options', 'callbackUrl', 'submit'), { resource: 'video', operation: 'submit' })).toBe(true);
+		expect(shownInCollection(optionOf('options', 'callbackUrl', 'submit'), submit)).toBe(true);
 	});
 
 	it('Max Concurrent Tasks and Polling Interval are not offered in Callback mode', () => {
@@ -40,7 +41,7 @@ describe('options offered only where they fit', () => {
 
 	it('Off-Peak Mode is offered in Submit Only, not in Generate From Image', () => {
 		expect(shownInCollection(optionOf('options', 'offPeak'), generate('poll'))).toBe(false);
-		expect(shownInCollection(optionOf('options', 'offPeak', 'submit'), { resource: 'video', operation: 'submit' })).toBe(true);
+		expect(shownInCollection(optionOf('options', 'offPeak', 'submit'), submit)).toBe(true);
 	});
 
 	it('the AI-tool variant offers no Wait Mode (a tool call cannot pause the execution)', () => {

@@ -89,7 +89,7 @@ describe('buildCreateBody, on any options', () => {
 	it('never emits an empty, blank or undefined field, and always the one image', () => {
 		fc.assert(
 			fc.property(options, maybe(text), (opts, prompt) => {
-				const body = buildCreateBody({ model: 'viduq1_img2video', image: 'https://x/a.png', prompt, options: opts });
+				const body = buildCreateBody({ model: 'viduq1_img2video', images: ['https://x/a.png'], prompt, options: opts });
 				const params = (body.input as Array<{ params: Record<string, unknown> }>)[0].params;
 				expect(params.images).toEqual(['https://x/a.png']);
 				for (const value of Object.values(params)) {
@@ -144,15 +144,15 @@ const sent = async (body: Buffer | AsyncIterable<Buffer> | NodeJS.ReadableStream
 };
 
 describe('the serialised create body', () => {
-	it('equals JSON.stringify of the body with the data URI, however the image arrives in chunks', async () => {
+	it('equals JSON.stringify of the body with the data URIs, however many images (URLs or files) and however they arrive in chunks', async () => {
 		await fc.assert(
 			fc.asyncProperty(
-				fc.uint8Array({ maxLength: 3000 }),
+				fc.array(fc.oneof(fc.webUrl(), fc.uint8Array({ maxLength: 2000 })), { maxLength: 3 }),
 				fc.array(fc.integer({ min: 1, max: 700 }), { minLength: 1, maxLength: 10 }),
 				fc.string({ maxLength: 30 }),
 				fc.boolean(),
-				async (bytes, cuts, prompt, asStream) => {
-					async function* chunks() {
+				async (inputs, cuts, prompt, asStream) => {
+					async function* chunks(bytes: Uint8Array) {
 						let at = 0;
 						for (let n = 0; at < bytes.length; n++) {
 							const size = cuts[n % cuts.length];
@@ -160,24 +160,28 @@ describe('the serialised create body', () => {
 							at += size;
 						}
 					}
-					const request = { model: 'viduq1_img2video', prompt, options: { seed: 1 } };
-					const image = {
-						mime: 'image/png',
-						byteLength: bytes.length,
-						base64Chunks: () => streamAsBase64(chunks(), bytes.length),
-						identity: () => ['the image'],
-						// An image n8n hands over as a stream goes out as one; else the body is built whole.
-						streamOf: asStream ? streamMakerLike(Readable.from([])) : undefined,
-					};
-					const plan = planCreateBody(request, image);
+					const request = { model: 'viduq2_pro_start_end2video', prompt, options: { seed: 1 } };
+					const images = inputs.map((input, n) =>
+						typeof input === 'string'
+							? input
+							: {
+									mime: 'image/png',
+									byteLength: input.length,
+									base64Chunks: () => streamAsBase64(chunks(input), input.length),
+									identity: () => [`image ${n}`],
+									// An image n8n hands over as a stream goes out as one; else the body is built whole.
+									streamOf: asStream ? streamMakerLike(Readable.from([])) : undefined,
+								},
+					);
+					const plan = planCreateBody(request, images);
 					const opened = await plan.open();
-					expect(Buffer.isBuffer(opened)).toBe(!asStream);
+					expect(Buffer.isBuffer(opened)).toBe(!asStream || images.every((image) => typeof image === 'string'));
 					const built = await sent(opened);
-					const expected = JSON.stringify(
-						buildCreateBody({ ...request, image: `data:image/png;base64,${Buffer.from(bytes).toString('base64')}` }),
+					const uris = inputs.map((input) =>
+						typeof input === 'string' ? input : `data:image/png;base64,${Buffer.from(input).toString('base64')}`,
 					);
 					expect(built.length).toBe(plan.bytes);
-					expect(built.toString('utf8')).toBe(expected);
+					expect(built.toString('utf8')).toBe(JSON.stringify(buildCreateBody({ ...request, images: uris })));
 					// Read anew for a second attempt (a refused submission is sent again), byte for byte.
 					expect((await sent(await plan.open())).equals(built)).toBe(true);
 				},
@@ -219,12 +223,12 @@ describe('the serialised create body', () => {
 			base64Chunks: () => base64Text('').base64Chunks(),
 			identity: () => [id],
 		});
-		const of = (r: typeof request, id: string) => planCreateBody(r, image(id)).fingerprint;
+		const of = (r: typeof request, id: string) => planCreateBody(r, [image(id)]).fingerprint;
 		expect(of(request, 'x')).toBe(of(request, 'x'));
 		expect(of(request, 'x')).not.toBe(of(request, 'y'));
 		expect(of(request, 'x')).not.toBe(of({ ...request, prompt: 'b' }, 'x'));
-		expect(planCreateBody(request, 'https://example.com/a.png').fingerprint).not.toBe(
-			planCreateBody(request, 'https://example.com/b.png').fingerprint,
+		expect(planCreateBody(request, ['https://example.com/a.png']).fingerprint).not.toBe(
+			planCreateBody(request, ['https://example.com/b.png']).fingerprint,
 		);
 	});
 });

@@ -21,6 +21,8 @@ const operations: Record<
 	)
 > = {
 	generate: { allItems: video.generate.execute, checkItem: video.generate.checkItem },
+	startEndToVideo: { allItems: video.generate.execute, checkItem: video.generate.checkItem },
+	textToVideo: { allItems: video.generate.execute, checkItem: video.generate.checkItem },
 	submit: { perItem: video.submit.execute, checkItem: video.submit.checkItem },
 	getTask: { perItem: video.getTask.execute },
 };

@@ -1,8 +1,16 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { MODEL_FIELD, OPTIONS_BY_LABEL, PROMPT_FIELD, TOGGLE_FIELDS } from '../request/apiFields';
+import { MODEL_FIELDS, OPTIONS_BY_LABEL, PROMPT_FIELD, TOGGLE_FIELDS } from '../request/apiFields';
+import { KINDS, type TaskKind } from '../request/models';
+import { imageProperties } from './image.description';
 
-export const modelProperty: INodeProperties = MODEL_FIELD.property;
+/** What differs by kind: its Model parameter, then the images it takes. */
+export const kindProperties = (kind: TaskKind): INodeProperties[] => [
+	MODEL_FIELDS[kind].property,
+	...(KINDS[kind].images > 0 ? imageProperties() : []),
+	...(KINDS[kind].images > 1 ? imageProperties('end', 'The last frame of the video') : []),
+];
+
 export const promptProperty: INodeProperties = PROMPT_FIELD.property;
 
 // Version 1 keeps every optional parameter under Options; from 1.1 Audio and Watermark are switches beside Prompt.

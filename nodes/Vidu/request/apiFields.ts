@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { MODELS, offers } from './models';
+import { KINDS, MODELS, offers, type TaskKind } from './models';
 
 /** Each API parameter once: options, body and checks derive from this table, in the API's order (docs/api-contract.md#create-body). */
 export interface ApiField {
@@ -14,29 +14,43 @@ export interface ApiField {
 
 type Entry = INodeProperties & Omit<ApiField, 'api' | 'property'>;
 const snakeCase = (name: string) => name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
-/** The models that take a field, where some do not (models.ts `ignores`): it shows only for them. */
-const modelsTaking = (name: string): string[] | undefined => {
-	const taking = MODELS.filter((model) => !model.ignores?.includes(name)).map((model) => model.id);
-	return taking.length === MODELS.length ? undefined : taking;
-};
-const field = ({ check, onlyWith, ...property }: Entry): ApiField => {
-	const models = modelsTaking(property.name);
-	if (models) property.displayOptions = { ...property.displayOptions, show: { ...property.displayOptions?.show, '/model': models } };
-	return { api: snakeCase(property.name), check, onlyWith, property };
+/** The models that take an optional field (models.ts `takes`): it shows only for them. */
+const modelsTaking = (name: string): string[] => MODELS.filter((model) => model.takes.includes(name)).map((model) => model.id);
+const field = ({ check, onlyWith, ...property }: Entry): ApiField => ({ api: snakeCase(property.name), check, onlyWith, property });
+const optionField = (entry: Entry): ApiField => {
+	const show = { ...entry.displayOptions?.show, '/model': modelsTaking(entry.name) };
+	return field({ ...entry, displayOptions: { ...entry.displayOptions, show } });
 };
 
 const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : 1);
 
-export const MODEL_FIELD = field({
-	displayName: 'Model',
-	name: 'model',
-	check: 'choice',
-	type: 'options',
-	options: MODELS.map((model) => ({ name: model.name, value: model.id, description: `Image to video, ${offers(model)}` })).sort(byName),
-	// Workflows saved with the default store no model: it never changes within a node version.
-	default: 'viduq1_img2video',
-	description: 'The Vidu model that animates the image',
-});
+/** The Model parameter of each kind. Workflows saved with the default store no model: it never changes within a node version. */
+export const MODEL_FIELDS: Record<TaskKind, ApiField> = {
+	img2video: modelField('img2video', 'viduq1_img2video', 'The Vidu model that animates the image'),
+	startEnd2video: modelField(
+		'startEnd2video',
+		'viduq3_pro_start_end2video',
+		'The Vidu model that moves from the start frame to the end frame',
+	),
+	text2video: modelField('text2video', 'viduq3_pro_text2video', 'The Vidu model that makes the video from the prompt'),
+};
+
+function modelField(kind: TaskKind, fallback: string, description: string): ApiField {
+	const options = MODELS.filter((model) => model.kind === kind).map((model) => ({
+		name: model.name,
+		value: model.id,
+		description: `${KINDS[kind].label}, ${offers(model)}`,
+	}));
+	return field({
+		displayName: 'Model',
+		name: 'model',
+		check: 'choice',
+		type: 'options',
+		options: options.sort(byName),
+		default: fallback,
+		description,
+	});
+}
 
 const offered = <T extends string | number>(pick: (lengths: Record<number, string[]>) => T[]) =>
 	[...new Set(MODELS.flatMap((model) => pick(model.lengths)))].sort((a, b) => parseInt(String(a)) - parseInt(String(b)));
@@ -52,7 +66,7 @@ export const PROMPT_FIELD = field({
 });
 
 export const OPTION_FIELDS: ApiField[] = [
-	field({
+	optionField({
 		displayName: 'Audio',
 		name: 'audio',
 		type: 'boolean',
@@ -60,7 +74,7 @@ export const OPTION_FIELDS: ApiField[] = [
 		description:
 			'Whether to output the video with dialogue and background sound. Off gives a silent video. Voice ID only takes effect when this is on.',
 	}),
-	field({
+	optionField({
 		displayName: 'Voice ID',
 		name: 'voiceId',
 		onlyWith: 'audio',
@@ -70,21 +84,21 @@ export const OPTION_FIELDS: ApiField[] = [
 		description:
 			"Voice timbre of the dialogue, from the provider's voice list; used only with Audio on. Left empty, the provider picks one.",
 	}),
-	field({
+	optionField({
 		displayName: 'Recommended Prompt',
 		name: 'isRec',
 		type: 'boolean',
 		default: false,
 		description: 'Whether the provider writes the prompt for you. Costs extra points per task, and the Prompt field is then ignored.',
 	}),
-	field({
+	optionField({
 		displayName: 'Background Music',
 		name: 'bgm',
 		type: 'boolean',
 		default: false,
 		description: 'Whether to add background music picked by the provider from its library',
 	}),
-	field({
+	optionField({
 		displayName: 'Duration (Seconds)',
 		name: 'duration',
 		check: 'choice',
@@ -93,7 +107,7 @@ export const OPTION_FIELDS: ApiField[] = [
 		default: 5,
 		description: 'Video length in seconds, as the model offers (Vidu Q1: 5 only; 2.0: 4 or 8; Q2: 1–10; Q3: 1–16)',
 	}),
-	field({
+	optionField({
 		displayName: 'Seed',
 		name: 'seed',
 		check: 'wholeNumber',
@@ -102,7 +116,7 @@ export const OPTION_FIELDS: ApiField[] = [
 		default: 0,
 		description: 'Random seed for repeatable results. 0 picks a random seed; any whole number ≥ 0.',
 	}),
-	field({
+	optionField({
 		displayName: 'Resolution',
 		name: 'resolution',
 		check: 'choice',
@@ -111,7 +125,7 @@ export const OPTION_FIELDS: ApiField[] = [
 		default: '1080p',
 		description: 'Output resolution, as the model offers at the chosen duration (Vidu Q1: 1080p only; see each model in Model)',
 	}),
-	field({
+	optionField({
 		displayName: 'Movement Amplitude',
 		name: 'movementAmplitude',
 		check: 'choice',
@@ -125,7 +139,7 @@ export const OPTION_FIELDS: ApiField[] = [
 		default: 'auto',
 		description: 'How much things move in the video (default Auto)',
 	}),
-	field({
+	optionField({
 		displayName: 'Payload',
 		name: 'payload',
 		check: { maxChars: 1_048_576 },
@@ -134,7 +148,7 @@ export const OPTION_FIELDS: ApiField[] = [
 		default: '',
 		description: 'Any text passed through unchanged with the task, e.g. your own order ID. At most 1,048,576 characters.',
 	}),
-	field({
+	optionField({
 		displayName: 'Off-Peak Mode',
 		name: 'offPeak',
 		type: 'boolean',
@@ -144,14 +158,14 @@ export const OPTION_FIELDS: ApiField[] = [
 		description:
 			'Whether to generate during off-peak hours for fewer points. The provider lists it as temporarily unavailable. Off-peak tasks finish within 48 hours, longer than this node waits: use Submit Only, then Get Task later. Unfinished tasks are cancelled and refunded.',
 	}),
-	field({
+	optionField({
 		displayName: 'Watermark',
 		name: 'watermark',
 		type: 'boolean',
 		default: false,
 		description: 'Whether to add a watermark to the video. By default none is added.',
 	}),
-	field({
+	optionField({
 		displayName: 'Watermark Position',
 		name: 'wmPosition',
 		onlyWith: 'watermark',
@@ -166,7 +180,7 @@ export const OPTION_FIELDS: ApiField[] = [
 		default: 3,
 		description: 'Where the watermark appears (default Bottom Right); used only with Watermark on',
 	}),
-	field({
+	optionField({
 		displayName: 'Watermark URL',
 		name: 'wmUrl',
 		onlyWith: 'watermark',
@@ -176,7 +190,7 @@ export const OPTION_FIELDS: ApiField[] = [
 		placeholder: 'e.g. https://example.com/logo.png',
 		description: 'An http(s) URL of the watermark image; used only with Watermark on. Left empty, the default "AI-generated" mark is used.',
 	}),
-	field({
+	optionField({
 		displayName: 'Callback URL',
 		name: 'callbackUrl',
 		check: 'url',
@@ -186,6 +200,27 @@ export const OPTION_FIELDS: ApiField[] = [
 		// In Wait Mode "Callback" the node's own resume URL is the callback: one of the two only.
 		displayOptions: { hide: { '/waitMode': ['callback'] } },
 		description: 'An http(s) URL the provider calls when the task status changes. Left empty, nothing is sent.',
+	}),
+	optionField({
+		displayName: 'Aspect Ratio',
+		name: 'aspectRatio',
+		check: 'choice',
+		type: 'options',
+		options: ['16:9', '9:16', '1:1', '3:4', '4:3'].map((value) => ({ name: value, value })),
+		default: '16:9',
+		description: 'Width to height of the video made from text (Vidu Q1: 16:9, 9:16 or 1:1)',
+	}),
+	optionField({
+		displayName: 'Style',
+		name: 'style',
+		check: 'choice',
+		type: 'options',
+		options: [
+			{ name: 'General', value: 'general' },
+			{ name: 'Anime', value: 'anime' },
+		],
+		default: 'general',
+		description: 'The look of a video made from text by Vidu Q1',
 	}),
 ];
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 
 import type { IDataObject } from 'n8n-workflow';
 
-import { MODEL_FIELD, OPTION_FIELDS, PROMPT_FIELD } from './apiFields';
+import { OPTION_FIELDS, PROMPT_FIELD } from './apiFields';
 import { modelById } from './models';
 import { trackingSpentBuffers } from '../transport/gcNudge';
 import { base64Length, type EncodedImage } from './encode';
@@ -12,69 +12,79 @@ export type GenerationOptions = Record<string, string | number | boolean | undef
 
 export interface GenerationRequest {
 	model: string;
-	image: string; // a data URI or an http(s) URL
+	/** Data URIs or http(s) URLs, in the order the kind takes them (none for text to video). */
+	images: string[];
 	prompt?: string;
 	options: GenerationOptions;
 }
 
 const hasValue = (value: unknown): boolean => value !== undefined && value !== null && !(typeof value === 'string' && value.trim() === '');
 
-/** The create body (docs/api-contract.md#create-body). Empty values are not sent: the API would read them as real values. */
+/**
+ * The create body (docs/api-contract.md#create-body). Empty values are not sent: the API would read them as real
+ * values. Only the fields the model takes go (all, for a model the node does not know).
+ */
 export function buildCreateBody(request: GenerationRequest): IDataObject {
-	const params: IDataObject = { images: [request.image] };
+	const params: IDataObject = request.images.length ? { images: request.images } : {};
 	if (hasValue(request.prompt)) params[PROMPT_FIELD.api] = request.prompt;
-	const ignored = modelById(request.model)?.ignores ?? [];
+	const takes = modelById(request.model)?.takes;
 	for (const field of OPTION_FIELDS) {
 		const value = request.options[field.property.name];
-		if (!hasValue(value) || (field.onlyWith && request.options[field.onlyWith] !== true) || ignored.includes(field.property.name)) continue;
-		params[field.api] = value;
+		if (!hasValue(value) || (field.onlyWith && request.options[field.onlyWith] !== true)) continue;
+		if (!takes || takes.includes(field.property.name)) params[field.api] = value;
 	}
-	return { [MODEL_FIELD.api]: request.model, input: [{ params }] };
+	return { model: request.model, input: [{ params }] };
 }
 
-/** A create body whose size is known before it is sent, so limits are checked before reading the image. */
+/** A create body whose size is known before it is sent, so limits are checked before reading the images. */
 export interface PlannedBody {
 	model: string;
 	bytes: number;
 	/** The ledger's key for this request when n8n retries the node. */
 	fingerprint: string;
-	/** Anew for each attempt: one buffer, or a stream of the JSON around the image's base64. */
+	/** Anew for each attempt: one buffer, or a stream of the JSON around the images' base64. */
 	open(): Promise<Buffer | NodeJS.ReadableStream>;
 }
 
-// `images` is the first field of the body, so the first occurrence of the marker is the image slot.
-const IMAGE_SLOT = '\u0001vidu-image\u0001';
-const SLOT_IN_JSON = JSON.stringify(IMAGE_SLOT).slice(1, -1);
+// Each image waits in the JSON as a marker, then the text between markers is sent around the images' base64.
+const slot = (n: number) => `\u0001vidu-image-${n}\u0001`;
 
-export function planCreateBody(request: Omit<GenerationRequest, 'image'>, image: string | EncodedImage): PlannedBody {
-	if (typeof image === 'string') {
-		const json = Buffer.from(JSON.stringify(buildCreateBody({ ...request, image })));
-		return {
-			model: request.model,
-			bytes: json.length,
-			fingerprint: createHash('sha256').update(json).digest('base64'),
-			open: async () => json,
-		};
-	}
-	const json = JSON.stringify(buildCreateBody({ ...request, image: IMAGE_SLOT }));
-	const slot = json.indexOf(SLOT_IN_JSON);
-	const prefix = Buffer.from(`${json.slice(0, slot)}data:${image.mime};base64,`);
-	const suffix = Buffer.from(json.slice(slot + SLOT_IN_JSON.length));
-	const bytes = prefix.length + base64Length(image.byteLength) + suffix.length;
-	const hash = createHash('sha256').update(prefix);
-	for (const part of image.identity()) hash.update(part, 'latin1');
+export function planCreateBody(request: Omit<GenerationRequest, 'images'>, images: Array<string | EncodedImage>): PlannedBody {
+	const json = JSON.stringify(
+		buildCreateBody({ ...request, images: images.map((image, n) => (typeof image === 'string' ? image : slot(n))) }),
+	);
+	const texts: Buffer[] = [];
+	const encoded: EncodedImage[] = [];
+	let rest = json;
+	images.forEach((image, n) => {
+		if (typeof image === 'string') return;
+		const [before, after] = rest.split(JSON.stringify(slot(n)).slice(1, -1));
+		texts.push(Buffer.from(`${before}data:${image.mime};base64,`));
+		encoded.push(image);
+		rest = after;
+	});
+	texts.push(Buffer.from(rest));
+	const bytes = texts.reduce((sum, text) => sum + text.length, 0) + encoded.reduce((sum, image) => sum + base64Length(image.byteLength), 0);
+	const hash = createHash('sha256');
+	encoded.forEach((image, n) => {
+		hash.update(texts[n]);
+		for (const part of image.identity()) hash.update(part, 'latin1');
+	});
 	const pieces = async function* () {
-		yield prefix;
-		yield* image.base64Chunks();
-		yield suffix;
+		for (const [n, image] of encoded.entries()) {
+			yield texts[n];
+			yield* image.base64Chunks();
+		}
+		yield texts[encoded.length];
 	};
+	const streamOf = encoded.find((image) => image.streamOf)?.streamOf;
 	return {
 		model: request.model,
 		bytes,
-		fingerprint: hash.update(suffix).digest('base64'),
+		fingerprint: hash.update(texts[encoded.length]).digest('base64'),
 		open: async () => {
 			// Pieces are spent once sent or copied: counted, so that V8 frees them soon (transport/gcNudge.ts).
-			if (image.streamOf) return image.streamOf(trackingSpentBuffers(pieces()));
+			if (streamOf) return streamOf(trackingSpentBuffers(pieces()));
 			const body = Buffer.allocUnsafe(bytes);
 			let at = 0;
 			for await (const piece of trackingSpentBuffers(pieces())) at += piece.copy(body, at);

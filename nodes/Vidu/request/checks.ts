@@ -1,12 +1,12 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { type ApiField, MODEL_FIELD, OPTIONS_BY_LABEL, PROMPT_FIELD } from './apiFields';
+import { type ApiField, MODEL_FIELDS, OPTIONS_BY_LABEL, PROMPT_FIELD } from './apiFields';
 import type { GenerationRequest } from './body';
 import { sniffImage } from './imageType';
 import { imageSize } from './imageSize';
 import { InputProblem } from '../errors/outcomes';
 import { LIMITS, megabytes } from './limits';
-import { type Model, modelById, offers } from './models';
+import { KINDS, type Model, modelById, offers, type TaskKind } from './models';
 
 type Checked<T> = (T & { problem?: undefined }) | { problem: InputProblem };
 type NumberRange = { min?: number; max?: number; integer?: boolean };
@@ -158,6 +158,11 @@ function checkForModel(model: Model, values: Record<string, unknown>): InputProb
 			`Shorten Prompt to at most ${max} characters.`,
 		);
 	}
+	if (values.aspectRatio !== undefined && model.aspectRatios && !model.aspectRatios.includes(values.aspectRatio as string))
+		return new InputProblem(
+			`Aspect Ratio: ${shown(values.aspectRatio)} is not offered by ${model.name}, which makes ${model.aspectRatios.join(', ')}`,
+			`Pick one of ${model.aspectRatios.join(', ')}, or another model.`,
+		);
 	const lengths = Object.keys(model.lengths).map(Number);
 	const duration = values.duration ?? (lengths.includes(5) ? 5 : lengths[0]);
 	if (!lengths.includes(duration as number)) return refuse('Duration (Seconds)', duration);
@@ -167,14 +172,16 @@ function checkForModel(model: Model, values: Record<string, unknown>): InputProb
 	return undefined;
 }
 
-/** The first problem of the fields other than the image, in the order the node shows them. */
-export function checkParameters(request: Omit<GenerationRequest, 'image'>): InputProblem | undefined {
+/** The first problem of the fields other than the images, in the order the node shows them. */
+export function checkParameters(request: Omit<GenerationRequest, 'images'>, kind: TaskKind): InputProblem | undefined {
 	const values: Record<string, unknown> = { ...request.options, model: request.model, prompt: request.prompt };
-	for (const field of [MODEL_FIELD, PROMPT_FIELD, ...OPTIONS_BY_LABEL]) {
+	for (const field of [MODEL_FIELDS[kind], PROMPT_FIELD, ...OPTIONS_BY_LABEL]) {
 		if (field.onlyWith && values[field.onlyWith] !== true) continue;
 		const found = checkField(field, values[field.property.name]);
 		if (found) return found;
 	}
+	if (KINDS[kind].promptRequired && !request.prompt?.trim())
+		return new InputProblem('Prompt is empty', `${KINDS[kind].label} needs a prompt saying what the video shows.`);
 	const model = modelById(request.model);
 	return model && checkForModel(model, values);
 }

@@ -5,7 +5,7 @@ import { type GenerationOptions, type PlannedBody, planCreateBody } from './body
 import { checkBodySize, checkParameters, coerce } from './checks';
 import { base64Length } from './encode';
 import { readImage } from './imageInput';
-import { modelById } from './models';
+import { KINDS, modelById, type TaskKind } from './models';
 
 /** One item's create body, planned after every check possible before paying; the image itself is read only as the body is sent. */
 export async function readCreateBody(
@@ -36,11 +36,24 @@ export async function readCreateBody(
 		options[property.name] = typed.value as GenerationOptions[string];
 	}
 	const request = { model, prompt: prompt.value as string | undefined, options: { ...options, ...overrides } };
-	const problem = checkParameters(request);
+	const kind = kindOf.call(this, index);
+	const problem = checkParameters(request, kind);
 	if (problem) throw problem;
-	const { image, label } = await readImage.call(this, index);
-	const body = planCreateBody(request, image);
-	const tooBig = checkBodySize(body.bytes, typeof image === 'string' ? image.length : base64Length(image.byteLength), label);
+	const images = [];
+	for (const prefix of ['', 'end'].slice(0, KINDS[kind].images)) images.push(await readImage.call(this, index, prefix));
+	const body = planCreateBody(
+		request,
+		images.map(({ image }) => image),
+	);
+	const chars = images.map(({ image }) => (typeof image === 'string' ? image.length : base64Length(image.byteLength)));
+	const tooBig = checkBodySize(body.bytes, Math.max(0, ...chars), images[chars.indexOf(Math.max(...chars))]?.label ?? 'Prompt');
 	if (tooBig) throw tooBig;
 	return body;
+}
+
+/** The task kind: the operation's, or for Submit Only the Task Kind chosen (Image to Video in workflows saved before it). */
+export function kindOf(this: IExecuteFunctions, index: number): TaskKind {
+	const operation = this.getNodeParameter('operation', 0) as string;
+	if (operation === 'submit') return this.getNodeParameter('taskKind', index, 'img2video') as TaskKind;
+	return (Object.keys(KINDS) as TaskKind[]).find((kind) => KINDS[kind].operation === operation) ?? 'img2video';
 }

@@ -1,14 +1,16 @@
 import type { IBinaryData, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { BINARY_ENCODING } from 'n8n-workflow';
 
-import { imageProperties } from '../descriptions/image.description';
+import { imageProperties, named } from '../descriptions/image.description';
 import { InputProblem } from '../errors/outcomes';
 
 import { base64Text, decodedLength, type EncodedImage, standardBase64, streamAsBase64, streamMakerLike } from './encode';
 import { checkImage, checkUrl } from './checks';
 
 /** The labels the UI shows for the image fields: messages name what the user sees. */
-const LABEL: Record<string, string> = Object.fromEntries(imageProperties.map((property) => [property.name, property.displayName]));
+const LABEL: Record<string, string> = Object.fromEntries(
+	[...imageProperties(), ...imageProperties('end')].map((property) => [property.name, property.displayName]),
+);
 
 /** Enough of the file for its type and its width and height (JPEG headers can sit behind large metadata). */
 const HEAD_BYTES = 1024 * 1024;
@@ -56,22 +58,22 @@ function filesOf(item: INodeExecutionData | undefined): Record<string, IBinaryDa
 }
 
 /** A binary on disk (n8n 2.x) is streamed: its head is read for the checks, the whole file once, into the body. */
-async function fromBinary(this: IExecuteFunctions, index: number): Promise<EncodedImage> {
-	const field = String(this.getNodeParameter('binaryPropertyName', index)).replace(new RegExp(`^${FILES_IN_JSON}\\.`), '');
+async function fromBinary(this: IExecuteFunctions, index: number, name: string): Promise<EncodedImage> {
+	const field = String(this.getNodeParameter(name, index)).replace(new RegExp(`^${FILES_IN_JSON}\\.`), '');
 	const item = this.getInputData()[index];
 	const binaries = filesOf(item);
 	if (!binaries[field]) {
 		const present = Object.keys(binaries);
 		throw new InputProblem(
-			`${LABEL.binaryPropertyName}: the input item has no binary field "${field}"`,
+			`${LABEL[name]}: the input item has no binary field "${field}"`,
 			present.length
-				? `Fields present on this item: ${present.join(', ')}. Set ${LABEL.binaryPropertyName} to one of them.`
+				? `Fields present on this item: ${present.join(', ')}. Set ${LABEL[name]} to one of them.`
 				: 'This item carries no binary data at all. Read the image first (Read/Write Files from Disk, HTTP Request with response format File, Google Drive download), or pick the URL or Base64 image source.',
 		);
 	}
 	// n8n's own lookup where the file is in the item's binary; in its JSON (combined mode) the file as found.
 	const binary: IBinaryData = item?.binary?.[field] ? this.helpers.assertBinaryData(index, field) : binaries[field];
-	const label = `${LABEL.binaryPropertyName} ("${field}")`;
+	const label = `${LABEL[name]} ("${field}")`;
 	const { id } = binary;
 	// In-memory data can come from a Code node, any text: it goes into the body as is, so it must be base64.
 	if (!id)
@@ -94,28 +96,34 @@ async function fromBinary(this: IExecuteFunctions, index: number): Promise<Encod
 	});
 }
 
-function fromBase64(this: IExecuteFunctions, index: number): EncodedImage {
-	const text = String(this.getNodeParameter('imageData', index) ?? '').trim();
+function fromBase64(this: IExecuteFunctions, index: number, name: string): EncodedImage {
+	const text = String(this.getNodeParameter(name, index) ?? '').trim();
 	const payload = text.replace(/^data:([^;,]*)(;[^,]*)?,/i, '').replace(/\s+/g, '');
 	if (payload === '')
 		throw new InputProblem(
-			`${LABEL.imageData} is empty`,
+			`${LABEL[name]} is empty`,
 			'Map the base64 text or data URI of the image from the previous node, or pick another Image Source.',
 		);
 	return inMemory(
 		payload,
-		LABEL.imageData,
+		LABEL[name],
 		'the text is not valid base64',
 		`Expected base64 text or a data URI such as data:image/png;base64,iVBOR…; got "${text.slice(0, 40)}${text.length > 40 ? '…' : ''}".`,
 	);
 }
 
-export async function readImage(this: IExecuteFunctions, index: number): Promise<{ image: string | EncodedImage; label: string }> {
-	const source = this.getNodeParameter('imageSource', index) as 'binary' | 'url' | 'base64';
-	if (source === 'base64') return { image: fromBase64.call(this, index), label: LABEL.imageData };
-	if (source !== 'url') return { image: await fromBinary.call(this, index), label: LABEL.binaryPropertyName };
-	const url = String(this.getNodeParameter('imageUrl', index) ?? '').trim();
-	const problem = checkUrl(url, LABEL.imageUrl, true);
+/** The image of the fields named with `prefix` ('' for the image or start frame, 'end' for the end frame). */
+export async function readImage(
+	this: IExecuteFunctions,
+	index: number,
+	prefix = '',
+): Promise<{ image: string | EncodedImage; label: string }> {
+	const [source, binary, url, data] = ['imageSource', 'binaryPropertyName', 'imageUrl', 'imageData'].map((name) => named(prefix, name));
+	const chosen = this.getNodeParameter(source, index) as 'binary' | 'url' | 'base64';
+	if (chosen === 'base64') return { image: fromBase64.call(this, index, data), label: LABEL[data] };
+	if (chosen !== 'url') return { image: await fromBinary.call(this, index, binary), label: LABEL[binary] };
+	const link = String(this.getNodeParameter(url, index) ?? '').trim();
+	const problem = checkUrl(link, LABEL[url], true);
 	if (problem) throw problem;
-	return { image: url, label: LABEL.imageUrl };
+	return { image: link, label: LABEL[url] };
 }

@@ -2,8 +2,8 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { downloadProperties } from '../../descriptions/download.description';
-import { generationOptions, modelProperty, promptProperty, toggleProperties } from '../../descriptions/generation.description';
-import { imageProperties } from '../../descriptions/image.description';
+import { generationOptions, kindProperties, promptProperty, toggleProperties } from '../../descriptions/generation.description';
+import { KINDS, type TaskKind } from '../../request/models';
 import { waitModeProperties, waitOptions } from '../../descriptions/waiting.description';
 import { readCreateBody } from '../../request/createRequest';
 import { downloadFieldOf } from '../../request/downloadChoice';
@@ -12,16 +12,22 @@ import { waitByPolling } from '../../poll/waitByPolling';
 import { readWaitSettings } from '../../helpers/waitSettings';
 import type { Deps } from '../router';
 
-export const description = updateDisplayOptions({ show: { resource: ['video'], operation: ['generate'] } }, [
-	modelProperty,
-	...imageProperties,
-	promptProperty,
-	...toggleProperties,
-	...downloadProperties,
-	...waitModeProperties,
-	...generationOptions,
-	waitOptions,
-]);
+const kinds = Object.entries(KINDS) as Array<[TaskKind, (typeof KINDS)[TaskKind]]>;
+
+/** One operation per kind (Image to Video is `generate`), waiting alike: what differs is the model and the images. */
+export const description = [
+	...kinds.flatMap(([kind, { operation }]) =>
+		updateDisplayOptions({ show: { resource: ['video'], operation: [operation] } }, kindProperties(kind)),
+	),
+	...updateDisplayOptions({ show: { resource: ['video'], operation: kinds.map(([, { operation }]) => operation) } }, [
+		promptProperty,
+		...toggleProperties,
+		...downloadProperties,
+		...waitModeProperties,
+		...generationOptions,
+		waitOptions,
+	]),
+];
 
 /** The item's request and Download Video choice, checked as its submission will check them. */
 export async function checkItem(this: IExecuteFunctions, index: number): Promise<void> {

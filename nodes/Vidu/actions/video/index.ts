@@ -22,6 +22,18 @@ export const description: INodeProperties[] = [
 				action: 'Generate a video from an image',
 				description: 'Submit a task and wait until the video is ready',
 			},
+			{
+				name: 'Generate From Start and End Frames',
+				value: 'startEndToVideo',
+				action: 'Generate a video between two frames',
+				description: 'Submit a task that moves from a first to a last image, and wait until the video is ready',
+			},
+			{
+				name: 'Generate From Text',
+				value: 'textToVideo',
+				action: 'Generate a video from text',
+				description: 'Submit a task from a prompt alone, and wait until the video is ready',
+			},
 			{ name: 'Get Task', value: 'getTask', action: 'Get a video task', description: 'Ask once for the state and result of a task' },
 			{
 				name: 'Submit Only',

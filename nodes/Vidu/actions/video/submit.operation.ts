@@ -1,15 +1,31 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { generationOptions, modelProperty, promptProperty, toggleProperties } from '../../descriptions/generation.description';
-import { imageProperties } from '../../descriptions/image.description';
+import { generationOptions, kindProperties, promptProperty, toggleProperties } from '../../descriptions/generation.description';
+import { KINDS, type TaskKind } from '../../request/models';
 import { taskToItem } from '../../output/items';
 import { readCreateBody } from '../../request/createRequest';
 import { SUBMISSION } from '../../helpers/retry';
 import { submitItem } from '../../helpers/submitTask';
 import type { Deps } from '../router';
 
-const properties: INodeProperties[] = [modelProperty, ...imageProperties, promptProperty, ...toggleProperties, ...generationOptions];
+const kinds = Object.entries(KINDS) as Array<[TaskKind, (typeof KINDS)[TaskKind]]>;
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Task Kind',
+		name: 'taskKind',
+		type: 'options',
+		noDataExpression: true,
+		options: kinds.map(([value, { label }]) => ({ name: label, value })),
+		default: 'img2video',
+		description: 'What the task makes the video from',
+	},
+	...kinds.flatMap(([kind]) => updateDisplayOptions({ show: { taskKind: [kind] } }, kindProperties(kind))),
+	promptProperty,
+	...toggleProperties,
+	...generationOptions,
+];
 
 export const description = updateDisplayOptions({ show: { resource: ['video'], operation: ['submit'] } }, properties);
 
