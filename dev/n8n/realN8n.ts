@@ -88,6 +88,7 @@ export class RealN8n {
 	private sharedEnv: Record<string, string> = {};
 	/** Workers and webhook processes (queue mode), stopped with the server. */
 	private readonly helpers: ChildProcess[] = [];
+	private imports = 0;
 
 	private constructor(
 		readonly version: string,
@@ -180,6 +181,14 @@ export class RealN8n {
 
 	async importWorkflow(workflow: { id: string }): Promise<void> {
 		await this.cli(['import:workflow', `--input=${this.writeJson(`wf-${workflow.id}.json`, workflow)}`]);
+	}
+
+	/** Several workflows in one n8n command: each command boots n8n's CLI, seconds a time. */
+	async importWorkflows(workflows: Array<{ id: string }>): Promise<void> {
+		const folder = join(this.userFolder, `workflows-${++this.imports}`);
+		mkdirSync(folder);
+		for (const workflow of workflows) writeFileSync(join(folder, `${workflow.id}.json`), JSON.stringify(workflow));
+		await this.cli(['import:workflow', '--separate', `--input=${folder}`]);
 	}
 
 	/** Activates (publishes) a workflow so that its Webhook trigger listens once the server runs. */

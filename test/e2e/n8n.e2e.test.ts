@@ -59,6 +59,19 @@ const errorOutputBatch = (mock: ViduMock) =>
 		vidu.onError = 'continueErrorOutput';
 	});
 
+/** A shipped example with its Vidu node set to `model` (and, when given, these options), under the model's id as workflow id. */
+const withModel = (file: string, mock: ViduMock, model: string, options?: Record<string, unknown>) =>
+	variant(file, mock, model, `Vidu: ${file} with ${model}`, (vidu) => {
+		Object.assign(vidu.parameters, { model }, options && { options });
+	});
+
+/** The Submit Only example with Task Kind "Text to Video": a prompt, no image, the kind's default model. */
+const textSubmit = (mock: ViduMock) =>
+	variant('vidu-submit-then-get-task.json', mock, 'viduSubmitText01', 'Vidu: submit text to video, fetch it later', (_, workflow) => {
+		const submit = workflow.nodes.find((node) => node.name === 'Vidu Submit')!;
+		submit.parameters = { resource: 'video', operation: 'submit', taskKind: 'text2video', prompt: 'A kite climbs over the dunes' };
+	});
+
 describe.each(VERSIONS)('in real n8n %s', (version) => {
 	let n8n: RealN8n;
 	let mock: ViduMock;
@@ -67,17 +80,23 @@ describe.each(VERSIONS)('in real n8n %s', (version) => {
 		mock = await new ViduMock('e2e-key-0123456789abcdef').start();
 		n8n = await RealN8n.start(version);
 		await n8n.importViduCredential(mock);
-		for (const file of [
-			'vidu-generate-from-url.json',
-			'vidu-generate-from-binary.json',
-			'vidu-submit-then-get-task.json',
-			'vidu-batch-continue-on-fail.json',
-		]) {
-			await n8n.importWorkflow(localised(file, mock));
-		}
-		await n8n.importWorkflow(retriedBatch(mock));
-		await n8n.importWorkflow(errorOutputBatch(mock));
-		await n8n.importWorkflow(combinedBinary(mock));
+		await n8n.importWorkflows([
+			...[
+				'vidu-generate-from-url.json',
+				'vidu-generate-from-binary.json',
+				'vidu-submit-then-get-task.json',
+				'vidu-batch-continue-on-fail.json',
+				'vidu-start-end-frames.json',
+				'vidu-text-to-video.json',
+			].map((file) => localised(file, mock)),
+			retriedBatch(mock),
+			errorOutputBatch(mock),
+			combinedBinary(mock),
+			withModel('vidu-start-end-frames.json', mock, 'viduq2_turbo_start_end2video'),
+			withModel('vidu-text-to-video.json', mock, 'viduq1_text2video', { aspectRatio: '9:16', style: 'anime' }),
+			...['viduq2_pro_img2video', 'viduq3_turbo_img2video'].map((model) => withModel('vidu-generate-from-url.json', mock, model)),
+			textSubmit(mock),
+		]);
 	}, 40 * 60_000);
 
 	afterAll(async () => {
@@ -106,6 +125,25 @@ describe.each(VERSIONS)('in real n8n %s', (version) => {
 		});
 		expect(mock.polls.length).toBeGreaterThanOrEqual(2);
 	});
+
+	/** Runs a one-task workflow with `model` (imported under the model's id unless `workflowId` says): one create, the video out; resolves with the params sent. */
+	async function runModel(model: string, workflowId = model): Promise<Record<string, unknown>> {
+		mock.forgetRecorded();
+		mock.scriptTasks({ pollsBeforeDone: 1 });
+		const execution = await n8n.execute(workflowId);
+		expect(execution.data.resultData.error).toBeUndefined();
+		const [item] = outputOf(execution, 'Vidu');
+		expect(item.json).toMatchObject({
+			model,
+			status: 'completed',
+			taskId: expect.stringMatching(/^task_\d+$/),
+			videoUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/cdn\/task_\d+\.mp4$/),
+		});
+		expect(mock.creates).toHaveLength(1);
+		const body = mock.creates[0].body as { model: string; input: Array<{ params: Record<string, unknown> }> };
+		expect(body.model).toBe(model);
+		return body.input[0].params;
+	}
 
 	/** Runs a workflow whose HTTP Request node fetches the mock's image as a file for Vidu: the image must arrive whole. */
 	async function runWithFetchedImage(workflowId: string): Promise<N8nItem> {
@@ -144,6 +182,48 @@ describe.each(VERSIONS)('in real n8n %s', (version) => {
 		expect(submitted.json).toMatchObject({ status: 'in_progress', videoUrl: null });
 		expect(fetched.json).toMatchObject({ taskId: submitted.json.taskId, status: 'completed' });
 		expect(mock.creates).toHaveLength(1);
+		expect(mock.polls).toHaveLength(1);
+	});
+
+	it('Generate From Start and End Frames with two models', async () => {
+		const frames = [`${mock.url}/images/first-frame.jpg`, `${mock.url}/images/last-frame.jpg`];
+		expect((await runModel('viduq2_turbo_start_end2video')).images).toEqual(frames);
+		// The shipped example, as it is.
+		expect((await runModel('viduq3_pro_start_end2video', 'viduExampleEnds01')).images).toEqual(frames);
+	});
+
+	it('Generate From Text with two models', async () => {
+		const { prompt } = example('vidu-text-to-video.json').nodes.find((node) => node.name === 'Vidu')!.parameters;
+		const q1 = await runModel('viduq1_text2video');
+		expect(q1).toEqual({ prompt, aspect_ratio: '9:16', style: 'anime' });
+		// The shipped example, as it is.
+		const q3 = await runModel('viduq3_turbo_text2video', 'viduExampleText01');
+		expect(q3).toMatchObject({ prompt, aspect_ratio: '9:16' });
+		expect(q3).not.toHaveProperty('images');
+	});
+
+	it('Generate From Image with a newer model', async () => {
+		const image = [`${mock.url}/images/product.jpg`];
+		expect(await runModel('viduq2_pro_img2video')).toMatchObject({ images: image, movement_amplitude: 'small' });
+		// Q3 takes no movement setting, and its audio, on unless sent, goes as off.
+		const q3 = await runModel('viduq3_turbo_img2video');
+		expect(q3).toMatchObject({ images: image, audio: false });
+		expect(q3).not.toHaveProperty('movement_amplitude');
+	});
+
+	it('Submit Only with Task Kind Text to Video, then Get Task', async () => {
+		mock.scriptTasks({ pollsBeforeDone: 0 });
+		const execution = await n8n.execute('viduSubmitText01');
+		expect(execution.data.resultData.error).toBeUndefined();
+		const [submitted] = outputOf(execution, 'Vidu Submit');
+		const [fetched] = outputOf(execution, 'Vidu Get Task');
+		expect(submitted.json).toMatchObject({ status: 'in_progress', videoUrl: null });
+		expect(fetched.json).toMatchObject({ taskId: submitted.json.taskId, status: 'completed', model: 'viduq3_pro_text2video' });
+		expect(mock.creates).toHaveLength(1);
+		const body = mock.creates[0].body as { model: string; input: Array<{ params: Record<string, unknown> }> };
+		expect(body.model).toBe('viduq3_pro_text2video');
+		expect(body.input[0].params).toMatchObject({ prompt: 'A kite climbs over the dunes' });
+		expect(body.input[0].params).not.toHaveProperty('images');
 		expect(mock.polls).toHaveLength(1);
 	});
 

@@ -163,7 +163,7 @@ const cases: Case[] = [
 	{
 		label: 'a model outside the list',
 		parameters: { ...URL_IMAGE, model: '={{ "viduq2" }}' },
-		message: /^Model: "viduq2" is not one of the values the API accepts \(vidu20_img2video, viduq1_img2video, .*viduq3_turbo_img2video\)$/,
+		message: /^Model: "viduq2" is not one of the Image to Video models \(viduq1_img2video, vidu20_img2video, .*viduq3_turbo_img2video\)$/,
 	},
 ];
 

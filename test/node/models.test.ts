@@ -138,3 +138,35 @@ describe('the image-to-video models', () => {
 		expect(sentParams(mock())).toEqual({ images: ['https://example.com/a.png'], audio: false, duration: 16 });
 	});
 });
+
+describe('a model newer than the node (Model: Other)', () => {
+	it('sends the Model ID typed and the extra parameters as given, beside the images and options, and waits as for any task', async () => {
+		const output = await run({
+			parameters: {
+				operation: 'generate',
+				model: 'other',
+				modelId: 'viduq2_turbo_img2video',
+				extraParams: '{"audio_type": "speech_only", "seed": 99}',
+				...URL_IMAGE,
+				options: { seed: 7 },
+				waitOptions: FAST_WAIT,
+			},
+		});
+		expect(mock().creates[0].body).toEqual({
+			model: 'viduq2_turbo_img2video',
+			input: [{ params: { audio_type: 'speech_only', seed: 7, images: ['https://example.com/a.png'] } }],
+		});
+		expect(output[0].json).toMatchObject({ status: 'completed', model: 'viduq2_turbo_img2video' });
+	});
+
+	it.each([
+		[{ modelId: '' }, /^Model ID: "" is not a model ID$/],
+		[{ modelId: 'two words' }, /^Model ID: "two words" is not a model ID$/],
+		[{ modelId: 'x', extraParams: '[1]' }, /^Extra Parameters \(JSON\): not a JSON object$/],
+		[{ modelId: 'x', extraParams: '{oops' }, /^Extra Parameters \(JSON\): not a JSON object$/],
+	])('%j is refused before anything is sent', async (parameters, message) => {
+		const error = (await run({ parameters: { model: 'other', ...URL_IMAGE, ...parameters } }).catch((e: unknown) => e)) as Error;
+		expect(error.message).toMatch(message);
+		expect(mock().creates).toHaveLength(0);
+	});
+});

@@ -55,9 +55,7 @@ describe('node description', () => {
 		const model = all.find((p) => p.name === 'model')!;
 		expect(model.default).toBe('viduq1_img2video');
 		expect((model.options as Array<{ value: string }>).map((o) => o.value).sort()).toEqual(
-			MODELS.filter((m) => m.kind === 'img2video')
-				.map((m) => m.id)
-				.sort(),
+			[...MODELS.filter((m) => m.kind === 'img2video').map((m) => m.id), 'other'].sort(),
 		);
 		expect((all.find((p) => p.name === 'imageSource')?.options ?? []).map((o) => (o as { value: string }).value)).toEqual([
 			'binary',

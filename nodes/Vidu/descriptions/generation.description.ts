@@ -1,12 +1,13 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { MODEL_FIELDS, OPTIONS_BY_LABEL, PROMPT_FIELD, TOGGLE_FIELDS } from '../request/apiFields';
+import { MODEL_FIELDS, OPTIONS_BY_LABEL, OTHER_MODEL_PROPERTIES, PROMPT_FIELD, TOGGLE_FIELDS } from '../request/apiFields';
 import { KINDS, type TaskKind } from '../request/models';
 import { imageProperties } from './image.description';
 
 /** What differs by kind: its Model parameter, then the images it takes. */
 export const kindProperties = (kind: TaskKind): INodeProperties[] => [
 	MODEL_FIELDS[kind].property,
+	...OTHER_MODEL_PROPERTIES,
 	...(KINDS[kind].images > 0 ? imageProperties() : []),
 	...(KINDS[kind].images > 1 ? imageProperties('end', 'The last frame of the video') : []),
 ];

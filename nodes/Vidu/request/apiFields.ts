@@ -14,13 +14,42 @@ export interface ApiField {
 
 type Entry = INodeProperties & Omit<ApiField, 'api' | 'property'>;
 const snakeCase = (name: string) => name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+/** The Model choice that sends a Model ID typed by hand (or from an expression) as given. */
+export const OTHER_MODEL = 'other';
+
 /** The models that take an optional field (models.ts `takes`): it shows only for them. */
-const modelsTaking = (name: string): string[] => MODELS.filter((model) => model.takes.includes(name)).map((model) => model.id);
+const modelsTaking = (name: string): string[] => [
+	...MODELS.filter((model) => model.takes.includes(name)).map((model) => model.id),
+	// A model the node does not know may take any of them.
+	OTHER_MODEL,
+];
 const field = ({ check, onlyWith, ...property }: Entry): ApiField => ({ api: snakeCase(property.name), check, onlyWith, property });
 const optionField = (entry: Entry): ApiField => {
 	const show = { ...entry.displayOptions?.show, '/model': modelsTaking(entry.name) };
 	return field({ ...entry, displayOptions: { ...entry.displayOptions, show } });
 };
+
+export const OTHER_MODEL_PROPERTIES: INodeProperties[] = [
+	{
+		displayName: 'Model ID',
+		name: 'modelId',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. viduq3_pro_img2video',
+		displayOptions: { show: { model: [OTHER_MODEL] } },
+		description: "The gateway's ID of the model, sent as given; images and prompt go as for the operation's kind",
+	},
+	{
+		displayName: 'Extra Parameters (JSON)',
+		name: 'extraParams',
+		type: 'json',
+		default: '{}',
+		displayOptions: { show: { model: [OTHER_MODEL] } },
+		description:
+			'More API parameters for this model, as a JSON object, added to the request as given (the images, prompt and options set above come first)',
+	},
+];
 
 const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : 1);
 
@@ -41,10 +70,14 @@ function modelField(kind: TaskKind, fallback: string, description: string): ApiF
 		value: model.id,
 		description: `${KINDS[kind].label}, ${offers(model)}`,
 	}));
+	options.push({
+		name: 'Other (by Model ID)',
+		value: OTHER_MODEL,
+		description: 'A model newer than this node: its ID and any extra parameters, sent as given',
+	});
 	return field({
 		displayName: 'Model',
 		name: 'model',
-		check: 'choice',
 		type: 'options',
 		options: options.sort(byName),
 		default: fallback,

@@ -16,6 +16,8 @@ export interface GenerationRequest {
 	images: string[];
 	prompt?: string;
 	options: GenerationOptions;
+	/** For a model the node does not know: parameters sent as given. */
+	extra?: IDataObject;
 }
 
 const hasValue = (value: unknown): boolean => value !== undefined && value !== null && !(typeof value === 'string' && value.trim() === '');
@@ -33,7 +35,7 @@ export function buildCreateBody(request: GenerationRequest): IDataObject {
 		if (!hasValue(value) || (field.onlyWith && request.options[field.onlyWith] !== true)) continue;
 		if (!takes || takes.includes(field.property.name)) params[field.api] = value;
 	}
-	return { model: request.model, input: [{ params }] };
+	return { model: request.model, input: [{ params: { ...request.extra, ...params } }] };
 }
 
 /** A create body whose size is known before it is sent, so limits are checked before reading the images. */

@@ -1,12 +1,12 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { type ApiField, MODEL_FIELDS, OPTIONS_BY_LABEL, PROMPT_FIELD } from './apiFields';
+import { type ApiField, OPTIONS_BY_LABEL, OTHER_MODEL, PROMPT_FIELD } from './apiFields';
 import type { GenerationRequest } from './body';
 import { sniffImage } from './imageType';
 import { imageSize } from './imageSize';
 import { InputProblem } from '../errors/outcomes';
 import { LIMITS, megabytes } from './limits';
-import { KINDS, type Model, modelById, offers, type TaskKind } from './models';
+import { KINDS, type Model, modelById, MODELS, offers, type TaskKind } from './models';
 
 type Checked<T> = (T & { problem?: undefined }) | { problem: InputProblem };
 type NumberRange = { min?: number; max?: number; integer?: boolean };
@@ -175,14 +175,21 @@ function checkForModel(model: Model, values: Record<string, unknown>): InputProb
 /** The first problem of the fields other than the images, in the order the node shows them. */
 export function checkParameters(request: Omit<GenerationRequest, 'images'>, kind: TaskKind): InputProblem | undefined {
 	const values: Record<string, unknown> = { ...request.options, model: request.model, prompt: request.prompt };
-	for (const field of [MODEL_FIELDS[kind], PROMPT_FIELD, ...OPTIONS_BY_LABEL]) {
+	const model = modelById(request.model);
+	if (request.model !== OTHER_MODEL && model?.kind !== kind) {
+		const ids = MODELS.filter((known) => known.kind === kind).map((known) => known.id);
+		return new InputProblem(
+			`Model: ${shown(request.model)} is not one of the ${KINDS[kind].label} models (${ids.join(', ')})`,
+			'Pick one of them, or Other (by Model ID) to send the ID of a newer model as given.',
+		);
+	}
+	for (const field of [PROMPT_FIELD, ...OPTIONS_BY_LABEL]) {
 		if (field.onlyWith && values[field.onlyWith] !== true) continue;
 		const found = checkField(field, values[field.property.name]);
 		if (found) return found;
 	}
 	if (KINDS[kind].promptRequired && !request.prompt?.trim())
 		return new InputProblem('Prompt is empty', `${KINDS[kind].label} needs a prompt saying what the video shows.`);
-	const model = modelById(request.model);
 	return model && checkForModel(model, values);
 }
 

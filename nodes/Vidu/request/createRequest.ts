@@ -1,11 +1,12 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { OPTION_FIELDS, PROMPT_FIELD, TOGGLE_FIELDS } from './apiFields';
+import { OPTION_FIELDS, OTHER_MODEL, PROMPT_FIELD, TOGGLE_FIELDS } from './apiFields';
 import { type GenerationOptions, type PlannedBody, planCreateBody } from './body';
 import { checkBodySize, checkParameters, coerce } from './checks';
 import { base64Length } from './encode';
 import { readImage } from './imageInput';
 import { KINDS, modelById, type TaskKind } from './models';
+import { InputProblem } from '../errors/outcomes';
 
 /** One item's create body, planned after every check possible before paying; the image itself is read only as the body is sent. */
 export async function readCreateBody(
@@ -19,7 +20,9 @@ export async function readCreateBody(
 	const fromOptions = this.getNodeParameter('options', index, {}) as IDataObject;
 	// From version 1.1 Audio and Watermark are switches beside Prompt: one left off is not sent, nor the fields it hides.
 	// A switch the model turns on when it is not sent (Q3's audio) is sent when off.
-	const model = String(this.getNodeParameter('model', index));
+	const chosen = String(this.getNodeParameter('model', index));
+	const other = chosen === OTHER_MODEL ? readOtherModel.call(this, index) : undefined;
+	const model = other?.model ?? chosen;
 	const onUnlessSent = modelById(model)?.onUnlessSent ?? [];
 	const toggles: IDataObject = {};
 	for (const { property, onlyWith } of this.getNode().typeVersion < 1.1 ? [] : TOGGLE_FIELDS) {
@@ -35,9 +38,9 @@ export async function readCreateBody(
 		if (typed.problem) throw typed.problem;
 		options[property.name] = typed.value as GenerationOptions[string];
 	}
-	const request = { model, prompt: prompt.value as string | undefined, options: { ...options, ...overrides } };
+	const request = { model, prompt: prompt.value as string | undefined, options: { ...options, ...overrides }, extra: other?.extra };
 	const kind = kindOf.call(this, index);
-	const problem = checkParameters(request, kind);
+	const problem = checkParameters({ ...request, model: chosen }, kind);
 	if (problem) throw problem;
 	const images = [];
 	for (const prefix of ['', 'end'].slice(0, KINDS[kind].images)) images.push(await readImage.call(this, index, prefix));
@@ -56,4 +59,26 @@ export function kindOf(this: IExecuteFunctions, index: number): TaskKind {
 	const operation = this.getNodeParameter('operation', 0) as string;
 	if (operation === 'submit') return this.getNodeParameter('taskKind', index, 'img2video') as TaskKind;
 	return (Object.keys(KINDS) as TaskKind[]).find((kind) => KINDS[kind].operation === operation) ?? 'img2video';
+}
+
+/** A model newer than the node: its ID and extra parameters, checked only for their type. */
+function readOtherModel(this: IExecuteFunctions, index: number): { model: string; extra: IDataObject } {
+	const id = this.getNodeParameter('modelId', index, '');
+	if (typeof id !== 'string' || !/^[\w.:/-]{1,200}$/.test(id.trim()))
+		throw new InputProblem(
+			`Model ID: ${JSON.stringify(id)?.slice(0, 80)} is not a model ID`,
+			"Give the gateway's ID of the model, such as viduq3_pro_img2video: letters, digits, _ . - : / only, at most 200.",
+		);
+	let extra: unknown = this.getNodeParameter('extraParams', index, '{}');
+	try {
+		if (typeof extra === 'string') extra = JSON.parse(extra.trim() || '{}');
+	} catch {
+		extra = undefined;
+	}
+	if (typeof extra !== 'object' || extra === null || Array.isArray(extra))
+		throw new InputProblem(
+			'Extra Parameters (JSON): not a JSON object',
+			'Write the parameters as one JSON object, such as {"aspect_ratio": "16:9"}, or leave {} for none.',
+		);
+	return { model: id.trim(), extra: extra as IDataObject };
 }
