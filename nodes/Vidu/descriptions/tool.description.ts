@@ -4,6 +4,10 @@ import type { INodeProperties } from 'n8n-workflow';
 const TOOL_DESCRIPTIONS: Record<string, string> = {
 	generate:
 		'Turns one still image into a video with a Vidu model (the node’s Model: Vidu Q1 makes 5 s at 1080p; Q2 up to 10 s, Q3 up to 16 s). Give the public http(s) URL of a PNG, JPEG or WebP image (aspect ratio between 1:4 and 4:1) and a prompt saying how the scene should move. Waits until the video is ready, then returns videoUrl (the MP4, valid about 24 hours), taskId, status and costUsd; on failure, error, description and taskId.',
+	startEndToVideo:
+		'Makes a video that moves from a first image to a last image with a Vidu model (the node’s Model: Q2 up to 8 s, Q3 up to 16 s). Give the public http(s) URLs of the two PNG, JPEG or WebP images (first frame, then end frame) and a prompt saying what happens between them. Waits until the video is ready, then returns videoUrl (the MP4, valid about 24 hours), taskId, status and costUsd; on failure, error, description and taskId.',
+	textToVideo:
+		'Makes a video from a text prompt alone with a Vidu model (the node’s Model: Q1 5 s, Q2 up to 10 s, Q3 up to 16 s). Give the prompt describing the scene and its motion (required). Waits until the video is ready, then returns videoUrl (the MP4, valid about 24 hours), taskId, status and costUsd; on failure, error, description and taskId.',
 	submit:
 		'Starts turning one still image into a video with a Vidu model (the node’s Model) and returns at once with taskId and status, without the video. Give the public http(s) URL of a PNG, JPEG or WebP image and a prompt saying how the scene should move. Fetch the result later by its taskId.',
 	getTask:
