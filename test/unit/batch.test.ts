@@ -510,6 +510,12 @@ describe('runBatch: status checks', () => {
 		}
 	});
 
+	it('three tasks far apart (9.7, 11.6, 16.4 s): a moved end is tested before the run is aimed at it, so none is asked more than a loop asks', async () => {
+		const durations = [16_379, 11_552, 9708];
+		const { log } = await runAllAtOnce(durations);
+		durations.forEach((duration, i) => expect(log.checks.get(`t${i}`)!.length).toBeLessThanOrEqual(loopChecks(duration)));
+	});
+
 	it('tasks of one length that is no multiple of the interval (22.5 s): noticed within a second, fewer checks than a 5 s loop', async () => {
 		const clock = new FakeClock();
 		const { hooks, log } = fakeApi(clock, new Array(20).fill(22_500));
