@@ -18,7 +18,10 @@ const INPUTS: Record<TaskKind, Record<string, string>> = {
 
 describe('every model of every kind', () => {
 	it.each(MODELS.map((model) => [model.kind, model.id]))('%s: %s is sent with its images and its video comes out', async (kind, id) => {
-		const output = await run({ parameters: { operation: KINDS[kind].operation, model: id, ...INPUTS[kind], waitOptions: FAST_WAIT } });
+		const output = await run({
+			typeVersion: 1.1,
+			parameters: { operation: KINDS[kind].operation, model: id, ...INPUTS[kind], waitOptions: FAST_WAIT },
+		});
 		expect(mock().creates[0].body).toMatchObject({ model: id });
 		expect(sentParams(mock()).images).toEqual(
 			[['https://example.com/a.png', 'https://example.com/z.png'].slice(0, KINDS[kind].images)].filter((images) => images.length)[0],

@@ -27,8 +27,9 @@ export async function readCreateBody(
 	const toggles: IDataObject = {};
 	for (const { property, onlyWith } of this.getNode().typeVersion < 1.1 ? [] : TOGGLE_FIELDS) {
 		if (onlyWith && toggles[onlyWith] !== true) continue;
-		const value = this.getNodeParameter(property.name, index, undefined) as IDataObject[string];
-		if (value !== undefined && (value !== false || onUnlessSent.includes(property.name))) toggles[property.name] = value;
+		// Hidden for this model: real n8n throws for a hidden parameter without a fallback.
+		const value = this.getNodeParameter(property.name, index, null) as IDataObject[string];
+		if (value !== null && value !== undefined && (value !== false || onUnlessSent.includes(property.name))) toggles[property.name] = value;
 	}
 	const raw = { ...fromOptions, ...toggles };
 	const options: GenerationOptions = {};
