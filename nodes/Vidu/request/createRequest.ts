@@ -49,8 +49,13 @@ export async function readCreateBody(
 		request,
 		images.map(({ image }) => image),
 	);
-	const chars = images.map(({ image }) => (typeof image === 'string' ? image.length : base64Length(image.byteLength)));
-	const tooBig = checkBodySize(body.bytes, Math.max(0, ...chars), images[chars.indexOf(Math.max(...chars))]?.label ?? 'Prompt');
+	// The advice names the largest image, the one worth shrinking.
+	const sized = images.map(({ image, label }) => ({
+		label,
+		chars: typeof image === 'string' ? image.length : base64Length(image.byteLength),
+	}));
+	const largest = sized.sort((a, b) => b.chars - a.chars)[0] ?? { label: 'Prompt', chars: 0 };
+	const tooBig = checkBodySize(body.bytes, largest.chars, largest.label);
 	if (tooBig) throw tooBig;
 	return body;
 }
