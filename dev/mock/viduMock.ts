@@ -62,9 +62,32 @@ export interface Fault {
 	times?: number;
 }
 
-/** The gateway's Vidu video model ids and the images each kind takes (VtrixAI/vtrix-cli skills/video, doc.vtrix.ai), kept apart from the node's table. */
-const KIND_IMAGES = { img2video: 1, start_end2video: 2, text2video: 0 };
-const GATEWAY_MODELS: Record<string, keyof typeof KIND_IMAGES> = Object.fromEntries([
+type Params = Record<string, unknown>;
+const count = (list: unknown) => (Array.isArray(list) ? list.length : -1);
+const needsPrompt = (params: Params) => (params.prompt ? undefined : 'prompt is required');
+/**
+ * What each kind's body must hold, as an error message (VtrixAI/vtrix-cli skills/video, doc.vtrix.ai), kept apart from
+ * the node's table: images per kind, subjects of 1–3 images (1–7 in all), one source video to extend.
+ */
+const KIND_CHECKS: Record<string, (params: Params) => string | undefined> = {
+	img2video: (params) => (count(params.images) === 1 ? undefined : 'missing image'),
+	start_end2video: (params) => (count(params.images) === 2 ? undefined : 'missing image'),
+	text2video: (params) => (params.images === undefined ? needsPrompt(params) : 'text to video takes no image'),
+	reference2video: (params) => (count(params.images) >= 1 && count(params.images) <= 7 ? needsPrompt(params) : 'missing image'),
+	subjects: (params) => {
+		const subjects = Array.isArray(params.subjects) ? (params.subjects as Params[]) : [];
+		const images = subjects.map((subject) => (typeof subject.id === 'string' ? count(subject.images) : -1));
+		const fine = subjects.length >= 1 && images.every((n) => n >= 1 && n <= 3) && images.reduce((a, b) => a + b, 0) <= 7;
+		return fine && params.images === undefined ? needsPrompt(params) : 'missing image';
+	},
+	extend: (params) =>
+		(params.video_url === undefined) === (params.video_creation_id === undefined)
+			? 'one of video_url and video_creation_id is required'
+			: [undefined, 1].includes(params.images === undefined ? undefined : count(params.images))
+				? undefined
+				: 'at most one image',
+};
+const GATEWAY_MODELS: Record<string, string> = Object.fromEntries([
 	...['viduq1', 'vidu20', 'viduq2_turbo', 'viduq2_pro', 'viduq2_pro_fast', 'viduq3_pro', 'viduq3_turbo'].map((tier) => [
 		`${tier}_img2video`,
 		'img2video',
@@ -74,6 +97,11 @@ const GATEWAY_MODELS: Record<string, keyof typeof KIND_IMAGES> = Object.fromEntr
 		'start_end2video',
 	]),
 	...['viduq1', 'viduq2', 'viduq2_pro_fast', 'viduq3_pro', 'viduq3_turbo'].map((tier) => [`${tier}_text2video`, 'text2video']),
+	...['viduq1', 'viduq2', 'viduq2_pro_fast'].map((tier) => [`${tier}_reference2video`, 'subjects']),
+	['viduq2_pro_reference', 'reference2video'],
+	['viduq3_i2v_reference', 'reference2video'],
+	['viduq2_pro_extend', 'extend'],
+	['viduq2_turbo_extend', 'extend'],
 ]);
 
 interface TaskRecord {
@@ -373,13 +401,8 @@ export class ViduMock {
 		if (!kind || !params) {
 			return this.json(res, 400, { error: { code: 8008003002, message: 'invalid parameter value' } });
 		}
-		const images = KIND_IMAGES[kind] === 0 && params.images === undefined ? [] : params.images;
-		if (kind === 'text2video' && !(params as { prompt?: unknown }).prompt) {
-			return this.json(res, 400, { error: { code: 8008003002, message: 'prompt is required' } });
-		}
-		if (!Array.isArray(images) || images.length !== KIND_IMAGES[kind]) {
-			return this.json(res, 400, { error: { code: 8008003001, message: 'missing image' } });
-		}
+		const refused = KIND_CHECKS[kind](params);
+		if (refused) return this.json(res, 400, { error: { code: refused === 'missing image' ? 8008003001 : 8008003002, message: refused } });
 		if (this.maxInFlight !== undefined && [...this.tasks.values()].filter((t) => !this.ended(t)).length >= this.maxInFlight) {
 			this.refusedCreates++;
 			return this.json(res, 429, { error: { code: 'QuotaExceeded', message: `at most ${this.maxInFlight} tasks in flight` } });

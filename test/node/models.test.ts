@@ -1,5 +1,5 @@
 import { MODEL_FIELDS } from '../../nodes/Vidu/request/apiFields';
-import { KINDS, MODELS, type TaskKind } from '../../nodes/Vidu/request/models';
+import { KINDS, type Model, MODELS, type TaskKind } from '../../nodes/Vidu/request/models';
 import { pngBytes } from '../../dev/mock/images';
 import { binaryItem } from '../helpers/runNode';
 
@@ -9,26 +9,42 @@ import { FAST_WAIT, sentParams, URL_IMAGE, useMock } from '../helpers/setup';
 const { mock, run } = useMock();
 
 const END_URL = { endImageSource: 'url', endImageUrl: 'https://example.com/z.png' };
-/** What each kind needs besides its model: the images, and a prompt for text. */
+const REFERENCES = ['https://example.com/a.png', 'https://example.com/b.png?w=1,h=2'];
+/** What each kind needs besides its model: the images, the video, a prompt where required. */
 const INPUTS: Record<TaskKind, Record<string, string>> = {
 	img2video: URL_IMAGE,
 	startEnd2video: { ...URL_IMAGE, ...END_URL },
 	text2video: { prompt: 'a red kite over the dunes' },
+	reference2video: { referenceImageSource: 'url', referenceImageUrl: REFERENCES.join(', '), prompt: '@1 hands @2 a cup' },
+	extend: { videoUrl: 'https://example.com/v.mp4' },
+};
+/** The images and video each kind sends, as the API's pages say they go. */
+const SENT: Record<TaskKind, (model: Model) => Record<string, unknown>> = {
+	img2video: () => ({ images: ['https://example.com/a.png'] }),
+	startEnd2video: () => ({ images: ['https://example.com/a.png', 'https://example.com/z.png'] }),
+	text2video: () => ({ images: undefined }),
+	reference2video: (model) =>
+		model.subjects
+			? { images: undefined, subjects: REFERENCES.map((url, n) => ({ id: String(n + 1), images: [url] })) }
+			: { images: REFERENCES },
+	extend: () => ({ images: undefined, video_url: 'https://example.com/v.mp4' }),
 };
 
 describe('every model of every kind', () => {
-	it.each(MODELS.map((model) => [model.kind, model.id]))('%s: %s is sent with its images and its video comes out', async (kind, id) => {
-		const output = await run({
-			typeVersion: 1.1,
-			parameters: { operation: KINDS[kind].operation, model: id, ...INPUTS[kind], waitOptions: FAST_WAIT },
-		});
-		expect(mock().creates[0].body).toMatchObject({ model: id });
-		expect(sentParams(mock()).images).toEqual(
-			[['https://example.com/a.png', 'https://example.com/z.png'].slice(0, KINDS[kind].images)].filter((images) => images.length)[0],
-		);
-		expect(output[0].json).toMatchObject({ model: id, status: 'completed' });
-		expect(output[0].json.videoUrl).toMatch(/^http/);
-	});
+	it.each(MODELS.map((model) => [model.kind, model.id, model] as const))(
+		'%s: %s is sent with its inputs and its video comes out',
+		async (kind, id, model) => {
+			const output = await run({
+				typeVersion: 1.1,
+				parameters: { operation: KINDS[kind].operation, model: id, ...INPUTS[kind], waitOptions: FAST_WAIT },
+			});
+			expect(mock().creates[0].body).toMatchObject({ model: id });
+			const sent = sentParams(mock());
+			expect(Object.fromEntries(Object.keys(SENT[kind](model)).map((key) => [key, sent[key]]))).toEqual(SENT[kind](model));
+			expect(output[0].json).toMatchObject({ model: id, status: 'completed' });
+			expect(output[0].json.videoUrl).toMatch(/^http/);
+		},
+	);
 
 	it.each(Object.keys(KINDS) as TaskKind[])('Submit Only with Task Kind %s sends that kind with its default model', async (kind) => {
 		const output = await run({ typeVersion: 1.1, parameters: { operation: 'submit', taskKind: kind, ...INPUTS[kind] } });
@@ -170,6 +186,83 @@ describe('a model newer than the node (Model: Other)', () => {
 	])('%j is refused before anything is sent', async (parameters, message) => {
 		const error = (await run({ parameters: { model: 'other', ...URL_IMAGE, ...parameters } }).catch((e: unknown) => e)) as Error;
 		expect(error.message).toMatch(message);
+		expect(mock().creates).toHaveLength(0);
+	});
+});
+
+describe('reference images and extending a video', () => {
+	const failure = async (parameters: Record<string, unknown>) =>
+		((await run({ parameters: { waitOptions: FAST_WAIT, ...parameters } }).catch((e: unknown) => e)) as Error).message;
+
+	it('reference images from binary fields named comma-separated, and from a list, go in the order given', async () => {
+		const item = await binaryItem(pngBytes(), 'a.png', 'image/png');
+		const second = await binaryItem(pngBytes(40, 30), 'b.png', 'image/png', 'second');
+		item.binary = { ...item.binary, ...second.binary };
+		await run({
+			parameters: { operation: 'referenceToVideo', prompt: 'x', referenceBinaryPropertyName: 'second, data', waitOptions: FAST_WAIT },
+			items: [item],
+		});
+		const images = sentParams(mock()).images as string[];
+		expect(images.map((image) => image.slice(0, 22))).toEqual(['data:image/png;base64,', 'data:image/png;base64,']);
+		expect(images[0]).not.toBe(images[1]);
+		expect(images[0]).toBe(`data:image/png;base64,${pngBytes(40, 30).toString('base64')}`);
+		await run({
+			parameters: {
+				operation: 'submit',
+				taskKind: 'reference2video',
+				prompt: 'x',
+				referenceImageSource: 'url',
+				referenceImageUrl: REFERENCES,
+			},
+		});
+		expect(sentParams(mock(), 1).images).toEqual(REFERENCES);
+	});
+
+	it('no reference image, or more than seven, is refused before anything is sent', async () => {
+		const urls = (n: number) => Array.from({ length: n }, (_, i) => `https://example.com/${i}.png`).join(',');
+		const references = { operation: 'referenceToVideo', prompt: 'x', referenceImageSource: 'url' };
+		expect(await failure({ ...references, referenceImageUrl: urls(8) })).toBe('Reference Image URLs: 8 images, but a task takes 1 to 7');
+		expect(await failure({ ...references, referenceImageUrl: ' , ' })).toBe('Reference Image URLs: 0 images, but a task takes 1 to 7');
+		expect(await failure({ ...references, referenceImageUrl: `${urls(1)}\nftp://x` })).toBe(
+			'Reference Image URLs (image 2): "ftp://x" is not an http(s) URL',
+		);
+		expect(
+			await failure({ ...references, model: 'viduq2_reference2video', referenceImageUrl: urls(2), options: { aspectRatio: 'auto' } }),
+		).toBe('Aspect Ratio: "auto" is not offered by Vidu Q2, which makes 16:9, 9:16, 1:1, 3:4, 4:3');
+		expect(mock().creates).toHaveLength(0);
+	});
+
+	it("extend: a creation ID and an end frame go as the API's fields; the watermark position goes as words", async () => {
+		await run({
+			typeVersion: 1.1,
+			parameters: {
+				operation: 'extendVideo',
+				videoSource: 'creationId',
+				videoCreationId: 'creation-123',
+				...END_URL,
+				watermark: true,
+				wmPosition: 1,
+				options: { duration: 7 },
+				waitOptions: FAST_WAIT,
+			},
+		});
+		expect(sentParams(mock())).toEqual({
+			video_creation_id: 'creation-123',
+			images: ['https://example.com/z.png'],
+			duration: 7,
+			watermark: true,
+			wm_position: 'top_left',
+		});
+	});
+
+	it('extend: a video that is not a URL, or a length over 7 s, is refused before anything is sent', async () => {
+		expect(await failure({ operation: 'extendVideo', videoUrl: 'clip.mp4' })).toBe('Video URL: "clip.mp4" is not an http(s) URL');
+		expect(await failure({ operation: 'extendVideo', videoSource: 'creationId', videoCreationId: 'a b' })).toBe(
+			'Creation ID: "a b" is not a creation ID',
+		);
+		expect(await failure({ operation: 'extendVideo', videoUrl: 'https://x/v.mp4', options: { duration: 8 } })).toBe(
+			'Duration (Seconds): 8 is not offered by Vidu Q2 Pro, which makes 1–7 s at 540p, 720p or 1080p',
+		);
 		expect(mock().creates).toHaveLength(0);
 	});
 });

@@ -4,6 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { createPresenter, type Presenter } from '../errors/presenter';
 import { type Ledger, ledgerFor, type LedgerMemory } from '../helpers/paidTasks';
 import { createClient, type ViduClient } from '../transport/client';
+import { KINDS } from '../request/models';
 import * as video from './video';
 
 export interface Deps {
@@ -20,9 +21,10 @@ const operations: Record<
 		| { allItems: (this: IExecuteFunctions, deps: Deps) => Promise<INodeExecutionData[]> }
 	)
 > = {
-	generate: { allItems: video.generate.execute, checkItem: video.generate.checkItem },
-	startEndToVideo: { allItems: video.generate.execute, checkItem: video.generate.checkItem },
-	textToVideo: { allItems: video.generate.execute, checkItem: video.generate.checkItem },
+	// Each kind's operation submits and waits alike.
+	...Object.fromEntries(
+		Object.values(KINDS).map(({ operation }) => [operation, { allItems: video.generate.execute, checkItem: video.generate.checkItem }]),
+	),
 	submit: { perItem: video.submit.execute, checkItem: video.submit.checkItem },
 	getTask: { perItem: video.getTask.execute },
 };

@@ -4,12 +4,47 @@ import { MODEL_FIELDS, OPTIONS_BY_LABEL, OTHER_MODEL_PROPERTIES, PROMPT_FIELD, T
 import { KINDS, type TaskKind } from '../request/models';
 import { imageProperties } from './image.description';
 
-/** What differs by kind: its Model parameter, then the images it takes. */
+/** The video Extend continues: a link, or the creation ID Vidu gave it. */
+const videoProperties: INodeProperties[] = [
+	{
+		displayName: 'Video Source',
+		name: 'videoSource',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{ name: 'URL', value: 'url', description: 'A public http(s) link to the video, such as the videoUrl of a finished task' },
+			{ name: 'Creation ID', value: 'creationId', description: "Vidu's ID of a video it made" },
+		],
+		default: 'url',
+		description: 'The video to extend, 4 seconds to 1 minute long',
+	},
+	{
+		displayName: 'Video URL',
+		name: 'videoUrl',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. https://example.com/clip.mp4',
+		displayOptions: { show: { videoSource: ['url'] } },
+		description: 'A publicly reachable http(s) URL of the video (MP4, MOV or AVI)',
+	},
+	{
+		displayName: 'Creation ID',
+		name: 'videoCreationId',
+		type: 'string',
+		default: '',
+		required: true,
+		displayOptions: { show: { videoSource: ['creationId'] } },
+		description: "Vidu's ID of the video to extend",
+	},
+];
+
+/** What differs by kind: its Model parameter, then the video and images it takes. */
 export const kindProperties = (kind: TaskKind): INodeProperties[] => [
 	MODEL_FIELDS[kind].property,
 	...OTHER_MODEL_PROPERTIES,
-	...(KINDS[kind].images > 0 ? imageProperties() : []),
-	...(KINDS[kind].images > 1 ? imageProperties('end', 'The last frame of the video') : []),
+	...(KINDS[kind].video ? videoProperties : []),
+	...KINDS[kind].images.flatMap((input) => imageProperties(input)),
 ];
 
 export const promptProperty: INodeProperties = PROMPT_FIELD.property;

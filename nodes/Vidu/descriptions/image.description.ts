@@ -1,16 +1,61 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import type { ImageInput } from '../request/models';
+
 type Show = NonNullable<INodeProperties['displayOptions']>['show'];
 
 /** One image input: its source, then the field, URL or base64 text. The end frame's names start with "end". */
 export const named = (prefix: string, name: string) => (prefix ? `${prefix}${name[0].toUpperCase()}${name.slice(1)}` : name);
 
-const imageSource = (prefix: string, what: string, fallback: 'binary' | 'url', show: Show): INodeProperties => ({
-	displayName: prefix ? 'End Frame Source' : 'Image Source',
-	name: named(prefix, 'imageSource'),
-	type: 'options',
-	noDataExpression: true,
-	options: [
+/** What the user sees of each input; its parameter names are `named(prefix, …)`. */
+export const IMAGE_INPUTS: Record<
+	ImageInput,
+	{ prefix: string; label: string; field: string; url: string; data: string; what: string; fieldDefault: string }
+> = {
+	image: {
+		prefix: '',
+		label: 'Image Source',
+		field: 'Input Data Field Name',
+		url: 'Image URL',
+		data: 'Image Data',
+		what: 'The first frame of the video: one PNG, JPEG or WebP image',
+		fieldDefault: 'data',
+	},
+	endFrame: {
+		prefix: 'end',
+		label: 'End Frame Source',
+		field: 'End Frame Field Name',
+		url: 'End Frame URL',
+		data: 'End Frame Data',
+		what: 'The last frame of the video: one PNG, JPEG or WebP image',
+		// Two images come in two fields.
+		fieldDefault: 'endFrame',
+	},
+	optionalEndFrame: {
+		prefix: 'end',
+		label: 'End Frame Source',
+		field: 'End Frame Field Name',
+		url: 'End Frame URL',
+		data: 'End Frame Data',
+		what: 'An image the extension ends on (optional): one PNG, JPEG or WebP image',
+		fieldDefault: 'endFrame',
+	},
+	references: {
+		prefix: 'reference',
+		label: 'Reference Images Source',
+		field: 'Input Data Field Names',
+		url: 'Reference Image URLs',
+		data: 'Reference Image Data',
+		what: 'The people, objects or scenes the video keeps: 1 to 7 PNG, JPEG or WebP images, each',
+		fieldDefault: 'data',
+	},
+};
+
+const MANY = '. Several go comma-separated (one per line for base64), or as a list from an expression';
+
+const imageSource = (input: ImageInput, fallback: 'binary' | 'url', show: Show): INodeProperties => {
+	const { prefix, label, what } = IMAGE_INPUTS[input];
+	const options = [
 		{
 			name: 'Binary File',
 			value: 'binary',
@@ -18,50 +63,62 @@ const imageSource = (prefix: string, what: string, fallback: 'binary' | 'url', s
 		},
 		{ name: 'URL', value: 'url', description: 'A public http(s) link to the image; the API downloads it' },
 		{ name: 'Base64 / Data URI', value: 'base64', description: 'Base64 text, with or without a data:image/…;base64, prefix' },
-	],
-	default: fallback,
-	description: `${what}: one PNG, JPEG or WebP image, at most 50 MB, aspect ratio between 1:4 and 4:1`,
-	displayOptions: { show },
-});
+	];
+	const optional = input === 'optionalEndFrame';
+	const initial = optional ? 'none' : fallback;
+	return {
+		displayName: label,
+		name: named(prefix, 'imageSource'),
+		type: 'options',
+		noDataExpression: true,
+		options: optional ? [{ name: 'None', value: 'none', description: 'The model picks the ending' }, ...options] : options,
+		default: initial,
+		description: `${what}, at most 50 MB, aspect ratio between 1:4 and 4:1`,
+		displayOptions: { show },
+	};
+};
 
-export const imageProperties = (prefix = '', what = 'The first frame of the video'): INodeProperties[] => [
-	imageSource(prefix, what, 'binary', { '@tool': [false] }),
-	// An AI agent's model has links, not files: its tool starts from URL, but for saved version 1 workflows.
-	imageSource(prefix, what, 'binary', { '@tool': [true], '@version': [1] }),
-	imageSource(prefix, what, 'url', { '@tool': [true], '@version': [1.1] }),
-	{
-		...{
-			displayName: prefix ? 'End Frame Field Name' : 'Input Data Field Name',
-			name: named(prefix, 'binaryPropertyName'),
-			type: 'string',
-			default: 'data',
-			required: true,
-			displayOptions: { show: { [named(prefix, 'imageSource')]: ['binary'] } },
-			hint: 'The name of the input field containing the image file',
-			description: 'The binary field of the input item that holds the image. The file type is read from its first bytes, not its name.',
+export const imageProperties = (input: ImageInput = 'image'): INodeProperties[] => {
+	const { prefix, field, url, data, fieldDefault } = IMAGE_INPUTS[input];
+	const many = input === 'references' ? MANY : '';
+	return [
+		imageSource(input, 'binary', { '@tool': [false] }),
+		// An AI agent's model has links, not files: its tool starts from URL, but for saved version 1 workflows.
+		imageSource(input, 'binary', { '@tool': [true], '@version': [1] }),
+		imageSource(input, 'url', { '@tool': [true], '@version': [1.1] }),
+		{
+			...{
+				displayName: field,
+				name: named(prefix, 'binaryPropertyName'),
+				type: 'string',
+				default: 'data',
+				required: true,
+				displayOptions: { show: { [named(prefix, 'imageSource')]: ['binary'] } },
+				hint: 'The name of the input field containing the image file',
+				description: `The binary field of the input item that holds the image. The file type is read from its first bytes, not its name${many}.`,
+			},
+			...(fieldDefault === 'data' ? {} : { default: fieldDefault }),
 		},
-		// Two images come in two fields.
-		...(prefix ? { default: 'endFrame' } : {}),
-	},
-	{
-		displayName: prefix ? 'End Frame URL' : 'Image URL',
-		name: named(prefix, 'imageUrl'),
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'e.g. https://example.com/product.jpg',
-		displayOptions: { show: { [named(prefix, 'imageSource')]: ['url'] } },
-		description: 'A publicly reachable http(s) URL of a PNG, JPEG or WebP image',
-	},
-	{
-		displayName: prefix ? 'End Frame Data' : 'Image Data',
-		name: named(prefix, 'imageData'),
-		type: 'string',
-		typeOptions: { rows: 3 },
-		default: '',
-		required: true,
-		placeholder: 'e.g. data:image/png;base64,iVBORw0KGgo…',
-		displayOptions: { show: { [named(prefix, 'imageSource')]: ['base64'] } },
-		description: 'Base64-encoded image, optionally as a data URI. The whole request must stay under 20 MB, so the image under about 15 MB.',
-	},
-];
+		{
+			displayName: url,
+			name: named(prefix, 'imageUrl'),
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'e.g. https://example.com/product.jpg',
+			displayOptions: { show: { [named(prefix, 'imageSource')]: ['url'] } },
+			description: `A publicly reachable http(s) URL of a PNG, JPEG or WebP image${many}`,
+		},
+		{
+			displayName: data,
+			name: named(prefix, 'imageData'),
+			type: 'string',
+			typeOptions: { rows: 3 },
+			default: '',
+			required: true,
+			placeholder: 'e.g. data:image/png;base64,iVBORw0KGgo…',
+			displayOptions: { show: { [named(prefix, 'imageSource')]: ['base64'] } },
+			description: `Base64-encoded image, optionally as a data URI. The whole request must stay under 20 MB, so the image under about 15 MB${many}.`,
+		},
+	];
+};

@@ -62,6 +62,8 @@ export const MODEL_FIELDS: Record<TaskKind, ApiField> = {
 		'The Vidu model that moves from the start frame to the end frame',
 	),
 	text2video: modelField('text2video', 'viduq3_pro_text2video', 'The Vidu model that makes the video from the prompt'),
+	reference2video: modelField('reference2video', 'viduq3_i2v_reference', 'The Vidu model that makes the video from the references'),
+	extend: modelField('extend', 'viduq2_pro_extend', 'The Vidu model that continues the video'),
 };
 
 function modelField(kind: TaskKind, fallback: string, description: string): ApiField {
@@ -239,9 +241,9 @@ export const OPTION_FIELDS: ApiField[] = [
 		name: 'aspectRatio',
 		check: 'choice',
 		type: 'options',
-		options: ['16:9', '9:16', '1:1', '3:4', '4:3'].map((value) => ({ name: value, value })),
+		options: ['16:9', '9:16', '1:1', '3:4', '4:3', 'auto'].map((value) => ({ name: value === 'auto' ? 'Auto' : value, value })),
 		default: '16:9',
-		description: 'Width to height of the video made from text (Vidu Q1: 16:9, 9:16 or 1:1)',
+		description: 'Width to height of the video made from text or references (Vidu Q1: 16:9, 9:16 or 1:1; Auto: Vidu Q3 references only)',
 	}),
 	optionField({
 		displayName: 'Style',

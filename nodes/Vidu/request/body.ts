@@ -18,6 +18,8 @@ export interface GenerationRequest {
 	options: GenerationOptions;
 	/** For a model the node does not know: parameters sent as given. */
 	extra?: IDataObject;
+	/** The video to extend: `video_url` or `video_creation_id`. */
+	video?: IDataObject;
 }
 
 const hasValue = (value: unknown): boolean => value !== undefined && value !== null && !(typeof value === 'string' && value.trim() === '');
@@ -27,14 +29,19 @@ const hasValue = (value: unknown): boolean => value !== undefined && value !== n
  * values. Only the fields the model takes go (all, for a model the node does not know).
  */
 export function buildCreateBody(request: GenerationRequest): IDataObject {
-	const params: IDataObject = request.images.length ? { images: request.images } : {};
+	const model = modelById(request.model);
+	const images = model?.subjects
+		? { subjects: request.images.map((image, n) => ({ id: String(n + 1), images: [image] })) }
+		: { images: request.images };
+	const params: IDataObject = { ...request.video, ...(request.images.length ? images : {}) };
 	if (hasValue(request.prompt)) params[PROMPT_FIELD.api] = request.prompt;
-	const takes = modelById(request.model)?.takes;
 	for (const field of OPTION_FIELDS) {
 		const value = request.options[field.property.name];
 		if (!hasValue(value) || (field.onlyWith && request.options[field.onlyWith] !== true)) continue;
-		if (!takes || takes.includes(field.property.name)) params[field.api] = value;
+		if (!model || model.takes.includes(field.property.name)) params[field.api] = value;
 	}
+	if (model?.wmPositionWords && typeof params.wm_position === 'number')
+		params.wm_position = ['top_left', 'top_right', 'bottom_right', 'bottom_left'][params.wm_position - 1];
 	return { model: request.model, input: [{ params: { ...request.extra, ...params } }] };
 }
 

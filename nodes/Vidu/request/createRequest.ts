@@ -2,9 +2,9 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { OPTION_FIELDS, OTHER_MODEL, PROMPT_FIELD, TOGGLE_FIELDS } from './apiFields';
 import { type GenerationOptions, type PlannedBody, planCreateBody } from './body';
-import { checkBodySize, checkParameters, coerce } from './checks';
+import { checkBodySize, checkParameters, checkUrl, coerce } from './checks';
 import { base64Length } from './encode';
-import { readImage } from './imageInput';
+import { readImages } from './imageInput';
 import { KINDS, modelById, type TaskKind } from './models';
 import { InputProblem } from '../errors/outcomes';
 
@@ -39,12 +39,18 @@ export async function readCreateBody(
 		if (typed.problem) throw typed.problem;
 		options[property.name] = typed.value as GenerationOptions[string];
 	}
-	const request = { model, prompt: prompt.value as string | undefined, options: { ...options, ...overrides }, extra: other?.extra };
 	const kind = kindOf.call(this, index);
+	const request = {
+		model,
+		prompt: prompt.value as string | undefined,
+		options: { ...options, ...overrides },
+		extra: other?.extra,
+		video: KINDS[kind].video ? readVideo.call(this, index) : undefined,
+	};
 	const problem = checkParameters({ ...request, model: chosen }, kind);
 	if (problem) throw problem;
 	const images = [];
-	for (const prefix of ['', 'end'].slice(0, KINDS[kind].images)) images.push(await readImage.call(this, index, prefix));
+	for (const input of KINDS[kind].images) images.push(...(await readImages.call(this, index, input)));
 	const body = planCreateBody(
 		request,
 		images.map(({ image }) => image),
@@ -65,6 +71,22 @@ export function kindOf(this: IExecuteFunctions, index: number): TaskKind {
 	const operation = this.getNodeParameter('operation', 0) as string;
 	if (operation === 'submit') return this.getNodeParameter('taskKind', index, 'img2video') as TaskKind;
 	return (Object.keys(KINDS) as TaskKind[]).find((kind) => KINDS[kind].operation === operation) ?? 'img2video';
+}
+
+/** The video to extend: its URL, or Vidu's creation ID. */
+function readVideo(this: IExecuteFunctions, index: number): IDataObject {
+	if (this.getNodeParameter('videoSource', index, 'url') === 'creationId') {
+		const id = this.getNodeParameter('videoCreationId', index, '');
+		if (typeof id === 'string' && /^[\w.:-]{1,200}$/.test(id.trim())) return { video_creation_id: id.trim() };
+		throw new InputProblem(
+			`Creation ID: ${JSON.stringify(id)?.slice(0, 80)} is not a creation ID`,
+			"Give Vidu's ID of the video to extend (letters, digits, _ . - : only), or pick Video Source URL.",
+		);
+	}
+	const url = this.getNodeParameter('videoUrl', index, '');
+	const problem = checkUrl(url, 'Video URL', true);
+	if (problem) throw problem;
+	return { video_url: (url as string).trim() };
 }
 
 /** A model newer than the node: its ID and extra parameters, checked only for their type. */

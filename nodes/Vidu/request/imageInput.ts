@@ -1,15 +1,16 @@
 import type { IBinaryData, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { BINARY_ENCODING } from 'n8n-workflow';
 
-import { imageProperties, named } from '../descriptions/image.description';
+import { IMAGE_INPUTS, imageProperties, named } from '../descriptions/image.description';
 import { InputProblem } from '../errors/outcomes';
+import { type ImageInput, REFERENCES } from './models';
 
 import { base64Text, decodedLength, type EncodedImage, standardBase64, streamAsBase64, streamMakerLike } from './encode';
 import { checkImage, checkUrl } from './checks';
 
 /** The labels the UI shows for the image fields: messages name what the user sees. */
 const LABEL: Record<string, string> = Object.fromEntries(
-	[...imageProperties(), ...imageProperties('end')].map((property) => [property.name, property.displayName]),
+	(Object.keys(IMAGE_INPUTS) as ImageInput[]).flatMap(imageProperties).map((property) => [property.name, property.displayName]),
 );
 
 /** Enough of the file for its type and its width and height (JPEG headers can sit behind large metadata). */
@@ -58,8 +59,8 @@ function filesOf(item: INodeExecutionData | undefined): Record<string, IBinaryDa
 }
 
 /** A binary on disk (n8n 2.x) is streamed: its head is read for the checks, the whole file once, into the body. */
-async function fromBinary(this: IExecuteFunctions, index: number, name: string): Promise<EncodedImage> {
-	const field = String(this.getNodeParameter(name, index)).replace(new RegExp(`^${FILES_IN_JSON}\\.`), '');
+async function fromBinary(this: IExecuteFunctions, index: number, name: string, value: string): Promise<EncodedImage> {
+	const field = value.replace(new RegExp(`^${FILES_IN_JSON}\\.`), '');
 	const item = this.getInputData()[index];
 	const binaries = filesOf(item);
 	if (!binaries[field]) {
@@ -96,34 +97,58 @@ async function fromBinary(this: IExecuteFunctions, index: number, name: string):
 	});
 }
 
-function fromBase64(this: IExecuteFunctions, index: number, name: string): EncodedImage {
-	const text = String(this.getNodeParameter(name, index) ?? '').trim();
+function fromBase64(label: string, value: string): EncodedImage {
+	const text = value.trim();
 	const payload = text.replace(/^data:([^;,]*)(;[^,]*)?,/i, '').replace(/\s+/g, '');
 	if (payload === '')
 		throw new InputProblem(
-			`${LABEL[name]} is empty`,
+			`${label} is empty`,
 			'Map the base64 text or data URI of the image from the previous node, or pick another Image Source.',
 		);
 	return inMemory(
 		payload,
-		LABEL[name],
+		label,
 		'the text is not valid base64',
 		`Expected base64 text or a data URI such as data:image/png;base64,iVBOR…; got "${text.slice(0, 40)}${text.length > 40 ? '…' : ''}".`,
 	);
 }
 
-/** The image of the fields named with `prefix` ('' for the image or start frame, 'end' for the end frame). */
-export async function readImage(
+// Reference images come as a list from an expression, or as text: URLs split before each new http(s)://
+// (a URL may hold commas), base64 by line (a data URI holds a comma), field names by comma.
+const SEPARATORS = { url: /\s*,\s*(?=https?:\/\/)|\s*\n\s*/i, base64: /\n/, binary: /,/ };
+
+/** The images of one input (kinds.ts `images`), in order: none, one, or for references 1 to 7. */
+export async function readImages(
 	this: IExecuteFunctions,
 	index: number,
-	prefix = '',
-): Promise<{ image: string | EncodedImage; label: string }> {
-	const [source, binary, url, data] = ['imageSource', 'binaryPropertyName', 'imageUrl', 'imageData'].map((name) => named(prefix, name));
-	const chosen = this.getNodeParameter(source, index) as 'binary' | 'url' | 'base64';
-	if (chosen === 'base64') return { image: fromBase64.call(this, index, data), label: LABEL[data] };
-	if (chosen !== 'url') return { image: await fromBinary.call(this, index, binary), label: LABEL[binary] };
-	const link = String(this.getNodeParameter(url, index) ?? '').trim();
-	const problem = checkUrl(link, LABEL[url], true);
-	if (problem) throw problem;
-	return { image: link, label: LABEL[url] };
+	input: ImageInput,
+): Promise<Array<{ image: string | EncodedImage; label: string }>> {
+	const { prefix } = IMAGE_INPUTS[input];
+	const chosen = this.getNodeParameter(named(prefix, 'imageSource'), index) as 'binary' | 'url' | 'base64' | 'none';
+	if (chosen === 'none') return [];
+	const name = named(prefix, { binary: 'binaryPropertyName', url: 'imageUrl', base64: 'imageData' }[chosen] ?? 'binaryPropertyName');
+	const raw = this.getNodeParameter(name, index) as unknown;
+	const many = input === 'references';
+	const values = many
+		? (Array.isArray(raw) ? raw.map(String) : String(raw ?? '').split(SEPARATORS[chosen] ?? /,/))
+				.map((part) => part.replace(/^[\s,]+|[\s,]+$/g, ''))
+				.filter(Boolean)
+		: [String(raw ?? '').trim()];
+	if (values.length < REFERENCES.min || values.length > REFERENCES.max)
+		throw new InputProblem(
+			`${LABEL[name]}: ${values.length} images, but a task takes ${REFERENCES.min} to ${REFERENCES.max}`,
+			`Give ${REFERENCES.min} to ${REFERENCES.max} reference images, comma-separated (base64: one per line) or as a list from an expression.`,
+		);
+	const images = [];
+	for (const [n, value] of values.entries()) {
+		const label = many && values.length > 1 ? `${LABEL[name]} (image ${n + 1})` : LABEL[name];
+		if (chosen === 'base64') images.push({ image: fromBase64(label, value), label });
+		else if (chosen !== 'url') images.push({ image: await fromBinary.call(this, index, name, value), label });
+		else {
+			const problem = checkUrl(value, label, true);
+			if (problem) throw problem;
+			images.push({ image: value, label });
+		}
+	}
+	return images;
 }

@@ -1,12 +1,20 @@
 /** The task kinds of the gateway's one endpoint: the model id names the kind. */
-export type TaskKind = 'img2video' | 'startEnd2video' | 'text2video';
+export type TaskKind = 'img2video' | 'startEnd2video' | 'text2video' | 'reference2video' | 'extend';
 
-/** Each kind's operation (Submit Only takes any kind), how many images it sends, and whether it needs a prompt. */
-export const KINDS: Record<TaskKind, { label: string; operation: string; images: number; promptRequired?: boolean }> = {
-	img2video: { label: 'Image to Video', operation: 'generate', images: 1 },
-	startEnd2video: { label: 'Start and End Frames to Video', operation: 'startEndToVideo', images: 2 },
-	text2video: { label: 'Text to Video', operation: 'textToVideo', images: 0, promptRequired: true },
+/** The image inputs a kind reads, in the order they are sent (descriptions/image.description.ts). */
+export type ImageInput = 'image' | 'endFrame' | 'optionalEndFrame' | 'references';
+
+/** Each kind's operation (Submit Only takes any kind), its inputs, and whether it needs a prompt. */
+export const KINDS: Record<TaskKind, { label: string; operation: string; images: ImageInput[]; video?: true; promptRequired?: true }> = {
+	img2video: { label: 'Image to Video', operation: 'generate', images: ['image'] },
+	startEnd2video: { label: 'Start and End Frames to Video', operation: 'startEndToVideo', images: ['image', 'endFrame'] },
+	reference2video: { label: 'Reference to Video', operation: 'referenceToVideo', images: ['references'], promptRequired: true },
+	text2video: { label: 'Text to Video', operation: 'textToVideo', images: [], promptRequired: true },
+	extend: { label: 'Extend a Video', operation: 'extendVideo', images: ['optionalEndFrame'], video: true },
 };
+
+/** Reference images per task (docs/api-contract.md#models). */
+export const REFERENCES = { min: 1, max: 7 };
 
 /**
  * One Vidu model as the gateway serves it: each row is the whole truth about a model, cited in
@@ -25,6 +33,10 @@ export interface Model {
 	aspectRatios?: string[];
 	/** Switches the API turns on when they are not sent: one left off is sent as off. */
 	onUnlessSent?: string[];
+	/** Reference images go as `subjects`, one per image, named 1, 2, … (the prompt calls them @1, @2). */
+	subjects?: true;
+	/** Watermark Position goes as words (top_left …), not 1–4. */
+	wmPositionWords?: true;
 }
 
 const seconds = (from: number, to: number, resolutions: string[]): Record<number, string[]> =>
@@ -36,9 +48,17 @@ const TAKES: Record<TaskKind, string[]> = {
 	img2video: [...COMMON, 'audio', 'voiceId', 'isRec', 'bgm', 'movementAmplitude'],
 	startEnd2video: [...COMMON, 'isRec', 'bgm', 'movementAmplitude'],
 	text2video: [...COMMON, 'aspectRatio', 'bgm'],
+	reference2video: [...COMMON, 'aspectRatio', 'audio'],
+	extend: ['duration', 'resolution', 'payload', 'watermark', 'wmPosition', 'wmUrl', 'callbackUrl'],
 };
 const RATIOS = ['16:9', '9:16', '1:1', '3:4', '4:3'];
-const ID_ENDS: Record<TaskKind, string> = { img2video: 'img2video', startEnd2video: 'start_end2video', text2video: 'text2video' };
+const ID_ENDS: Record<TaskKind, string> = {
+	img2video: 'img2video',
+	startEnd2video: 'start_end2video',
+	text2video: 'text2video',
+	reference2video: 'reference2video',
+	extend: 'extend',
+};
 
 /** A row: the gateway's id is the tier and the kind; a prompt of 2000 characters, and the kind's fields, unless said otherwise. */
 const model = (tier: string, name: string, kind: TaskKind, lengths: Record<number, string[]>, more: Partial<Model> = {}): Model => ({
@@ -48,13 +68,13 @@ const model = (tier: string, name: string, kind: TaskKind, lengths: Record<numbe
 	lengths,
 	promptChars: 2000,
 	takes: TAKES[kind],
-	...(kind === 'text2video' ? { aspectRatios: RATIOS } : {}),
+	...(kind === 'text2video' || kind === 'reference2video' ? { aspectRatios: RATIOS } : {}),
 	...more,
 });
 /** Q3: no background music, no voice choice, no movement setting; audio is on unless turned off. */
 const q3 = (kind: TaskKind): Partial<Model> => ({
 	promptChars: 5000,
-	takes: [...TAKES[kind].filter((field) => !['bgm', 'voiceId', 'movementAmplitude'].includes(field)), 'audio'],
+	takes: [...new Set([...TAKES[kind].filter((field) => !['bgm', 'voiceId', 'movementAmplitude'].includes(field)), 'audio'])],
 	onUnlessSent: ['audio'],
 });
 
@@ -84,6 +104,25 @@ export const MODELS: Model[] = [
 	model('viduq2_pro_fast', 'Vidu Q2 Pro Fast', 'text2video', seconds(1, 8, P720_1080)),
 	model('viduq3_pro', 'Vidu Q3 Pro', 'text2video', seconds(1, 16, P540_1080), q3('text2video')),
 	model('viduq3_turbo', 'Vidu Q3 Turbo', 'text2video', seconds(1, 16, P540_1080), q3('text2video')),
+
+	model('viduq1', 'Vidu Q1', 'reference2video', { 5: ['1080p'] }, { subjects: true, aspectRatios: RATIOS.slice(0, 3) }),
+	model('viduq2', 'Vidu Q2', 'reference2video', seconds(1, 10, P540_1080), { subjects: true }),
+	// The gateway's page says 1–8 s, a reseller's 1–10: both accepted.
+	model('viduq2_pro_fast', 'Vidu Q2 Pro Fast', 'reference2video', seconds(1, 10, P720_1080), { subjects: true }),
+	model('viduq2_pro', 'Vidu Q2 Pro', 'reference2video', seconds(1, 10, P540_1080), {
+		id: 'viduq2_pro_reference',
+		promptChars: 5000,
+		takes: [...COMMON, 'bgm'],
+		aspectRatios: undefined,
+	}),
+	model('viduq3', 'Vidu Q3', 'reference2video', seconds(3, 16, P540_1080), {
+		...q3('reference2video'),
+		id: 'viduq3_i2v_reference',
+		aspectRatios: [...RATIOS, 'auto'],
+	}),
+
+	model('viduq2_pro', 'Vidu Q2 Pro', 'extend', seconds(1, 7, P540_1080), { wmPositionWords: true }),
+	model('viduq2_turbo', 'Vidu Q2 Turbo', 'extend', seconds(1, 7, P540_1080), { wmPositionWords: true }),
 ];
 
 export const modelById = (id: string): Model | undefined => MODELS.find((model) => model.id === id);

@@ -17,10 +17,22 @@ export const description: INodeProperties[] = [
 		displayOptions: { show: { resource: ['video'] } },
 		options: [
 			{
+				name: 'Extend Video',
+				value: 'extendVideo',
+				action: 'Extend a video',
+				description: 'Submit a task that continues a video, and wait until the longer video is ready',
+			},
+			{
 				name: 'Generate From Image',
 				value: 'generate',
 				action: 'Generate a video from an image',
 				description: 'Submit a task and wait until the video is ready',
+			},
+			{
+				name: 'Generate From References',
+				value: 'referenceToVideo',
+				action: 'Generate a video from reference images',
+				description: 'Submit a task that keeps the people, objects or scenes of 1 to 7 images, and wait until the video is ready',
 			},
 			{
 				name: 'Generate From Start and End Frames',
