@@ -88,6 +88,8 @@ describe.each(VERSIONS)('in real n8n %s', (version) => {
 				'vidu-batch-continue-on-fail.json',
 				'vidu-start-end-frames.json',
 				'vidu-text-to-video.json',
+				'vidu-reference-to-video.json',
+				'vidu-extend-video.json',
 			].map((file) => localised(file, mock)),
 			retriedBatch(mock),
 			errorOutputBatch(mock),
@@ -96,6 +98,15 @@ describe.each(VERSIONS)('in real n8n %s', (version) => {
 			withModel('vidu-text-to-video.json', mock, 'viduq1_text2video', { aspectRatio: '9:16', style: 'anime' }),
 			...['viduq2_pro_img2video', 'viduq3_turbo_img2video'].map((model) => withModel('vidu-generate-from-url.json', mock, model)),
 			textSubmit(mock),
+			withModel('vidu-reference-to-video.json', mock, 'viduq2_reference2video'),
+			variant('vidu-extend-video.json', mock, 'viduq2_turbo_extend', 'Vidu: extended by Q2 Turbo', (_, workflow) => {
+				const extend = workflow.nodes.find((node) => node.name === 'Vidu Extend')!;
+				Object.assign(extend.parameters, {
+					model: 'viduq2_turbo_extend',
+					endImageSource: 'url',
+					endImageUrl: `${mock.url}/images/end.jpg`,
+				});
+			}),
 		]);
 	}, 40 * 60_000);
 
@@ -200,6 +211,38 @@ describe.each(VERSIONS)('in real n8n %s', (version) => {
 		const q3 = await runModel('viduq3_turbo_text2video', 'viduExampleText01');
 		expect(q3).toMatchObject({ prompt, aspect_ratio: '9:16' });
 		expect(q3).not.toHaveProperty('images');
+	});
+
+	it('Generate From References with two models: Q3 takes the images as they are, Q2 as subjects @1 and @2', async () => {
+		const references = [`${mock.url}/images/barista.jpg`, `${mock.url}/images/cafe.jpg`];
+		// The shipped example, as it is.
+		const q3 = await runModel('viduq3_i2v_reference', 'viduExampleRefs01');
+		expect(q3).toMatchObject({ images: references, aspect_ratio: '9:16', duration: 8, audio: false });
+		expect(q3.prompt).toMatch(/^The barista/);
+		const q2 = await runModel('viduq2_reference2video');
+		expect(q2).toMatchObject({ subjects: references.map((url, n) => ({ id: String(n + 1), images: [url] })), duration: 8 });
+		expect(q2).not.toHaveProperty('images');
+	});
+
+	it('Extend Video after Generate From Image with two models: the first video is the one extended', async () => {
+		for (const [workflowId, model] of [
+			['viduExampleExtend01', 'viduq2_pro_extend'],
+			['viduq2_turbo_extend', 'viduq2_turbo_extend'],
+		]) {
+			mock.forgetRecorded();
+			mock.scriptTasks({ pollsBeforeDone: 1 }, { pollsBeforeDone: 1 });
+			const execution = await n8n.execute(workflowId);
+			expect(execution.data.resultData.error).toBeUndefined();
+			const [first] = outputOf(execution, 'Vidu');
+			const [extended] = outputOf(execution, 'Vidu Extend');
+			expect(extended.json).toMatchObject({ model, status: 'completed' });
+			expect(extended.json.videoUrl).not.toBe(first.json.videoUrl);
+			expect(mock.creates).toHaveLength(2);
+			const body = mock.creates[1].body as { model: string; input: Array<{ params: Record<string, unknown> }> };
+			expect(body.model).toBe(model);
+			expect(body.input[0].params).toMatchObject({ video_url: first.json.videoUrl, duration: 7 });
+			expect(body.input[0].params.images).toEqual(model === 'viduq2_turbo_extend' ? [`${mock.url}/images/end.jpg`] : undefined);
+		}
 	});
 
 	it('Generate From Image with a newer model', async () => {

@@ -7,48 +7,23 @@ type Show = NonNullable<INodeProperties['displayOptions']>['show'];
 /** One image input: its source, then the field, URL or base64 text. The end frame's names start with "end". */
 export const named = (prefix: string, name: string) => (prefix ? `${prefix}${name[0].toUpperCase()}${name.slice(1)}` : name);
 
-/** What the user sees of each input; its parameter names are `named(prefix, …)`. */
-export const IMAGE_INPUTS: Record<
-	ImageInput,
-	{ prefix: string; label: string; field: string; url: string; data: string; what: string; fieldDefault: string }
-> = {
-	image: {
-		prefix: '',
-		label: 'Image Source',
-		field: 'Input Data Field Name',
-		url: 'Image URL',
-		data: 'Image Data',
-		what: 'The first frame of the video: one PNG, JPEG or WebP image',
-		fieldDefault: 'data',
-	},
-	endFrame: {
-		prefix: 'end',
-		label: 'End Frame Source',
-		field: 'End Frame Field Name',
-		url: 'End Frame URL',
-		data: 'End Frame Data',
-		what: 'The last frame of the video: one PNG, JPEG or WebP image',
-		// Two images come in two fields.
-		fieldDefault: 'endFrame',
-	},
-	optionalEndFrame: {
-		prefix: 'end',
-		label: 'End Frame Source',
-		field: 'End Frame Field Name',
-		url: 'End Frame URL',
-		data: 'End Frame Data',
-		what: 'An image the extension ends on (optional): one PNG, JPEG or WebP image',
-		fieldDefault: 'endFrame',
-	},
-	references: {
-		prefix: 'reference',
-		label: 'Reference Images Source',
-		field: 'Input Data Field Names',
-		url: 'Reference Image URLs',
-		data: 'Reference Image Data',
-		what: 'The people, objects or scenes the video keeps: 1 to 7 PNG, JPEG or WebP images, each',
-		fieldDefault: 'data',
-	},
+type Labels = { prefix: string; label: string; field: string; url: string; data: string; what: string; fieldDefault: string };
+const input = (prefix: string, labels: string, what: string, fieldDefault = 'data'): Labels => {
+	const [label, field, url, data] = labels.split('|');
+	return { prefix, label, field, url, data, what, fieldDefault };
+};
+const endFrame = (what: string) => input('end', 'End Frame Source|End Frame Field Name|End Frame URL|End Frame Data', what, 'endFrame');
+
+/** What the user sees of each input; its parameter names are `named(prefix, …)`. Two images come in two fields. */
+export const IMAGE_INPUTS: Record<ImageInput, Labels> = {
+	image: input('', 'Image Source|Input Data Field Name|Image URL|Image Data', 'The first frame of the video: one PNG, JPEG or WebP image'),
+	endFrame: endFrame('The last frame of the video: one PNG, JPEG or WebP image'),
+	optionalEndFrame: endFrame('An image the extension ends on (optional): one PNG, JPEG or WebP image'),
+	references: input(
+		'reference',
+		'Reference Images Source|Input Data Field Names|Reference Image URLs|Reference Image Data',
+		'The people, objects or scenes the video keeps: 1 to 7 PNG, JPEG or WebP images, each',
+	),
 };
 
 const MANY = '. Several go comma-separated (one per line for base64), or as a list from an expression';
