@@ -1,4 +1,4 @@
-import { parseUsage, taskToJson } from '../../nodes/Vidu/output/taskJson';
+import { parseUsage, taskToJson } from '../../nodes/Vidu/output/items';
 import { parseTask, parseTaskError, stateOf } from '../../nodes/Vidu/transport/task';
 import { parseJsonBody, taskIdInText } from '../../nodes/Vidu/transport/client';
 import { apiMessageOf, networkFailure } from '../../nodes/Vidu/transport/failure';

@@ -37,8 +37,7 @@ export async function router(this: IExecuteFunctions, memory: LedgerMemory): Pro
 		if (!handler) throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported`);
 		// A problem of the credential, or a run-wide one (a Wait Option, the resume URL), is reported on the first item.
 		const deps: Deps = { client: await createClient(this), presenter, ledger: ledgerFor(this, memory, presenter.redact) };
-		// Without Continue On Fail every item is checked before any task is paid for, so that the user who fixes
-		// a bad item and runs again pays for no task twice. With it, a bad item becomes an error item in its turn.
+		// Without Continue On Fail every item is checked before any is paid for: a re-run after a fix pays for no task twice.
 		const items = this.getInputData();
 		if (handler.checkItem && !this.continueOnFail()) {
 			for (let index = 0; index < items.length; index++) {

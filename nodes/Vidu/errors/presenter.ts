@@ -2,7 +2,7 @@ import { type IDataObject, type INode, type INodeExecutionData, type JsonObject,
 
 import { InputProblem, NotSubmitted, type Outcome, type SubmittedTask, TaskFailed, WaitStopped } from './outcomes';
 import { clip, type TaskError } from '../transport/task';
-import { forModel } from '../output/taskJson';
+import { forModel } from '../output/items';
 import { CREDENTIAL_TYPE, DEFAULT_BASE_URL } from '../transport/credential';
 import { ViduFailure } from '../transport/failure';
 import { type Redact, redactDeep, redactError, redactorFor } from './redact';
@@ -49,7 +49,7 @@ const NETWORK_WORDS: Record<string, string> = {
 const MAYBE_CREATED = ' The task may have been created and charged: check your task list on the provider dashboard before running again.';
 
 const apiSaid = (message?: string) => (message ? `API message: ${message}. ` : '');
-const stillRunning = ({ phase, taskId }: ViduFailure) =>
+const stillRunning = ({ phase, details: { taskId } }: ViduFailure) =>
 	phase === 'status' && taskId ? ` The task itself may still finish: fetch it later with Get Task and task ID ${taskId}.` : '';
 const notSubmitted = (node: INode, why: string, itemIndex: number) =>
 	new NodeOperationError(node, `Not submitted: ${why}`, { description: 'Nothing was paid for this item. Run it again.', itemIndex });
@@ -108,7 +108,7 @@ export class Presenter {
 	}
 
 	private build(error: unknown, itemIndex: number): NodeError {
-		if (error instanceof ViduFailure) return withTaskId(this.fromFailure(error, itemIndex), error.taskId);
+		if (error instanceof ViduFailure) return withTaskId(this.fromFailure(error, itemIndex), error.details.taskId);
 		if (error instanceof TaskFailed) return withTaskId(taskError(this.node, error.task.error, itemIndex, error.task.id), error.task.id);
 		if (error instanceof WaitStopped) return withTaskId(this.waitStopped(error, itemIndex), error.task.id);
 		if (error instanceof InputProblem)
@@ -120,9 +120,8 @@ export class Presenter {
 	}
 
 	private waitStopped({ task, reason, lastFault, maxWaitMinutes }: WaitStopped, itemIndex: number): NodeOperationError {
-		const fault = !(lastFault instanceof Error)
-			? ''
-			: ` The last status checks failed: ${lastFault instanceof ViduFailure ? this.fromFailure(lastFault, itemIndex).message : lastFault.message}.`;
+		const said = lastFault instanceof ViduFailure ? this.fromFailure(lastFault, itemIndex) : lastFault;
+		const fault = said instanceof Error ? ` The last status checks failed: ${said.message}.` : '';
 		const last = `(last status: ${task.apiStatus}${task.progress === null ? '' : `, ${Math.round(task.progress * 100)}% done`})`;
 		const message =
 			reason === 'timeout'
@@ -135,7 +134,8 @@ export class Presenter {
 	}
 
 	private fromFailure(failure: ViduFailure, itemIndex: number): NodeError {
-		const { details, taskId, phase } = failure;
+		const { details, phase } = failure;
+		const { taskId } = details;
 		const apiError = (message: string, description: string, response: string | JsonObject = details.problem ?? '', httpCode?: number) =>
 			new NodeApiError(this.node, typeof response === 'string' ? { message: response } : response, {
 				message: taskId ? `${message} [task ${taskId}]` : message,

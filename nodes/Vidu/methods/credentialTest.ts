@@ -3,9 +3,8 @@ import type { ICredentialsDecrypted, ICredentialTestFunctions, INodeCredentialTe
 import { DEFAULT_BASE_URL, readCredential } from '../transport/credential';
 import { parseJsonBody, TASK_PATH } from '../transport/client';
 
-// A function, not a declarative test: the key must pass however the API answers an unknown task id
-// (docs/api-contract.md leaves it open) while 401 and 403 fail. `fetch`, because credential tests get
-// only the deprecated helpers.request, which n8n's community scanner refuses (n8n-io/n8n#25190).
+// A function, not a declarative test: the key must pass however the API answers an unknown task id (docs/api-contract.md).
+// `fetch`: credential tests get only the deprecated helpers.request, which n8n's community scanner refuses (n8n-io/n8n#25190).
 const PROBE_ID = 'n8n-credential-check';
 /** Sent only when the real key's answer says nothing by itself, to see whether the address tells keys apart. */
 export const DECOY = 'n8n-credential-check-not-a-key';

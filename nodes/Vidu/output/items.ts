@@ -1,10 +1,51 @@
-import type { INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { TaskFailed } from '../errors/outcomes';
-import type { Task } from '../transport/task';
+import { clip, type Task } from '../transport/task';
 import type { CallSettings, ViduClient } from '../transport/client';
 import { malformedFailure, type ViduFailure } from '../transport/failure';
-import { taskToJson } from './taskJson';
+
+/** A cost as money is written: a non-negative decimal (no sign, exponent, hex or list). */
+const DECIMAL = /^\d{1,15}(\.\d{1,15})?$/;
+
+/** Cost in USD, or null when the API gave no figure (it may send ""). */
+export function parseUsage(usage: IDataObject | null): { cost: number | null; costRaw: string | null; discount: number | null } {
+	const raw = usage?.cost;
+	const text = raw === undefined || raw === null ? null : typeof raw === 'object' ? JSON.stringify(raw) : String(raw);
+	const discount = usage?.discount;
+	// Number() reads null and "" as 0: only a number, or a number written as text, is a discount.
+	const parsed = typeof discount === 'number' || (typeof discount === 'string' && discount.trim() !== '') ? Number(discount) : NaN;
+	return {
+		cost: text !== null && DECIMAL.test(text.trim()) ? Number(text) : null,
+		costRaw: text === null ? null : clip(text, 100),
+		discount: Number.isFinite(parsed) ? parsed : null,
+	};
+}
+
+/** The same shape for every operation, so downstream nodes need one mapping. */
+export function taskToJson(task: Task, elapsedSeconds: number | null, statusChecks: number | null): IDataObject {
+	return {
+		taskId: task.id,
+		status: task.state === 'running' ? 'in_progress' : task.state,
+		apiStatus: task.apiStatus,
+		videoUrl: task.videos[0]?.url ?? null,
+		videos: task.videos,
+		videoCount: task.videoCount,
+		usage: parseUsage(task.usage),
+		progress: task.state === 'completed' ? 1 : task.progress,
+		metadata: task.metadata ?? {},
+		model: task.model,
+		elapsedSeconds,
+		statusChecks,
+	};
+}
+
+/** What an AI agent gets back from the tool: the video's URL, the task, its state and its cost (or the error). */
+export function forModel(json: IDataObject): IDataObject {
+	const { videoUrl, taskId, status, usage, error, description } = json;
+	const picked = { videoUrl, taskId, status, costUsd: (usage as IDataObject | undefined)?.cost, ...(error ? { error, description } : {}) };
+	return Object.fromEntries(Object.entries(picked).filter(([, value]) => value !== undefined));
+}
 
 /** A task the API calls completed but that lists no video: unusable (it would flow on as a silent null). */
 export function unusableCompletion(task: Task): ViduFailure | undefined {

@@ -67,9 +67,8 @@ async function readCapped(sent: Promise<IN8nHttpFullResponse>, maxBytes: number,
 	try {
 		const response = await Promise.race([sent, expired]);
 		const { body } = response;
-		if (Buffer.isBuffer(body) || typeof body === 'string')
-			return { response, answer: (Buffer.isBuffer(body) ? body : Buffer.from(body)).subarray(0, maxBytes) };
-		stream = body as Body;
+		// A body read whole (a buffer or text) is read like a stream of one chunk.
+		stream = (Buffer.isBuffer(body) || typeof body === 'string' ? [body] : body) as Body;
 		if (deadline.aborted) onAbort();
 		const parts: Buffer[] = [];
 		let length = 0;
@@ -85,9 +84,6 @@ async function readCapped(sent: Promise<IN8nHttpFullResponse>, maxBytes: number,
 		if (deadline.aborted) sent.then((late) => (late.body as Body | undefined)?.destroy?.()).catch(() => undefined);
 	}
 }
-
-/** Half of a UTF-16 pair on its own: encodeURIComponent throws on it. */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 export async function createClient(ctx: ApiContext): Promise<ViduClient> {
 	const data = await ctx.getCredentials(CREDENTIAL_TYPE);
@@ -127,28 +123,26 @@ export async function createClient(ctx: ApiContext): Promise<ViduClient> {
 		const cutoff = grace ? AbortSignal.any([deadline, grace.signal]) : deadline;
 		const maxBytes = MAX_ANSWER_BYTES + 2 * (body?.bytes ?? 0);
 		const sending = await body?.open();
-		let response: IN8nHttpFullResponse;
-		let answer: Buffer;
-		try {
-			const json = 'application/json';
-			const headers = body ? { accept: json, 'content-type': json, 'content-length': String(body.bytes) } : { accept: json };
-			// n8n hands a stream to its HTTP client as it is, though its type lists only buffers.
-			const payload = body ? { body: sending as Buffer, abortSignal: cutoff } : {};
-			// n8n's helper reads the credential through its `this`.
-			const sent = ctx.helpers.httpRequestWithAuthentication.call(
-				(body ? noCancelCtx : ctx) as IExecuteFunctions,
-				CREDENTIAL_TYPE,
-				{ ...RAW, method: body ? 'POST' : 'GET', url, headers, timeout: timeoutMs, ...payload },
-				credentialOptions,
-			) as Promise<IN8nHttpFullResponse>;
-			({ response, answer } = await readCapped(sent, maxBytes, cutoff));
-		} catch (error) {
-			throw unanswered(phase, url, deadline.aborted && !signal?.aborted ? { code: 'ETIMEDOUT' } : error, taskId);
-		} finally {
-			signal?.removeEventListener('abort', onStop);
-			// An exchange cut short leaves the image's file open otherwise.
-			(sending as { destroy?: () => void } | undefined)?.destroy?.();
-		}
+		const json = 'application/json';
+		const sentHeaders = body ? { accept: json, 'content-type': json, 'content-length': String(body.bytes) } : { accept: json };
+		// n8n hands a stream to its HTTP client as it is, though its type lists only buffers.
+		const payload = body ? { body: sending as Buffer, abortSignal: cutoff } : {};
+		// n8n's helper (an async function: it rejects, never throws) reads the credential through its `this`.
+		const sent = ctx.helpers.httpRequestWithAuthentication.call(
+			(body ? noCancelCtx : ctx) as IExecuteFunctions,
+			CREDENTIAL_TYPE,
+			{ ...RAW, method: body ? 'POST' : 'GET', url, headers: sentHeaders, timeout: timeoutMs, ...payload },
+			credentialOptions,
+		) as Promise<IN8nHttpFullResponse>;
+		const { response, answer } = await readCapped(sent, maxBytes, cutoff)
+			.catch((error: unknown) => {
+				throw unanswered(phase, url, deadline.aborted && !signal?.aborted ? { code: 'ETIMEDOUT' } : error, taskId);
+			})
+			.finally(() => {
+				signal?.removeEventListener('abort', onStop);
+				// An exchange cut short leaves the image's file open otherwise.
+				(sending as { destroy?: () => void } | undefined)?.destroy?.();
+			});
 		const { statusCode, headers } = response;
 		if (statusCode >= 300 && statusCode < 400)
 			throw new ViduFailure('redirect', phase, { taskId, status: statusCode, location: String(headers?.location ?? '') });
@@ -171,7 +165,8 @@ export async function createClient(ctx: ApiContext): Promise<ViduClient> {
 			return task;
 		},
 		async getTask(taskId, call = {}) {
-			if (LONE_SURROGATE.test(taskId))
+			// Half of a UTF-16 pair on its own (\p{Cs} under /u): encodeURIComponent throws on it.
+			if (/\p{Cs}/u.test(taskId))
 				throw malformedFailure('status', 'the task id is not valid text, so no URL can name it', undefined, taskId);
 			const answer = await request(TASK_PATH + encodeURIComponent(taskId), call, taskId);
 			const task = parseTask(answer, taskId);

@@ -33,9 +33,6 @@ export class ViduFailure extends Error {
 		this.name = 'ViduFailure';
 		this.retry = { transient: false, notSent: false, rateLimited: false, ...details.retry };
 	}
-	get taskId(): string | undefined {
-		return this.details.taskId;
-	}
 }
 
 const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH']);

@@ -1,6 +1,5 @@
-// Spent 64 KB read buffers live outside V8's heap, which V8 lets grow by 64 MB before it collects.
-// Allocating (never touching) an ArrayBuffer that size every READ_BYTES_PER_COLLECTION bytes makes it
-// collect soon: untouched pages cost address space, not memory (docs/performance.md).
+// Spent 64 KB read buffers live outside V8's heap, which V8 lets grow by 64 MB before it collects. An ArrayBuffer that size,
+// allocated every READ_BYTES_PER_COLLECTION bytes, never touched (address space, not memory), makes it collect soon (docs/performance.md).
 export const READ_BYTES_PER_COLLECTION = 8 * 1024 * 1024;
 
 function askV8ToCollect(): void {
@@ -16,10 +15,7 @@ export function spentBufferTracker(collect: () => void = askV8ToCollect): (chunk
 	// Gone once any collection has run, which restarts the count.
 	let witness = new WeakRef({});
 	return (chunkBytes) => {
-		if (witness.deref() === undefined) {
-			witness = new WeakRef({});
-			sinceCollection = 0;
-		}
+		if (witness.deref() === undefined) [witness, sinceCollection] = [new WeakRef({}), 0];
 		sinceCollection += chunkBytes;
 		if (sinceCollection < READ_BYTES_PER_COLLECTION) return;
 		sinceCollection = 0;

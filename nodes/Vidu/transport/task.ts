@@ -1,12 +1,11 @@
 import type { IDataObject } from 'n8n-workflow';
 
-export type TaskState = 'running' | 'completed' | 'failed';
 export type TaskError = { code?: string | number; message: string };
 export type VideoEntry = IDataObject & { type: string; url: string };
 
 export interface Task {
 	id: string;
-	state: TaskState;
+	state: 'running' | 'completed' | 'failed';
 	apiStatus: string;
 	progress: number | null;
 	model: string | null;
@@ -26,7 +25,7 @@ const MAX_API_WORD = 100;
 const MAX_VIDEOS = 20;
 
 export const surelyRunning = (status: string): boolean => RUNNING.has(status.trim().toLowerCase());
-export function stateOf(status: string): TaskState {
+export function stateOf(status: string): Task['state'] {
 	const key = status.trim().toLowerCase();
 	return COMPLETED.has(key) ? 'completed' : FAILED.has(key) ? 'failed' : 'running';
 }

@@ -14,8 +14,7 @@ export type ObservableStream = Pick<NodeJS.ReadableStream, 'on'> & { readableFlo
 const isObservable = (body: unknown): body is ObservableStream =>
 	typeof (body as ObservableStream | undefined)?.on === 'function' && 'readableFlowing' in (body as object);
 
-// A 'data' listener sets the stream flowing before the store reads it, losing chunks: set back to
-// neither flowing nor paused, it starts however the store reads, and every chunk passes the listener.
+// A 'data' listener would set the stream flowing before the store reads it, losing chunks: set back, it waits for the store.
 export function watchChunks(stream: ObservableStream, onChunk: (chunk: Uint8Array) => void): void {
 	stream.on('data', onChunk);
 	stream.readableFlowing = null;
@@ -34,8 +33,7 @@ function notAVideo(head: Buffer): string | undefined {
 }
 
 const discard = (body: unknown) => (body as { destroy?: () => void } | undefined)?.destroy?.();
-// Bounded in size and total time (docs/api-contract.md#video-files): a socket timeout alone lets a host
-// that trickles bytes, or never stops, hold the node and fill the disk.
+// Bounded in size and total time (docs/api-contract.md#video-files): a trickling or endless host outlasts a socket timeout.
 export async function downloadVideo(
 	helpers: Pick<IExecuteFunctions['helpers'], 'httpRequest' | 'prepareBinaryData'>,
 	job: { url: string; taskId: string; timeoutMs: number; cancel?: AbortSignal },
