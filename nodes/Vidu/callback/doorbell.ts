@@ -17,18 +17,12 @@ export interface CallbackState extends IDataObject {
 	run?: string;
 }
 export type States = Array<CallbackState | undefined>;
-
 /** A run token: not a secret (the resume URL's signature is), only different for every run. */
-export const newRunToken = (random: () => number = Math.random): string =>
-	Array.from({ length: 16 }, () => Math.floor(random() * 36).toString(36)).join('');
-
+export const newRunToken = (): string => Array.from({ length: 16 }, () => Math.floor(Math.random() * 36).toString(36)).join('');
 export function callbackUrlFor(resumeUrl: string, index: number, run: string): string {
-	const queryAt = resumeUrl.includes('?') ? resumeUrl.indexOf('?') : resumeUrl.length;
-	const query = resumeUrl.slice(queryAt + 1);
-	const ours = `${ITEM_QUERY}=${index}&${RUN_QUERY}=${run}`;
-	return `${resumeUrl.slice(0, queryAt).replace(/\/+$/, '')}/${CALLBACK_PATH}?${query ? `${query}&` : ''}${ours}`;
+	const [path, query] = resumeUrl.split(/\?(.*)/s);
+	return `${path.replace(/\/+$/, '')}/${CALLBACK_PATH}?${query ? `${query}&` : ''}${ITEM_QUERY}=${index}&${RUN_QUERY}=${run}`;
 }
-
 export const waitingState = (taskId: string, run: string): CallbackState => ({
 	videoArrived: false,
 	taskId,
@@ -38,35 +32,30 @@ export const waitingState = (taskId: string, run: string): CallbackState => ({
 export const failedSubmissionState = (message: string): CallbackState => ({ videoArrived: false, taskId: null, message });
 export const asCallbackState = (value: unknown): CallbackState | undefined =>
 	value && typeof value === 'object' && 'videoArrived' in value ? (value as CallbackState) : undefined;
-export type Doorbell = { ok: true; index: number; taskId: string; run?: string } | { ok: false; reason: string };
-
+type Doorbell = { ok: true; index: number; taskId: string; run?: string } | { ok: false; reason: string };
 /** An integer id past 2^53 arrives rounded (n8n parses the body): it names the task whose digits round to it. */
 const names = (value: unknown, taskId: string): boolean =>
 	typeof value === 'number' && !Number.isSafeInteger(value) ? /^\d+$/.test(taskId) && Number(taskId) === value : String(value) === taskId;
-
 export function readDoorbell(query: IDataObject, body: IDataObject, states: States): Doorbell {
 	const raw = query[ITEM_QUERY];
 	const index = typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : NaN;
-	const taskId = states[index]?.taskId;
+	const { taskId, run } = states[index] ?? {};
 	const refused: Doorbell = { ok: false, reason: 'not a task of this run' };
-	if (!Number.isInteger(index) || !taskId || query[RUN_QUERY] !== states[index]?.run) return refused;
+	if (!Number.isInteger(index) || !taskId || query[RUN_QUERY] !== run) return refused;
 	// A gateway may put the model maker's own id in `id`: refused only when a name is given and none is ours.
 	const claimed = [body.id, body.task_id].filter((value) => value !== undefined && value !== null && value !== '');
 	if (claimed.length && !claimed.some((value) => names(value, taskId))) return refused;
-	return { ok: true, index, taskId, run: states[index]?.run };
+	return { ok: true, index, taskId, run };
 }
-
 /** Tasks tend to finish in submission order: the one after the ringing task is checked first, the ringing one last. */
 export function checkOrder(ringing: number, states: States): number[] {
 	return Array.from({ length: states.length }, (_, n) => (ringing + 1 + n) % states.length).filter((i) => states[i]?.taskId);
 }
-
 /** Only spares a useless check (a body is never trusted to say a task is done); an unknown word may be final. */
 export const claimsStillRunning = (body: IDataObject): boolean => surelyRunning(stateWordOf(body) ?? '');
 /** A callback that says its task is finished: if the API does not agree yet, it is asked again shortly. */
 export const claimsFinished = (body: IDataObject): boolean => stateOf(stateWordOf(body) ?? '') !== 'running';
-
-export type SweepResult = { allFinished: true; tasks: Array<Task | undefined> } | { allFinished: false; waitingFor: string };
+type SweepResult = { allFinished: true; tasks: Array<Task | undefined> } | { allFinished: false; waitingFor: string };
 
 export async function sweep(order: number[], states: States, check: (id: string, index: number) => Promise<Task>): Promise<SweepResult> {
 	const tasks: Array<Task | undefined> = [];
@@ -77,7 +66,6 @@ export async function sweep(order: number[], states: States, check: (id: string,
 	}
 	return { allFinished: true, tasks };
 }
-
 /** One pause of one execution: a run token is new for every node run. */
 export const pauseKey = (executionId: string, run: string | undefined): string => `${executionId}/${run ?? ''}`;
 
@@ -87,7 +75,6 @@ export class DoorbellMemory {
 	private resumed = new Set<string>();
 	private sweeping = new Map<string, { again: boolean; done: Promise<unknown> }>();
 	constructor(private readonly capacity = 5000) {}
-
 	private add(entries: Set<string>, entry: string): void {
 		if (entries.size >= this.capacity) entries.delete(entries.keys().next().value as string);
 		entries.add(entry);
@@ -99,7 +86,6 @@ export class DoorbellMemory {
 	claimedFinished(pause: string, taskId: string): boolean {
 		return this.claimed.has(`${pause}/${taskId}`);
 	}
-
 	/** Callbacks during a sweep of the same pause share it and ask for one more after it: a burst costs two sweeps. */
 	async coalesced<T>(pause: string, work: () => Promise<T>): Promise<T> {
 		const running = this.sweeping.get(pause) as { again: boolean; done: Promise<T> } | undefined;
@@ -123,7 +109,6 @@ export class DoorbellMemory {
 		this.sweeping.set(pause, entry);
 		return await entry.done;
 	}
-
 	/** True for the first caller only: several tasks often end at the same moment. */
 	claimResume(pause: string): boolean {
 		if (this.resumed.has(pause)) return false;

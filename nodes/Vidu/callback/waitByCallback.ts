@@ -88,7 +88,6 @@ export async function waitByCallback(
 }
 
 const LAGGING_STATUS_RECHECKS_MS = [1000, 2000, 3000];
-
 /** Never throws (n8n would answer 500 and resume with an empty item): on any fault, 503 and the execution keeps waiting. */
 export async function answerCallback(this: IWebhookFunctions, memory: bell.DoorbellMemory): Promise<IWebhookResponseData> {
 	try {

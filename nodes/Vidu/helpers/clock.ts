@@ -1,7 +1,6 @@
 import { sleep } from 'n8n-workflow';
 
 export type Clock = { now(): number; sleep(ms: number): Promise<void> };
-
 /** Tests swap its methods for a virtual clock. */
 export const systemClock: Clock = { now: () => Date.now(), sleep: async (ms) => await sleep(ms) };
 

@@ -5,16 +5,13 @@ import { clip, type Task } from '../transport/task';
 // A cancelled execution keeps neither output nor error: each paid task id goes at once to the custom
 // data and the log. The book outlives the try, so that Retry On Fail never pays for an item twice.
 export type Ledger = ReturnType<typeof ledgerFor>;
-
 /** `entries`: `item N: task id`, over every try; `carried`: what earlier node runs of the execution wrote. */
 type Book = { entries: string[]; carried?: string[]; tasks: Map<number, { request: string; task: Task }>; token?: string };
 
 /** The books of the latest node runs in this process (every try runs where the first did), least recently used out. */
 export class LedgerMemory {
 	private books = new Map<string, Book>();
-
 	constructor(private readonly capacity = 100) {}
-
 	book(run: { executionId?: string; node: string; runIndex: number }): Book {
 		if (!run.executionId) return { entries: [], tasks: new Map() };
 		const key = `${run.executionId}\n${run.node}\n${run.runIndex}`;
@@ -35,7 +32,6 @@ const keyOf = (n: number) => (n === 0 ? KEY : `${KEY}_${n + 1}`);
 const SEPARATOR = ', ';
 const POINTER = /^and (\d+) more: see the n8n log/;
 const NO_FREE_KEY = `The paid task ids are not in the execution's custom data: the workflow already uses all ${KEY_LIMIT} keys n8n allows. They are in each item's taskId and in the n8n log ("Vidu task … submitted").`;
-
 function entriesIn(customData: IDataObject, n = 0): string[] {
 	const value = customData[keyOf(n)];
 	return typeof value === 'string' ? [...value.split(SEPARATOR).filter((entry) => entry !== ''), ...entriesIn(customData, n + 1)] : [];

@@ -1,9 +1,7 @@
 /** Submissions sent at once: few enough for large images held in memory while they are sent. */
 export const PARALLEL_SUBMITS = 4;
-
 /** Status calls and downloads at once: each holds a listener on the cancel signal (Node warns past 10). */
 export const PARALLEL_CHECKS = 6;
-
 /** Runs `work` on every entry, at most `size` at a time, in entry order. */
 export async function inPool<T>(entries: T[], size: number, work: (entry: T) => Promise<void>): Promise<void> {
 	const queue = [...entries];

@@ -3,7 +3,6 @@ import { type Clock, pause } from './clock';
 
 /** Attempts in all, the first included, for a request that failed this way (1: never again; Infinity: until the user's Max Wait). */
 export type RetryPolicy = (failure: ViduFailure) => number;
-
 /** A paid request is only repeated when it provably created nothing (429, a refused connection). */
 export const SUBMISSION: RetryPolicy = (f) => (f.retry.notSent ? 3 : 1);
 /** Wait Mode Callback cannot pause before every task is submitted: a 429 is retried until Max Wait. */
@@ -24,7 +23,6 @@ export const STATUS_IN_BATCH: RetryPolicy = (f) => (f.retry.transient ? Infinity
 export function backoffMs(attempt: number, random: () => number): number {
 	return Math.round(Math.min(30_000, 1000 * 2 ** attempt) * (0.5 + random() / 2));
 }
-
 type Next = { retry: false } | { retry: true; delayMs: number; retryAfterMs?: number };
 /** Whether to try again after failed attempt number `attempt` (0-based), and after how long. */
 export function nextRetry(policy: RetryPolicy, error: unknown, attempt: number, random: () => number = Math.random): Next {

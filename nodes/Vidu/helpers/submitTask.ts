@@ -11,7 +11,6 @@ import { type RetryPolicy, withRetries } from './retry';
 
 /** `deadline`: clock time after which no retry starts (the user's Max Wait); `overrides`: options the node sets (Wait Mode Callback's URL). */
 type SubmitSettings = { policy: RetryPolicy; timeoutMs?: number; deadline?: number; overrides?: Partial<GenerationOptions> };
-
 /** Checks the item before anything is paid, and writes the task id to the ledger the moment it exists. */
 export async function submitItem(
 	this: IExecuteFunctions,

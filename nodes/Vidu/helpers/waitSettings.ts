@@ -4,7 +4,6 @@ import { waitOptions } from '../descriptions/waiting.description';
 import { readNumber } from '../request/checks';
 
 type WaitOptionName = 'maxConcurrent' | 'maxWaitMinutes' | 'pollIntervalSeconds' | 'requestTimeoutSeconds';
-
 /** An expression can give text, null or NaN (a NaN would spin the wait loop); default and limits are the UI's. */
 function readWaitOption(values: IDataObject, name: WaitOptionName): number {
 	const option = (waitOptions.options as INodeProperties[]).find((described) => described.name === name)!;

@@ -43,9 +43,7 @@ interface Watched {
 	/** Aimed at the learnt end: where the check goes back if the aim proves wrong. */
 	aim?: { early: boolean; unaimedDueAt: number };
 }
-
 type Pick = { index: number; refusals: number; refused?: unknown };
-
 /** Tasks in flight allowed at first (slow start). */
 const FIRST_WAVE = 8;
 /** Tasks that must be found done at a learnt end before the others are aimed at it. */
@@ -66,9 +64,8 @@ export async function runBatch<R>(count: number, hooks: BatchHooks<R>, settings:
 	// A NaN or zero here would make the loop below spin without ever sleeping.
 	if (!(settings.maxConcurrent >= 1) || !Number.isFinite(settings.maxWaitMs) || !(settings.schedule.maxGapMs > 0))
 		throw new Error(`invalid batch settings: ${JSON.stringify({ ...settings, signal: undefined })}`);
-	const { schedule, signal } = settings;
+	const { schedule, signal, random = Math.random } = settings;
 	const interval = schedule.maxGapMs;
-	const random = settings.random ?? Math.random;
 	const result: BatchResult<R> = { outcomes: new Array(count).fill(undefined), submitted: [] };
 	// Items never accepted share one deadline, so endless 429s end by Max Wait whatever the item count.
 	const runDeadline = clock.now() + settings.maxWaitMs;
@@ -101,20 +98,20 @@ export async function runBatch<R>(count: number, hooks: BatchHooks<R>, settings:
 	const unsubmitted = () => nextIndex < count || refusedQueue.length > 0;
 	const retryReady = () => refusedQueue.length > 0 && refusedQueue[0].notBefore <= clock.now();
 	const candidateReady = () => nextIndex < count || retryReady();
-	const maySubmit = () =>
-		!stopNow() && !signal?.aborted && active.size < limit && unsubmitted() && clock.now() >= submitHoldUntil && candidateReady();
+	const maySubmit = () => !stopNow() && !signal?.aborted && active.size < limit && clock.now() >= submitHoldUntil && candidateReady();
 	const settle = (index: number, outcome: Outcome<R>, state: SubmittedTask['state']) => {
 		result.outcomes[index] = outcome;
-		const entry = result.submitted.find((s) => s.index === index);
-		if (entry) entry.state = state;
+		for (const entry of result.submitted) if (entry.index === index) entry.state = state;
 		if (!outcome.ok && !settings.continueOnFail && !result.firstFailure) result.firstFailure = { index, error: outcome.error };
 	};
 	const fail = (index: number, error: unknown, state: SubmittedTask['state'] = 'failed') => settle(index, { ok: false, error }, state);
-	/** The node stops waiting, but the task goes on at the provider (paid, not failed). */
-	const stopWatching = (watched: Watched, reason: WaitStopped['reason']) => {
+	const drop = (watched: Watched, error: unknown, state?: SubmittedTask['state']) => {
 		active.delete(watched.index);
-		fail(watched.index, new WaitStopped(reason, watched.task, settings.maxWaitMs / 60_000, watched.lastFault), 'running');
+		fail(watched.index, error, state);
 	};
+	/** The node stops waiting, but the task goes on at the provider (paid, not failed). */
+	const stopWatching = (watched: Watched, reason: WaitStopped['reason']) =>
+		drop(watched, new WaitStopped(reason, watched.task, settings.maxWaitMs / 60_000, watched.lastFault), 'running');
 	const complete = async ({ index, task, checks, submittedAt }: Watched) => {
 		active.delete(index);
 		try {
@@ -124,8 +121,7 @@ export async function runBatch<R>(count: number, hooks: BatchHooks<R>, settings:
 			fail(index, error);
 		}
 	};
-	const submitOne = async (entry: Pick) => {
-		const { index } = entry;
+	const submitOne = async ({ index, refusals }: Pick) => {
 		// A failure elsewhere in this wave, or a cancel, stops what has not been sent yet (nothing paid).
 		if (stopNow() || signal?.aborted) return;
 		let task: Task;
@@ -133,18 +129,16 @@ export async function runBatch<R>(count: number, hooks: BatchHooks<R>, settings:
 			task = await hooks.submit(index);
 		} catch (error) {
 			// Refused (HTTP 429): nothing was created, so it may be sent again later, within Max Wait.
-			const next = nextRetry(REFUSED_IN_BATCH, error, entry.refusals, random);
-			const answeredAt = clock.now();
+			const next = nextRetry(REFUSED_IN_BATCH, error, refusals, random);
 			refusing = next.retry;
 			if (!next.retry) return fail(index, error);
 			limit = Math.max(1, active.size);
 			acceptedSinceRefusal = 0;
 			neverRefused = false;
-			const notBefore = answeredAt + next.delayMs;
+			const notBefore = clock.now() + next.delayMs;
 			submitHoldUntil = Math.max(submitHoldUntil, notBefore);
 			if (notBefore > runDeadline) return fail(index, error);
-			refusedQueue.push({ index, notBefore, refusals: entry.refusals + 1, refused: error });
-			return;
+			return void refusedQueue.push({ index, notBefore, refusals: refusals + 1, refused: error });
 		}
 		refusing = false;
 		// Doubling each wave until the first refusal, then one more per round of acceptances.
@@ -164,44 +158,33 @@ export async function runBatch<R>(count: number, hooks: BatchHooks<R>, settings:
 		const now = clock.now();
 		// Set back since the round began: the end it was aimed at proved wrong.
 		if (watched.dueAt > now) return;
-		watched.aim = undefined;
 		const runningAt = watched.lastCheckAt;
 		const probed = probes.delete(watched.index);
-		watched.lastCheckAt = now;
-		watched.checks++;
+		Object.assign(watched, { aim: undefined, lastCheckAt: now, checks: watched.checks + 1 });
 		try {
 			const checked = await hooks.check(watched.task, watched.index);
 			// Status answers need not repeat the model the create answer named.
-			watched.task = { ...checked, model: checked.model ?? watched.task.model };
-			watched.faults = 0;
-			watched.lastFault = undefined;
+			Object.assign(watched, { task: { ...checked, model: checked.model ?? watched.task.model }, faults: 0, lastFault: undefined });
 		} catch (error) {
 			if (signal?.aborted) return stopWatching(watched, 'cancelled');
 			const next = nextRetry(STATUS_IN_BATCH, error, watched.faults++, random);
-			if (!next.retry) {
-				active.delete(watched.index);
-				return fail(watched.index, error);
-			}
+			if (!next.retry) return drop(watched, error);
 			// Retry-After counts from the answer; never past this task's Max Wait.
 			const answeredAt = clock.now();
 			if (next.retryAfterMs) holdUntil = Math.max(holdUntil, Math.min(watched.deadline, answeredAt + next.retryAfterMs));
-			watched.lastFault = error;
-			watched.dueAt = Math.min(watched.deadline, answeredAt + next.delayMs);
-			return;
+			return void Object.assign(watched, { lastFault: error, dueAt: Math.min(watched.deadline, answeredAt + next.delayMs) });
 		}
-		if (watched.task.state !== 'running') {
-			if (watched.task.state === 'completed') {
-				learned.push({ after: runningAt - watched.submittedAt, by: now - watched.submittedAt });
-				if (probed) probesDone++;
-				// A moved end has been wrong once already: it takes every probe to confirm it.
-				const enough = widenedEnd === 0 || probesDone >= PROBES;
-				if (probed && probes.size === 0 && enough && learnedEnd() !== undefined) confirmed = true;
-				aimAtLearnedEnd();
-			}
-			return await complete(watched);
+		const { state, progress } = watched.task;
+		if (state === 'completed') {
+			learned.push({ after: runningAt - watched.submittedAt, by: now - watched.submittedAt });
+			if (probed) probesDone++;
+			// A moved end has been wrong once already: it takes every probe to confirm it.
+			const enough = widenedEnd === 0 || probesDone >= PROBES;
+			if (probed && probes.size === 0 && enough && learnedEnd() !== undefined) confirmed = true;
+			aimAtLearnedEnd();
 		}
+		if (state !== 'running') return await complete(watched);
 		const later = clock.now();
-		const { progress } = watched.task;
 		const grid = Math.max(later + schedule.minGapMs, nextOnGrid(watched));
 		if (progress === null) {
 			longestRunningMs = Math.max(longestRunningMs, now - watched.submittedAt);
@@ -266,12 +249,11 @@ export async function runBatch<R>(count: number, hooks: BatchHooks<R>, settings:
 		}
 	};
 	const stopExpired = () => {
-		for (const watched of [...active.values()]) {
-			if (signal?.aborted) stopWatching(watched, 'cancelled');
-			else if (watched.lastCheckAt >= watched.deadline) stopWatching(watched, 'timeout');
-		}
+		for (const w of [...active.values()])
+			if (signal?.aborted || w.lastCheckAt >= w.deadline) stopWatching(w, signal?.aborted ? 'cancelled' : 'timeout');
 	};
-	while (!stopNow() && (unsubmitted() || active.size > 0) && !signal?.aborted) {
+	const pending = () => unsubmitted() || active.size > 0;
+	while (!stopNow() && pending() && !signal?.aborted) {
 		if (refusing && clock.now() >= runDeadline) {
 			for (const entry of refusedQueue.splice(0)) fail(entry.index, entry.refused);
 			const never = refusedPastMaxWait(settings.maxWaitMs / 60_000);
@@ -279,19 +261,18 @@ export async function runBatch<R>(count: number, hooks: BatchHooks<R>, settings:
 		}
 		while (maySubmit()) {
 			const wave: Pick[] = [];
-			while (wave.length < limit - active.size && unsubmitted() && candidateReady())
+			while (wave.length < limit - active.size && candidateReady())
 				wave.push(retryReady() ? refusedQueue.shift()! : { index: nextIndex++, refusals: 0 });
 			await inPool(wave, PARALLEL_SUBMITS, submitOne);
 		}
 		stopExpired();
-		if (stopNow() || (!unsubmitted() && active.size === 0)) continue;
+		if (stopNow() || !pending()) continue;
 		const wakeups = [...active.values()].map((w) => Math.max(w.dueAt, holdUntil));
 		if (unsubmitted() && active.size < limit) wakeups.push(Math.max(submitHoldUntil, refusedQueue[0]?.notBefore ?? 0));
 		if (unsubmitted() && refusing) wakeups.push(runDeadline);
-		await pause(clock, Math.max(0, Math.min(...wakeups) - clock.now()), signal);
-		if (signal?.aborted) break;
+		await pause(clock, Math.min(...wakeups) - clock.now(), signal);
 		const now = clock.now();
-		if (now < holdUntil) continue;
+		if (signal?.aborted || now < holdUntil) continue;
 		const due = [...active.values()].filter((w) => w.dueAt <= now);
 		await inPool(due, PARALLEL_CHECKS, checkOne);
 		stopExpired();

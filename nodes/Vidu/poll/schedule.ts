@@ -5,15 +5,12 @@ export interface ScheduleSettings {
 }
 
 export const DEFAULT_SCHEDULE: Omit<ScheduleSettings, 'maxGapMs'> = { minGapMs: 1000 };
-
 /** Aim slightly after the estimated end rather than before it, to need one check instead of two. */
 export const AIM_AFTER_MS = 60;
-
 /** Over how many slots of one polling interval the first checks of a batch are spread. */
 const SLOTS = 5;
 
-// One interval plus the task's slot's share of another (the first slot, checked soonest, holds two
-// tasks to learn from); once the run knows its tasks' length, checks an interval apart that land on it.
+// An interval plus the slot's share of another (slot 0 holds two tasks to learn from); once a length is learnt, checks an interval apart that land on it.
 export function firstCheckDelay(settings: ScheduleSettings, index: number, expectedMs?: number): number {
 	if (expectedMs !== undefined) {
 		const end = expectedMs + AIM_AFTER_MS;
