@@ -1,6 +1,6 @@
 import type { IAuthenticate, ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
 
-import { DEFAULT_BASE_URL } from '../nodes/Vidu/transport/credential';
+import { apiKeyProperty, DEFAULT_BASE_URL } from '../nodes/Vidu/transport/credential';
 
 export class ViduApi implements ICredentialType {
 	name = 'viduApi';
@@ -8,15 +8,7 @@ export class ViduApi implements ICredentialType {
 	icon: Icon = { light: 'file:vidu.svg', dark: 'file:vidu.dark.svg' };
 	documentationUrl = 'https://github.com/n8n-nodes-vidu/n8n-nodes-vidu#credentials';
 	properties: INodeProperties[] = [
-		{
-			displayName: 'API Key',
-			name: 'apiKey',
-			type: 'string',
-			typeOptions: { password: true },
-			default: '',
-			required: true,
-			description: 'The key from the API key page of your Vtrix/Vidu account; sent as a Bearer token',
-		},
+		apiKeyProperty('The key from the API key page of your Vtrix/Vidu account; sent as a Bearer token'),
 		{
 			displayName: 'Base URL',
 			name: 'baseUrl',

@@ -1,13 +1,16 @@
 /**
  * A faithful stand-in for the Vtrix gateway serving Vidu's video models (docs/api-contract.md):
  * a real HTTP server on 127.0.0.1 that checks the Bearer token, records every request, and can be
- * scripted per test (state spellings, polls before completion, error shapes, HTTP faults).
+ * scripted per test (state spellings, polls before completion, error shapes, HTTP faults); under /ent/v2 it
+ * speaks Vidu's own API (Token auth, flat bodies, its states, queueing, cancel, credits, signed callbacks).
  */
+import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { mp4Bytes, pngBytes } from './images';
+import { signedHeaders } from './signCallback';
 
 export interface RecordedRequest {
 	method: string;
@@ -104,8 +107,24 @@ const GATEWAY_MODELS: Record<string, string> = Object.fromEntries([
 	['viduq2_turbo_extend', 'extend'],
 ]);
 
+/** Vidu's own API: one endpoint per kind, the model by its own name (../shared/api/VIDU-OFFICIAL.md). */
+const OFFICIAL = '/ent/v2';
+const OFFICIAL_KINDS: Record<string, { check: string; models: string[] }> = {
+	img2video: {
+		check: 'img2video',
+		models: ['viduq3-pro', 'viduq3-turbo', 'viduq2-pro', 'viduq2-turbo', 'viduq2-pro-fast', 'viduq1', 'vidu2.0'],
+	},
+	'start-end2video': { check: 'start_end2video', models: ['viduq3-pro', 'viduq3-turbo', 'viduq2-pro', 'viduq2-turbo', 'viduq2-pro-fast'] },
+	reference2video: { check: 'reference2video', models: ['viduq3', 'viduq2-pro', 'viduq2', 'viduq2-pro-fast', 'viduq1'] },
+	text2video: { check: 'text2video', models: ['viduq3-pro', 'viduq3-turbo', 'viduq2', 'viduq2-pro-fast', 'viduq1'] },
+	extend: { check: 'extend', models: ['viduq2-pro', 'viduq2-turbo'] },
+};
+
 interface TaskRecord {
 	id: string;
+	/** Created through Vidu's own API: answered in its shape. */
+	official?: boolean;
+	cancelled?: boolean;
 	script: Required<Omit<TaskScript, 'error' | 'usage' | 'generationMs' | 'forItem'>> &
 		Pick<TaskScript, 'error' | 'usage' | 'generationMs' | 'forItem'>;
 	polls: number;
@@ -172,6 +191,8 @@ export class ViduMock {
 	readonly callbacks: Array<{ taskId: string; url: string; status: string; answer: number }> = [];
 	/** Like a provider's concurrency quota: creates beyond this many unfinished tasks get HTTP 429. */
 	maxInFlight?: number;
+	/** Vidu's own API: tasks past this many unfinished ones are accepted and queue (state "queueing"). */
+	officialConcurrency = 5;
 	refusedCreates = 0;
 	/** Create and video requests being answered right now, and the most there ever were at once. */
 	private inFlight = { create: 0, download: 0 };
@@ -267,11 +288,15 @@ export class ViduMock {
 
 	/** Submissions that reached the create endpoint, including refused ones. */
 	get creates(): RecordedRequest[] {
-		return this.requests.filter((r) => r.method === 'POST' && r.path === '/model/v1/generation');
+		return this.requests.filter(
+			(r) => r.method === 'POST' && (r.path === '/model/v1/generation' || r.path.slice(OFFICIAL.length + 1) in OFFICIAL_KINDS),
+		);
 	}
 
 	get polls(): RecordedRequest[] {
-		return this.requests.filter((r) => r.path.startsWith('/model/v1/generation/task/'));
+		return this.requests.filter(
+			(r) => r.path.startsWith('/model/v1/generation/task/') || /^\/ent\/v2\/tasks\/[^/]+\/creations$/.test(r.path),
+		);
 	}
 
 	get downloads(): RecordedRequest[] {
@@ -308,11 +333,12 @@ export class ViduMock {
 		this.requests.push(recorded);
 		this.onRequest?.(recorded);
 
+		const officialCreate = req.method === 'POST' && path.startsWith(`${OFFICIAL}/`) && path.slice(OFFICIAL.length + 1) in OFFICIAL_KINDS;
 		const route: Fault['route'] = path.startsWith('/cdn/')
 			? 'download'
-			: req.method === 'POST' && path === '/model/v1/generation'
+			: (req.method === 'POST' && path === '/model/v1/generation') || officialCreate
 				? 'create'
-				: path.startsWith('/model/v1/generation/task/')
+				: path.startsWith('/model/v1/generation/task/') || /^\/ent\/v2\/tasks\/[^/]+\/creations$/.test(path)
 					? 'poll'
 					: 'any';
 		if (route !== 'create' && route !== 'download') return await this.answer(req, res, route, path, body);
@@ -353,12 +379,85 @@ export class ViduMock {
 			res.end(this.imageBytes);
 			return;
 		}
+		if (path.startsWith(`${OFFICIAL}/`)) return this.answerOfficial(req, res, route, path, body);
 		if (req.headers.authorization !== `Bearer ${this.apiKey}`) {
 			return this.json(res, 401, { error: { code: 401, message: 'invalid api key' } });
 		}
 		if (route === 'create') return this.create(res, body);
 		if (route === 'poll') return this.poll(res, decodeURIComponent(path.slice('/model/v1/generation/task/'.length)));
 		return this.json(res, 404, { message: `no route ${req.method} ${path}` });
+	}
+
+	/** Vidu's own API: Token auth, flat bodies, its states, cancel and credits. */
+	private answerOfficial(req: http.IncomingMessage, res: http.ServerResponse, route: Fault['route'], path: string, body: unknown): void {
+		if (req.headers.authorization !== `Token ${this.apiKey}`)
+			return this.json(res, 401, { code: 401, reason: 'Unauthorized', message: 'invalid token' });
+		const params = (typeof body === 'object' && body !== null ? body : {}) as Params;
+		if (route === 'create') {
+			const kind = OFFICIAL_KINDS[path.slice(OFFICIAL.length + 1)];
+			const check = kind.check === 'reference2video' && params.subjects !== undefined ? 'subjects' : kind.check;
+			const refused = kind.models.includes(String(params.model))
+				? KIND_CHECKS[check](params)
+				: `model ${String(params.model)} is not offered here`;
+			if (refused) return this.json(res, 400, { code: 400, reason: 'BadRequest', message: refused });
+			const task = this.record(params, String(params.model), { official: true });
+			return this.json(res, 200, { task_id: task.id, state: 'created', model: task.model, credits: 4, created_at: '2025-01-01T15:41:31Z' });
+		}
+		const taskId = decodeURIComponent(path.split('/')[4] ?? '');
+		const task = this.tasks.get(taskId);
+		if (route === 'poll') {
+			if (!task?.official) return this.json(res, 404, { code: 404, reason: 'NotFound', message: 'task not found' });
+			task.polls++;
+			return this.json(res, 200, this.officialStatus(task));
+		}
+		if (req.method === 'POST' && path.endsWith('/cancel')) {
+			if (!task?.official) return this.json(res, 404, { code: 404, reason: 'NotFound', message: 'task not found' });
+			if (task.polls > 0 || this.queuedBefore(task) < this.officialConcurrency)
+				return this.json(res, 400, { code: 400, reason: 'BadRequest', message: 'task state is scheduled, can not cancel' });
+			task.cancelled = true;
+			return this.json(res, 200, {});
+		}
+		if (req.method === 'GET' && path === `${OFFICIAL}/credits`) {
+			const open = [...this.tasks.values()].filter((t) => t.official && !this.ended(t));
+			const running = Math.min(open.length, this.officialConcurrency);
+			return this.json(res, 200, {
+				remains: [
+					{
+						type: 'test',
+						credit_remain: 1000,
+						concurrency_limit: this.officialConcurrency,
+						current_concurrency: running,
+						queue_count: open.length - running,
+					},
+				],
+				packages: [],
+			});
+		}
+		return this.json(res, 404, { code: 404, reason: 'NotFound', message: `no route ${req.method} ${path}` });
+	}
+
+	/** Unfinished tasks of Vidu's own API created before this one: past the concurrency limit, it queues. */
+	private queuedBefore(task: TaskRecord): number {
+		return [...this.tasks.values()].filter((t) => t.official && t.createdAt <= task.createdAt && t !== task && !this.ended(t)).length;
+	}
+
+	private officialStatus(task: TaskRecord): Record<string, unknown> {
+		if (task.cancelled) return { id: task.id, state: 'failed', err_code: 'TaskCanceled', credits: 0, creations: [] };
+		const running =
+			task.script.generationMs !== undefined
+				? Date.now() < task.createdAt + task.script.generationMs
+				: task.polls <= task.script.pollsBeforeDone;
+		if (running) return { id: task.id, state: this.queuedBefore(task) >= this.officialConcurrency ? 'queueing' : 'processing', credits: 4 };
+		const final = this.finalBody(task);
+		if (FAILED.test(task.script.finalStatus))
+			return { id: task.id, state: 'failed', err_code: 'CreationPolicyViolation', credits: 0, creations: [] };
+		const creations = ((final.output as Array<{ content: Array<{ url: string }> }>)[0].content ?? []).map(({ url }, n) => ({
+			id: `creation_${task.id}_${n}`,
+			url,
+			cover_url: url.replace(/\.mp4$/, '.jpg'),
+			watermarked_url: url.replace(/\.mp4$/, '_wm.mp4'),
+		}));
+		return { id: task.id, state: 'success', err_code: '', credits: 4, payload: '', creations };
 	}
 
 	private json(res: http.ServerResponse, status: number, body: unknown): void {
@@ -407,25 +506,32 @@ export class ViduMock {
 			this.refusedCreates++;
 			return this.json(res, 429, { error: { code: 'QuotaExceeded', message: `at most ${this.maxInFlight} tasks in flight` } });
 		}
-		const script = { ...DEFAULT_SCRIPT, ...this.defaultScript, ...this.takeScript(params) };
-		const id = `task_${++this.counter}`;
-		const task: TaskRecord = { id, script, polls: 0, params, model: String(request.model), createdAt: Date.now() };
-		this.tasks.set(id, task);
+		const task = this.record(params, String(request.model));
+		const { id, script } = task;
 		if (script.terminalOnCreate) return this.json(res, 200, this.finalBody(task));
-		const callbackUrl = (params as { callback_url?: unknown }).callback_url;
-		if (this.sendCallbacks && typeof callbackUrl === 'string' && script.generationMs !== undefined) {
-			const ring = (status: string) => void this.ring(task, callbackUrl, status);
-			void this.delay(script.generationMs / 2).then(() => ring('processing'));
-			void this.delay(script.generationMs + 20).then(() =>
-				this.ringFinal(() => ring(FAILED.test(script.finalStatus) ? 'failed' : 'completed')),
-			);
-		}
 		this.json(res, 200, {
 			[script.idField]: id,
 			status: script.runningStates[0],
 			model: task.model,
 			created_at: 1710000000,
 		});
+	}
+
+	/** A new task, its script taken, and its callbacks planned when the mock sends them. */
+	private record(params: unknown, model: string, more: Partial<TaskRecord> = {}): TaskRecord {
+		const script = { ...DEFAULT_SCRIPT, ...this.defaultScript, ...this.takeScript(params) };
+		const id = `task_${++this.counter}`;
+		const task: TaskRecord = { id, script, polls: 0, params, model, createdAt: Date.now(), ...more };
+		this.tasks.set(id, task);
+		const callbackUrl = (params as { callback_url?: unknown }).callback_url;
+		if (this.sendCallbacks && typeof callbackUrl === 'string' && script.generationMs !== undefined && !script.terminalOnCreate) {
+			const ring = (status: string) => void this.ring(task, callbackUrl, status);
+			void this.delay(script.generationMs / 2).then(() => ring('processing'));
+			void this.delay(script.generationMs + 20).then(() =>
+				this.ringFinal(() => ring(FAILED.test(script.finalStatus) ? 'failed' : 'completed')),
+			);
+		}
+		return task;
 	}
 
 	private poll(res: http.ServerResponse, id: string): void {
@@ -459,10 +565,13 @@ export class ViduMock {
 		let answer = 0;
 		url = this.callbackRoute?.(url) ?? url;
 		try {
+			// Vidu's own API sends its status answer, signed with the task's token (platform.vidu.com/docs/callback-signature).
+			const official = task.official ? { ...this.officialStatus(task), state: status === 'completed' ? 'success' : status } : undefined;
+			const signed = official ? signedHeaders(this.apiKey, 'POST', url, new Date(), randomUUID()) : {};
 			const response = await fetch(url, {
 				method: 'POST',
-				headers: { 'content-type': 'application/json' },
-				body: JSON.stringify({ id: task.id, status }),
+				headers: { 'content-type': 'application/json', ...signed },
+				body: JSON.stringify(official ?? { id: task.id, status }),
 			});
 			answer = response.status;
 			await response.text();

@@ -3,8 +3,9 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { router } from './actions/router';
 import { LedgerMemory } from './helpers/paidTasks';
+import * as account from './actions/account';
 import * as video from './actions/video';
-import { testViduKey } from './methods/credentialTest';
+import { testOfficialKey, testViduKey } from './methods/credentialTest';
 import { answerCallback } from './callback/waitByCallback';
 import { CALLBACK_PATH, DoorbellMemory } from './callback/doorbell';
 
@@ -22,29 +23,53 @@ export class Vidu implements INodeType {
 		version: [1, 1.1],
 		defaultVersion: 1.1,
 		subtitle:
-			'={{ { generate: "Generate From Image", startEndToVideo: "Generate From Start and End Frames", textToVideo: "Generate From Text", submit: "Submit Only", getTask: "Get Task" }[$parameter["operation"]] }}',
+			'={{ { generate: "Generate From Image", startEndToVideo: "Generate From Start and End Frames", textToVideo: "Generate From Text", referenceToVideo: "Generate From References", extendVideo: "Extend Video", submit: "Submit Only", getTask: "Get Task", cancel: "Cancel Task", getCredits: "Get Credits" }[$parameter["operation"]] }}',
 		description: "Turn a still image into a video with Vidu's models (Q1, 2.0, Q2, Q3)",
 		defaults: { name: 'Vidu' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'viduApi', required: true, testedBy: 'viduApiTest' }],
+		credentials: [
+			{ name: 'viduApi', required: true, testedBy: 'viduApiTest', displayOptions: { show: { authentication: ['gateway'] } } },
+			{
+				name: 'viduOfficialApi',
+				required: true,
+				testedBy: 'viduOfficialApiTest',
+				displayOptions: { show: { authentication: ['official'] } },
+			},
+		],
 		// Wait Mode "Callback": its own path under the resume URL, so a late callback cannot resume a later Wait or Form node.
 		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: CALLBACK_PATH, restartWebhook: true }],
 		properties: [
+			{
+				displayName: 'API',
+				name: 'authentication',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Vtrix Gateway', value: 'gateway', description: 'A key from Vtrix (cloud.vtrix.ai): costs in USD' },
+					{ name: 'Vidu Official API', value: 'official', description: 'A key from Vidu (platform.vidu.com): costs in credits' },
+				],
+				default: 'gateway',
+				description: 'Whose key you hold: the node speaks to that API in its own way',
+			},
 			{
 				displayName: 'Resource',
 				name: 'resource',
 				type: 'options',
 				noDataExpression: true,
-				options: [{ name: 'Video', value: 'video' }],
+				options: [
+					{ name: 'Account', value: 'account' },
+					{ name: 'Video', value: 'video' },
+				],
 				default: 'video',
 			},
 			...video.description,
+			...account.description,
 		],
 	};
 
-	methods = { credentialTest: { viduApiTest: testViduKey } };
+	methods = { credentialTest: { viduApiTest: testViduKey, viduOfficialApiTest: testOfficialKey } };
 
 	// Never called for a restart webhook; the community linter's webhook-lifecycle-complete rule asks for them.
 	webhookMethods = { default: { checkExists: async () => true, create: async () => true, delete: async () => true } };

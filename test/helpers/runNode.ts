@@ -21,6 +21,7 @@ import type {
 import { createRunExecutionData, Workflow } from 'n8n-workflow';
 
 import { ViduApi } from '../../credentials/ViduApi.credentials';
+import { ViduOfficialApi } from '../../credentials/ViduOfficialApi.credentials';
 import { Vidu } from '../../nodes/Vidu/Vidu.node';
 import { binaryModeInUse, useBinaryMode } from './binaryStorage';
 import { TestCredentialsHelper } from './credentialsHelper';
@@ -67,7 +68,7 @@ function nodeSetup(options: RunOptions) {
 		typeVersion: options.typeVersion ?? 1,
 		position: [0, 0],
 		parameters: options.parameters,
-		credentials: { viduApi: { id: '1', name: 'Vidu account' } },
+		credentials: { viduApi: { id: '1', name: 'Vidu account' }, viduOfficialApi: { id: '2', name: 'Vidu official account' } },
 		continueOnFail: options.continueOnFail,
 		onError: options.errorOutput ? 'continueErrorOutput' : options.continueOnFail ? 'continueRegularOutput' : undefined,
 	};
@@ -86,8 +87,11 @@ function nodeSetup(options: RunOptions) {
 		settings: { binaryMode: options.workflowBinaryMode ?? (binaryModeInUse() === 'filesystem' ? 'separate' : undefined) },
 	});
 	const credentialsHelper = new TestCredentialsHelper(
-		{ viduApi: new ViduApi() },
-		{ viduApi: { apiKey: options.credential.apiKey, baseUrl: options.credential.baseUrl } },
+		{ viduApi: new ViduApi(), viduOfficialApi: new ViduOfficialApi() },
+		{
+			viduApi: { apiKey: options.credential.apiKey, baseUrl: options.credential.baseUrl },
+			viduOfficialApi: { apiKey: options.credential.apiKey, region: 'custom', baseUrl: options.credential.baseUrl },
+		},
 	);
 	const additionalData = {
 		credentialsHelper,
@@ -135,6 +139,9 @@ export async function runNode(options: RunOptions): Promise<INodeExecutionData[]
 
 export interface WebhookCall {
 	query: Record<string, string>;
+	/** The request's headers (lower-cased names, as n8n hands them on) and path with query. */
+	headers?: Record<string, string>;
+	url?: string;
 	/** What n8n parsed from the request: an object for JSON, text for text/plain, nothing for other types. */
 	body: unknown;
 }
@@ -161,7 +168,8 @@ export async function runWebhook(
 			return response;
 		},
 	};
-	Object.assign(additionalData, { httpRequest: { body: call.body, query: call.query, headers: {}, params: {} }, httpResponse: response });
+	const request = { body: call.body, query: call.query, headers: call.headers ?? {}, params: {}, method: 'POST', originalUrl: call.url };
+	Object.assign(additionalData, { httpRequest: request, httpResponse: response });
 	const runExecutionData = createRunExecutionData({
 		executionData: {
 			nodeExecutionStack: [{ node, data: { main: [options.items] }, source: { main: [{ previousNode: 'Start' }] } }],

@@ -64,9 +64,19 @@ describe('node description', () => {
 		]);
 	});
 
-	it('is usable as a tool and uses the Vidu credential', () => {
+	it('is usable as a tool and uses the gateway credential unless API says Vidu Official API', () => {
 		expect(description.usableAsTool).toBe(true);
-		expect(description.credentials).toEqual([{ name: 'viduApi', required: true, testedBy: 'viduApiTest' }]);
+		expect(description.credentials).toEqual([
+			{ name: 'viduApi', required: true, testedBy: 'viduApiTest', displayOptions: { show: { authentication: ['gateway'] } } },
+			{
+				name: 'viduOfficialApi',
+				required: true,
+				testedBy: 'viduOfficialApiTest',
+				displayOptions: { show: { authentication: ['official'] } },
+			},
+		]);
+		// Saved workflows have no API parameter: they keep the gateway.
+		expect(description.properties.find((p) => p.name === 'authentication')?.default).toBe('gateway');
 	});
 });
 

@@ -5,6 +5,7 @@ import { createPresenter, type Presenter } from '../errors/presenter';
 import { type Ledger, ledgerFor, type LedgerMemory } from '../helpers/paidTasks';
 import { createClient, type ViduClient } from '../transport/client';
 import { KINDS } from '../request/models';
+import * as account from './account';
 import * as video from './video';
 
 export interface Deps {
@@ -27,6 +28,8 @@ const operations: Record<
 	),
 	submit: { perItem: video.submit.execute, checkItem: video.submit.checkItem },
 	getTask: { perItem: video.getTask.execute },
+	cancel: { perItem: video.cancel.execute },
+	getCredits: { perItem: account.getCredits.execute },
 };
 
 export async function router(this: IExecuteFunctions, memory: LedgerMemory): Promise<INodeExecutionData[][]> {

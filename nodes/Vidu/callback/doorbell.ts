@@ -79,6 +79,13 @@ export class DoorbellMemory {
 		if (entries.size >= this.capacity) entries.delete(entries.keys().next().value as string);
 		entries.add(entry);
 	}
+	private nonces = new Set<string>();
+	/** A signed callback's nonce: true when it was seen before (a replay), else remembered. One n8n process only. */
+	nonceSeen(nonce: string): boolean {
+		if (this.nonces.has(nonce)) return true;
+		this.add(this.nonces, nonce);
+		return false;
+	}
 	/** While the API says this task runs, its status is taken to lag behind the callback. */
 	noteClaimedFinished(pause: string, taskId: string): void {
 		this.add(this.claimed, `${pause}/${taskId}`);

@@ -3,7 +3,7 @@ import { type IDataObject, type INode, type INodeExecutionData, type JsonObject,
 import { InputProblem, NotSubmitted, type Outcome, type SubmittedTask, TaskFailed, WaitStopped } from './outcomes';
 import { clip, type TaskError } from '../transport/task';
 import { forModel } from '../output/items';
-import { CREDENTIAL_TYPE, DEFAULT_BASE_URL } from '../transport/credential';
+import { APIS, apiOf, DEFAULT_BASE_URL } from '../transport/credential';
 import { ViduFailure } from '../transport/failure';
 import { type Redact, redactDeep, redactError, redactorFor } from './redact';
 
@@ -56,7 +56,7 @@ const notSubmitted = (node: INode, why: string, itemIndex: number) =>
 
 export async function createPresenter(ctx: { getNode(): INode; getCredentials(type: string): Promise<IDataObject> }): Promise<Presenter> {
 	const node = ctx.getNode();
-	const { apiKey } = await ctx.getCredentials(CREDENTIAL_TYPE);
+	const { apiKey } = await ctx.getCredentials(APIS[apiOf(ctx)].credential);
 	// An AI agent's tool variant of the node has the same type name with "Tool" appended.
 	return new Presenter(node, redactorFor(String(apiKey ?? '')), node.type.endsWith('Tool'));
 }

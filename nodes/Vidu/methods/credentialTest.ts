@@ -1,6 +1,6 @@
 import type { ICredentialsDecrypted, ICredentialTestFunctions, INodeCredentialTestResult } from 'n8n-workflow';
 
-import { DEFAULT_BASE_URL, readCredential } from '../transport/credential';
+import { APIS, DEFAULT_BASE_URL, readCredential } from '../transport/credential';
 import { parseJsonBody, TASK_PATH } from '../transport/client';
 
 // A function, not a declarative test: the key must pass however the API answers an unknown task id (docs/api-contract.md).
@@ -13,12 +13,61 @@ const MAX_BODY_BYTES = 64 * 1024;
 const ok = (message: string): INodeCredentialTestResult => ({ status: 'OK', message });
 const fail = (message: string): INodeCredentialTestResult => ({ status: 'Error', message });
 /** No redirect followed: the key never leaves for another host. */
-const ask = async (url: URL, apiKey: string): Promise<Response> =>
+const ask = async (url: URL, apiKey: string, scheme = 'Bearer'): Promise<Response> =>
 	await fetch(url, {
-		headers: { Authorization: `Bearer ${apiKey}`, Accept: 'application/json' },
+		headers: { Authorization: `${scheme} ${apiKey}`, Accept: 'application/json' },
 		redirect: 'manual',
 		signal: AbortSignal.timeout(TIMEOUT_MS),
 	});
+
+function unreachable(baseUrl: string, error: unknown): INodeCredentialTestResult {
+	const cause = (error as { cause?: { code?: unknown } })?.cause;
+	const code = typeof cause?.code === 'string' ? cause.code : (error as { name?: string })?.name;
+	if (code === 'TimeoutError' || code === 'AbortError')
+		return fail(`${baseUrl} did not answer within ${TIMEOUT_MS / 1000} seconds. Check the Base URL and that n8n can reach it.`);
+	if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+		return fail(`The host of ${baseUrl} was not found (${code}). Check the Base URL for typos.`);
+	return fail(
+		`Could not connect to ${baseUrl}${code ? ` (${code})` : ''}. Check the Base URL, and that this n8n server can reach it (firewall, proxy).`,
+	);
+}
+
+/** What a rejected or refused key, or a redirect, means: the same on both APIs. */
+function refusal(baseUrl: string, { status, headers }: Response): INodeCredentialTestResult | undefined {
+	if (status === 401) return fail("The API key was rejected (HTTP 401). Copy the key again from your account's API key page.");
+	if (status === 403) return fail('The API key was refused (HTTP 403): the account has no balance or the key lacks permission.');
+	const location = headers.get('location');
+	if (status >= 300 && status < 400)
+		return fail(
+			`${baseUrl} redirects (HTTP ${status}${location ? ` to ${location}` : ''}). The key is not sent on to another address: enter the final address as Base URL.`,
+		);
+	return undefined;
+}
+
+/** Vidu's own API: the account's credits, a harmless read that needs a good key. */
+export async function testOfficialKey(
+	this: ICredentialTestFunctions,
+	credential: ICredentialsDecrypted,
+): Promise<INodeCredentialTestResult> {
+	const reading = readCredential(credential.data ?? {}, 'official');
+	if (reading.problem !== undefined) return fail(`${reading.problem}. ${reading.advice}`);
+	const { apiKey, baseUrl } = reading.values;
+	let response: Response;
+	try {
+		response = await ask(new URL(`${baseUrl}${APIS.official.prefix}/credits`), apiKey, 'Token');
+		await response.body?.cancel().catch(() => undefined);
+	} catch (error) {
+		return unreachable(baseUrl, error);
+	}
+	const refused = refusal(baseUrl, response);
+	if (refused) return refused;
+	if (response.ok) return ok('Connection successful: the Vidu API accepted the key.');
+	if (response.status >= 500)
+		return fail(`The Vidu API at ${baseUrl} has a problem right now (HTTP ${response.status}). Try again in a few minutes.`);
+	return fail(
+		`${baseUrl} does not serve Vidu's API (HTTP ${response.status} at ${APIS.official.prefix}/credits). Check the Region or the proxy's Base URL.`,
+	);
+}
 
 export async function testViduKey(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
 	const reading = readCredential(credential.data ?? {});
@@ -37,24 +86,11 @@ export async function testViduKey(this: ICredentialTestFunctions, credential: IC
 			chunks.push(chunk);
 		}
 	} catch (error) {
-		const cause = (error as { cause?: { code?: unknown } })?.cause;
-		const code = typeof cause?.code === 'string' ? cause.code : (error as { name?: string })?.name;
-		if (code === 'TimeoutError' || code === 'AbortError')
-			return fail(`${baseUrl} did not answer within ${TIMEOUT_MS / 1000} seconds. Check the Base URL and that n8n can reach it.`);
-		if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
-			return fail(`The host of ${baseUrl} was not found (${code}). Check the Base URL for typos.`);
-		return fail(
-			`Could not connect to ${baseUrl}${code ? ` (${code})` : ''}. Check the Base URL, and that this n8n server can reach it (firewall, proxy).`,
-		);
+		return unreachable(baseUrl, error);
 	}
 	const { status } = response;
-	if (status === 401) return fail("The API key was rejected (HTTP 401). Copy the key again from your account's API key page.");
-	if (status === 403) return fail('The API key was refused (HTTP 403): the account has no balance or the key lacks permission.');
-	const location = response.headers.get('location');
-	if (status >= 300 && status < 400)
-		return fail(
-			`${baseUrl} redirects (HTTP ${status}${location ? ` to ${location}` : ''}). The key is not sent on to another address: enter the final address as Base URL.`,
-		);
+	const refused = refusal(baseUrl, response);
+	if (refused) return refused;
 	// Anything larger than a task answer is not one.
 	const json = size > MAX_BODY_BYTES ? undefined : parseJsonBody(Buffer.concat(chunks));
 	const isJsonObject = typeof json === 'object' && json !== null;

@@ -8,8 +8,10 @@ import { malformedFailure, type ViduFailure } from '../transport/failure';
 /** A cost as money is written: a non-negative decimal (no sign, exponent, hex or list). */
 const DECIMAL = /^\d{1,15}(\.\d{1,15})?$/;
 
-/** Cost in USD, or null when the API gave no figure (it may send ""). */
-export function parseUsage(usage: IDataObject | null): { cost: number | null; costRaw: string | null; discount: number | null } {
+/** Cost in USD, or null when the API gave no figure (it may send ""); Vidu's own API's cost in credits. */
+export function parseUsage(
+	usage: IDataObject | null,
+): IDataObject & { cost: number | null; costRaw: string | null; discount: number | null } {
 	const raw = usage?.cost;
 	const text = raw === undefined || raw === null ? null : typeof raw === 'object' ? JSON.stringify(raw) : String(raw);
 	const discount = usage?.discount;
@@ -19,11 +21,13 @@ export function parseUsage(usage: IDataObject | null): { cost: number | null; co
 		cost: text !== null && DECIMAL.test(text.trim()) ? Number(text) : null,
 		costRaw: text === null ? null : clip(text, 100),
 		discount: Number.isFinite(parsed) ? parsed : null,
+		...(usage?.credits !== undefined ? { credits: /^\d{1,15}$/.test(String(usage.credits).trim()) ? Number(usage.credits) : null } : {}),
 	};
 }
 
 /** The same shape for every operation, so downstream nodes need one mapping. */
 export function taskToJson(task: Task, elapsedSeconds: number | null, statusChecks: number | null): IDataObject {
+	const first = task.videos[0];
 	return {
 		taskId: task.id,
 		status: task.state === 'running' ? 'in_progress' : task.state,
@@ -31,6 +35,9 @@ export function taskToJson(task: Task, elapsedSeconds: number | null, statusChec
 		videoUrl: task.videos[0]?.url ?? null,
 		videos: task.videos,
 		videoCount: task.videoCount,
+		// Where Vidu's own API gives them: a still of the video, and the video with its watermark.
+		...(typeof first?.cover_url === 'string' ? { coverUrl: first.cover_url } : {}),
+		...(typeof first?.watermarked_url === 'string' ? { watermarkedUrl: first.watermarked_url } : {}),
 		usage: parseUsage(task.usage),
 		progress: task.state === 'completed' ? 1 : task.progress,
 		metadata: task.metadata ?? {},
@@ -43,7 +50,8 @@ export function taskToJson(task: Task, elapsedSeconds: number | null, statusChec
 /** What an AI agent gets back from the tool: the video's URL, the task, its state and its cost (or the error). */
 export function forModel(json: IDataObject): IDataObject {
 	const { videoUrl, taskId, status, usage, error, description } = json;
-	const picked = { videoUrl, taskId, status, costUsd: (usage as IDataObject | undefined)?.cost, ...(error ? { error, description } : {}) };
+	const { cost, credits } = (usage ?? {}) as IDataObject;
+	const picked = { videoUrl, taskId, status, costUsd: cost, costCredits: credits, ...(error ? { error, description } : {}) };
 	return Object.fromEntries(Object.entries(picked).filter(([, value]) => value !== undefined));
 }
 

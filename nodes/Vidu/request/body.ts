@@ -3,7 +3,8 @@ import { createHash } from 'node:crypto';
 import type { IDataObject } from 'n8n-workflow';
 
 import { OPTION_FIELDS, PROMPT_FIELD } from './apiFields';
-import { modelById } from './models';
+import { modelById, type TaskKind } from './models';
+import type { ApiName } from '../transport/credential';
 import { trackingSpentBuffers } from '../transport/gcNudge';
 import { base64Length, type EncodedImage } from './encode';
 
@@ -20,6 +21,8 @@ export interface GenerationRequest {
 	extra?: IDataObject;
 	/** The video to extend: `video_url` or `video_creation_id`. */
 	video?: IDataObject;
+	/** Vidu's own API takes the fields flat, the gateway wrapped in `input[].params`. */
+	api?: ApiName;
 }
 
 const hasValue = (value: unknown): boolean => value !== undefined && value !== null && !(typeof value === 'string' && value.trim() === '');
@@ -42,12 +45,14 @@ export function buildCreateBody(request: GenerationRequest): IDataObject {
 	}
 	if (model?.wmPositionWords && typeof params.wm_position === 'number')
 		params.wm_position = ['top_left', 'top_right', 'bottom_right', 'bottom_left'][params.wm_position - 1];
+	if (request.api === 'official') return { ...request.extra, ...params, model: model?.official ?? request.model };
 	return { model: request.model, input: [{ params: { ...request.extra, ...params } }] };
 }
 
 /** A create body whose size is known before it is sent, so limits are checked before reading the images. */
 export interface PlannedBody {
 	model: string;
+	kind: TaskKind;
 	bytes: number;
 	/** The ledger's key for this request when n8n retries the node. */
 	fingerprint: string;
@@ -58,7 +63,11 @@ export interface PlannedBody {
 // Each image waits in the JSON as a marker, then the text between markers is sent around the images' base64.
 const slot = (n: number) => `\u0001vidu-image-${n}\u0001`;
 
-export function planCreateBody(request: Omit<GenerationRequest, 'images'>, images: Array<string | EncodedImage>): PlannedBody {
+export function planCreateBody(
+	request: Omit<GenerationRequest, 'images'>,
+	images: Array<string | EncodedImage>,
+	kind: TaskKind = 'img2video',
+): PlannedBody {
 	const json = JSON.stringify(
 		buildCreateBody({ ...request, images: images.map((image, n) => (typeof image === 'string' ? image : slot(n))) }),
 	);
@@ -89,6 +98,7 @@ export function planCreateBody(request: Omit<GenerationRequest, 'images'>, image
 	const streamOf = encoded.find((image) => image.streamOf)?.streamOf;
 	return {
 		model: request.model,
+		kind,
 		bytes,
 		fingerprint: hash.update(texts[encoded.length]).digest('base64'),
 		open: async () => {

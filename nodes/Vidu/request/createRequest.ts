@@ -7,6 +7,7 @@ import { base64Length } from './encode';
 import { readImages } from './imageInput';
 import { KINDS, modelById, type TaskKind } from './models';
 import { InputProblem } from '../errors/outcomes';
+import { apiOf } from '../transport/credential';
 
 /** One item's create body, planned after every check possible before paying; the image itself is read only as the body is sent. */
 export async function readCreateBody(
@@ -46,6 +47,7 @@ export async function readCreateBody(
 		options: { ...options, ...overrides },
 		extra: other?.extra,
 		video: KINDS[kind].video ? readVideo.call(this, index) : undefined,
+		api: apiOf(this),
 	};
 	const problem = checkParameters({ ...request, model: chosen }, kind);
 	if (problem) throw problem;
@@ -54,6 +56,7 @@ export async function readCreateBody(
 	const body = planCreateBody(
 		request,
 		images.map(({ image }) => image),
+		kind,
 	);
 	// The advice names the largest image, the one worth shrinking.
 	const sized = images.map(({ image, label }) => ({

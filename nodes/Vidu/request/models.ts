@@ -22,6 +22,8 @@ export const REFERENCES = { min: 1, max: 7 };
  */
 export interface Model {
 	id: string;
+	/** Its name on Vidu's own API, which takes the kind from the endpoint. */
+	official: string;
 	name: string;
 	kind: TaskKind;
 	/** Video lengths in seconds, each with the resolutions offered at that length. */
@@ -63,6 +65,7 @@ const ID_ENDS: Record<TaskKind, string> = {
 /** A row: the gateway's id is the tier and the kind; a prompt of 2000 characters, and the kind's fields, unless said otherwise. */
 const model = (tier: string, name: string, kind: TaskKind, lengths: Record<number, string[]>, more: Partial<Model> = {}): Model => ({
 	id: `${tier}_${ID_ENDS[kind]}`,
+	official: tier === 'vidu20' ? 'vidu2.0' : tier.replace(/_/g, '-'),
 	name,
 	kind,
 	lengths,

@@ -2,7 +2,8 @@ import type { IBinaryData, ICredentialDataDecryptedObject, IExecuteFunctions, IN
 
 import { InputProblem } from '../errors/outcomes';
 import { clip, parseTask, type Task } from './task';
-import { CREDENTIAL_TYPE, readCredential } from './credential';
+import { APIS, apiOf, readCredential } from './credential';
+import type { TaskKind } from '../request/models';
 import { httpFailure, malformedFailure, networkFailure, type Phase, refusalOf, ViduFailure } from './failure';
 import { downloadVideo, RAW } from './videoDownload';
 
@@ -13,12 +14,15 @@ const MAX_ANSWER_BYTES = 1_000_000;
 /** How long a create request may still answer after Stop: a paid task's id is only there (docs/api-contract.md#stop). */
 export const SUBMIT_ANSWER_GRACE_MS = 5_000;
 export type CallSettings = { timeoutMs?: number };
-export type RequestBody = { bytes: number; open(): Promise<Buffer | NodeJS.ReadableStream> };
+export type RequestBody = { bytes: number; kind?: TaskKind; open(): Promise<Buffer | NodeJS.ReadableStream> };
 /** One request per call, no retries (helpers/retry.ts decides those), failures thrown as ViduFailure. */
 export interface ViduClient {
 	submit(body: RequestBody, call?: CallSettings): Promise<Task>;
 	getTask(taskId: string, call?: CallSettings): Promise<Task>;
 	download(url: string, taskId: string, call?: CallSettings): Promise<IBinaryData>;
+	/** Vidu's own API only: cancel a task not yet started, and the account's credits and concurrency. */
+	cancel(taskId: string, call?: CallSettings): Promise<void>;
+	account(call?: CallSettings): Promise<unknown>;
 }
 
 export interface ApiContext extends Pick<IExecuteFunctions, 'getNode'> {
@@ -86,13 +90,15 @@ async function readCapped(sent: Promise<IN8nHttpFullResponse>, maxBytes: number,
 }
 
 export async function createClient(ctx: ApiContext): Promise<ViduClient> {
-	const data = await ctx.getCredentials(CREDENTIAL_TYPE);
-	const credential = readCredential(data);
+	const api = apiOf(ctx);
+	const type = APIS[api].credential;
+	const data = await ctx.getCredentials(type);
+	const credential = readCredential(data, api);
 	if (credential.problem !== undefined) throw new InputProblem(`${credential.problem} (Vidu credential)`, credential.advice);
 	const { baseUrl } = credential.values;
 	// Handed over so that n8n's helper does not read and decrypt the credential again for every request.
-	const saved = ctx.getNode().credentials?.[CREDENTIAL_TYPE];
-	const credentialOptions = { credentialsDecrypted: { id: saved?.id ?? '', name: saved?.name ?? '', type: CREDENTIAL_TYPE, data } };
+	const saved = ctx.getNode().credentials?.[type];
+	const credentialOptions = { credentialsDecrypted: { id: saved?.id ?? '', name: saved?.name ?? '', type, data } };
 	const signal = ctx.getExecutionCancelSignal?.();
 	// n8n would attach the context's cancel signal to a create request, and so cut off the paid task's id.
 	const { logger } = ctx as Partial<IExecuteFunctions>;
@@ -109,8 +115,7 @@ export async function createClient(ctx: ApiContext): Promise<ViduClient> {
 		return networkFailure(phase, url, code, taskId);
 	};
 
-	async function request(path: string, call: CallSettings, taskId?: string, body?: RequestBody): Promise<unknown> {
-		const phase: Phase = body ? 'submit' : 'status';
+	async function request(path: string, call: CallSettings, taskId?: string, body?: RequestBody, phase: Phase = body ? 'submit' : 'status') {
 		const url = baseUrl + path;
 		if (signal?.aborted) throw new ViduFailure('cancelled', phase, { taskId, sent: false });
 		// A create answer just after Request Timeout still carries a paid id: it gets the grace a Stop gets.
@@ -130,7 +135,7 @@ export async function createClient(ctx: ApiContext): Promise<ViduClient> {
 		// n8n's helper (an async function: it rejects, never throws) reads the credential through its `this`.
 		const sent = ctx.helpers.httpRequestWithAuthentication.call(
 			(body ? noCancelCtx : ctx) as IExecuteFunctions,
-			CREDENTIAL_TYPE,
+			type,
 			{ ...RAW, method: body ? 'POST' : 'GET', url, headers: sentHeaders, timeout: timeoutMs, ...payload },
 			credentialOptions,
 		) as Promise<IN8nHttpFullResponse>;
@@ -159,7 +164,7 @@ export async function createClient(ctx: ApiContext): Promise<ViduClient> {
 
 	return {
 		async submit(body, call = {}) {
-			const answer = await request('/model/v1/generation', call, undefined, body);
+			const answer = await request(APIS[api].createPath(body.kind ?? 'img2video'), call, undefined, body);
 			const task = parseTask(answer);
 			if (!task) throw refusalOf(answer) ?? malformedFailure('submit', 'the create response has no task id', answer);
 			return task;
@@ -168,12 +173,20 @@ export async function createClient(ctx: ApiContext): Promise<ViduClient> {
 			// Half of a UTF-16 pair on its own (\p{Cs} under /u): encodeURIComponent throws on it.
 			if (/\p{Cs}/u.test(taskId))
 				throw malformedFailure('status', 'the task id is not valid text, so no URL can name it', undefined, taskId);
-			const answer = await request(TASK_PATH + encodeURIComponent(taskId), call, taskId);
+			const answer = await request(APIS[api].taskPath(taskId), call, taskId);
 			const task = parseTask(answer, taskId);
 			if (!task) throw malformedFailure('status', 'the status response has no task id', answer, taskId);
 			if (task.id !== taskId)
 				throw malformedFailure('status', `the status answer is about another task (${clip(task.id, 80)})`, answer, taskId);
 			return task;
+		},
+		async cancel(taskId, call = {}) {
+			const text = Buffer.from(JSON.stringify({ id: taskId }));
+			const body = { bytes: text.length, open: async () => text };
+			await request(`${APIS[api].prefix}/tasks/${encodeURIComponent(taskId)}/cancel`, call, taskId, body, 'status');
+		},
+		async account(call = {}) {
+			return await request(`${APIS[api].prefix}/credits`, call);
 		},
 		async download(url, taskId, call = {}) {
 			const job = { url, taskId, timeoutMs: call.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, cancel: signal };

@@ -103,7 +103,8 @@ export function parseTask(body: unknown, askedId?: string): Task | undefined {
 		model: clip(textOf(body.model) ?? '', MAX_API_WORD) || null,
 		// The maker's `creations`, where the gateway's `output` is absent.
 		...parseVideos(body.output ?? body.creations),
-		usage: isObject(body.usage) ? body.usage : null,
+		// Vidu's own API counts in whole credits, not USD.
+		usage: isObject(body.usage) ? body.usage : body.credits !== undefined && body.credits !== null ? { credits: body.credits } : null,
 		metadata: isObject(body.metadata) ? (boundedCopy(body.metadata) as IDataObject) : null,
 		error: taskErrorOf(body),
 	};

@@ -2,11 +2,12 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { toolDescriptionProperties } from '../../descriptions/tool.description';
 
+import * as cancel from './cancel.operation';
 import * as generate from './generate.operation';
 import * as getTask from './getTask.operation';
 import * as submit from './submit.operation';
 
-export { generate, getTask, submit };
+export { cancel, generate, getTask, submit };
 
 export const description: INodeProperties[] = [
 	{
@@ -16,6 +17,12 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['video'] } },
 		options: [
+			{
+				name: 'Cancel Task',
+				value: 'cancel',
+				action: 'Cancel a video task',
+				description: 'Cancel a task that has not started yet (Vidu Official API only)',
+			},
 			{
 				name: 'Extend Video',
 				value: 'extendVideo',

@@ -1,0 +1,24 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import * as getCredits from './getCredits.operation';
+
+export { getCredits };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['account'] } },
+		options: [
+			{
+				name: 'Get Credits',
+				value: 'getCredits',
+				action: 'Get the account credits',
+				description: 'Credits left, concurrency limit, tasks running and queued (Vidu Official API only)',
+			},
+		],
+		default: 'getCredits',
+	},
+];
