@@ -12,16 +12,18 @@ class FakeClock implements Clock {
 	time = 0;
 	private sleeps = 0;
 	private reads = 0;
-	/** A loop that reads the time without ever sleeping spins on microtasks: fail it instead of hanging jest. */
+	/** A loop that reads the time without sleeping in between spins on microtasks: fail it instead of hanging jest. */
 	now = () => {
 		if (++this.reads > 100_000)
 			throw new Error(`fake clock ceiling: time read ${this.reads} times at ${this.time} ms, a loop that never sleeps`);
 		return this.time;
 	};
 	sleep = async (ms: number) => {
-		if (!Number.isFinite(ms) || ++this.sleeps > 200_000 || this.time > 48 * 3_600_000) {
+		// Waits are cut in 250 ms steps (helpers/clock.ts `pause`): two virtual days are about 700,000 of them.
+		if (!Number.isFinite(ms) || ++this.sleeps > 1_000_000 || this.time > 48 * 3_600_000) {
 			throw new Error(`fake clock ceiling: sleep(${ms}) at ${this.time} ms after ${this.sleeps} sleeps`);
 		}
+		this.reads = 0;
 		this.time += ms;
 	};
 }
@@ -194,6 +196,23 @@ describe('runBatch', () => {
 		expect(result.outcomes.map((o) => o?.ok)).toEqual([0, 1, 2].map((i) => !failing.includes(i)));
 		expect(log.checks.size).toBe(0);
 		expect(clock.time).toBe(0);
+	});
+
+	it('a task queued at the API is timed from when it leaves the queue; a queue that never moves ends a day past Max Wait', async () => {
+		const clock = new FakeClock();
+		const { hooks, log } = fakeApi(clock, [280_000, Number.MAX_SAFE_INTEGER]);
+		const check = hooks.check;
+		// Task 0 queues for 200 s, then runs 80 s: past a 2-minute Max Wait from submission, within it from the queue's end.
+		hooks.check = async (t, index) => {
+			const answer = await check(t, index);
+			const queued = index === 1 || clock.time < 200_000;
+			return answer.state === 'running' && queued ? { ...answer, apiStatus: 'queueing' } : answer;
+		};
+		// Checks a minute apart keep a day of queueing within the fake clock's ceilings.
+		const result = await runBatch(2, hooks, settings({ maxWaitMs: 120_000, schedule: { ...DEFAULT_SCHEDULE, maxGapMs: 60_000 } }), clock);
+		expect(result.outcomes[0]).toMatchObject({ ok: true, value: { id: 't0' } });
+		expect(result.outcomes[1]).toMatchObject({ ok: false, error: { reason: 'timeout', task: { id: 't1' } } });
+		expect(Math.max(...log.checks.get('t1')!)).toBe(24 * 3_600_000 + 120_000);
 	});
 
 	it('times each task out at its own maximum wait, after a last check at the deadline', async () => {

@@ -5,6 +5,10 @@ import { inPool, PARALLEL_CHECKS, PARALLEL_SUBMITS } from '../helpers/pool';
 import { nextRetry, REFUSED_IN_BATCH, STATUS_IN_BATCH } from '../helpers/retry';
 import { AIM_AFTER_MS, firstCheckDelay, nextCheckDelay, type ScheduleSettings } from './schedule';
 
+const QUEUED = new Set(['queueing', 'queued', 'in_queue']);
+/** A queue that never moves must still end: queued time counts for nothing up to a day. */
+const QUEUE_LIMIT_MS = 24 * 3_600_000;
+
 export interface BatchHooks<R> {
 	submit(index: number): Promise<Task>;
 	check(task: Task, index: number): Promise<Task>;
@@ -174,7 +178,10 @@ export async function runBatch<R>(count: number, hooks: BatchHooks<R>, settings:
 			if (next.retryAfterMs) holdUntil = Math.max(holdUntil, Math.min(watched.deadline, answeredAt + next.retryAfterMs));
 			return void Object.assign(watched, { lastFault: error, dueAt: Math.min(watched.deadline, answeredAt + next.delayMs) });
 		}
-		const { state, progress } = watched.task;
+		const { state, progress, apiStatus } = watched.task;
+		// Queued at the API (Vidu's own API accepts tasks past its concurrency limit): Max Wait counts from leaving the queue.
+		if (QUEUED.has(apiStatus.toLowerCase()))
+			watched.deadline = Math.max(watched.deadline, Math.min(now, watched.submittedAt + QUEUE_LIMIT_MS) + settings.maxWaitMs);
 		if (state === 'completed') {
 			learned.push({ after: runningAt - watched.submittedAt, by: now - watched.submittedAt });
 			if (probed) probesDone++;
