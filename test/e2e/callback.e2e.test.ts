@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { randomUUID } from 'node:crypto';
+
+import { signedHeaders } from '../../dev/mock/signCallback';
 import { ViduMock } from '../../dev/mock/viduMock';
 import { RealN8n, triggerRegistered } from '../../dev/n8n/realN8n';
 import { sendImages } from '../helpers/sendImages';
@@ -190,12 +193,39 @@ describe.each(VERSIONS)('wait by callback in real n8n %s', (VERSION) => {
 		return wf;
 	}
 
+	/** The example on Vidu's own API: its callbacks are signed with the key. */
+	function officialWorkflow(): Workflow {
+		const wf = workflow({ id: 'viduCallbackOfficial', path: 'vidu-official', maxWaitMinutes: 5 });
+		const vidu = wf.nodes.find((node) => node.name === 'Vidu')! as Workflow['nodes'][number] & { credentials?: unknown };
+		vidu.parameters.authentication = 'official';
+		vidu.credentials = { viduOfficialApi: { id: 'viduOfficial01', name: 'Vidu official account' } };
+		return wf;
+	}
+	const officialResumeUrl = (createIndex: number) => (mock.creates[createIndex].body as { callback_url: string }).callback_url;
+	/** POSTs a callback to `url` as Vidu's own API does, signed with `key`. */
+	async function callBack(url: string, key: string) {
+		const { pathname, search } = new URL(url);
+		const headers = signedHeaders(key, 'POST', `${pathname}${search}`, new Date(), randomUUID());
+		const response = await fetch(url, {
+			method: 'POST',
+			headers: { ...headers, 'content-type': 'application/json' },
+			body: JSON.stringify({ state: 'success' }),
+		});
+		return { status: response.status, body: await response.text() };
+	}
+
 	beforeAll(async () => {
 		mock = await new ViduMock('e2e-key-0123456789abcdef').start();
 		mock.sendCallbacks = true;
 		n8n = await RealN8n.start(VERSION);
 		await n8n.importViduCredential(mock);
-		await n8n.importWorkflow(workflow());
+		await n8n.importCredential({
+			id: 'viduOfficial01',
+			name: 'Vidu official account',
+			type: 'viduOfficialApi',
+			data: { apiKey: mock.apiKey, region: 'custom', baseUrl: mock.url },
+		});
+		await n8n.importWorkflows([workflow(), officialWorkflow()]);
 		await n8n.importWorkflow(workflow({ id: 'viduCallbackExpiry1', path: 'vidu-animate-expiry', maxWaitMinutes: 0.1 }));
 		await n8n.importWorkflow(workflowWithWaitAfter());
 		await n8n.importWorkflow(pollingWorkflow());
@@ -205,6 +235,7 @@ describe.each(VERSIONS)('wait by callback in real n8n %s', (VERSION) => {
 		await n8n.importWorkflow(workflowTwoPauses());
 		await n8n.importWorkflow(workflowLoop());
 		for (const id of [
+			'viduCallbackOfficial',
 			'viduCallbackTwice01',
 			'viduCallbackLoop01',
 			'viduExampleCallback01',
@@ -249,6 +280,24 @@ describe.each(VERSIONS)('wait by callback in real n8n %s', (VERSION) => {
 				: /\/webhook-waiting\/\d+\/vidu\?vidu_item=0&vidu_run=[a-z0-9]{16}$/,
 		);
 		expect(mock.polls.length).toBeLessThanOrEqual(2);
+	});
+
+	it("Vidu's own API: its signed callbacks resume the run; a forged one is answered 401 and asks the API nothing", async () => {
+		// Finished at once but called back by hand: the run waits until a callback rings.
+		mock.setDefaultScript({ generationMs: 0 });
+		mock.sendCallbacks = false;
+		await start('vidu-official', ['https://example.com/signed.png']);
+		const url = await until('the task', () => (mock.creates.length ? officialResumeUrl(0) : undefined), 60_000);
+		expect(mock.creates[0].path).toBe('/ent/v2/img2video');
+		await until('the run to wait', async () => (await executionsOf('viduCallbackOfficial', 'waiting')).length || undefined, 60_000);
+		const forged = await callBack(url, 'forged-key-0123456789abcdef');
+		expect(forged).toEqual({ status: 401, body: JSON.stringify({ error: 'callback refused: signature does not match' }) });
+		expect(mock.polls).toHaveLength(0);
+		expect((await callBack(url, mock.apiKey)).status).toBe(200);
+		const [{ results }] = (await until('the results', () => (mock.sink.length ? mock.sink : undefined), 60_000)) as Results[];
+		expect(results[0]).toMatchObject({ status: 'completed', apiStatus: 'success', usage: { credits: 4 } });
+		// The cases after this one run with the first one's default.
+		mock.setDefaultScript({ generationMs: 4000 });
 	});
 
 	it('three items: resumes once all have called back, items in input order, ~2 status calls per task', async () => {

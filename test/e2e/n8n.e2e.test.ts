@@ -65,6 +65,30 @@ const withModel = (file: string, mock: ViduMock, model: string, options?: Record
 		Object.assign(vidu.parameters, { model }, options && { options });
 	});
 
+/** Speaks Vidu's own API with the credential "Vidu Official API". */
+const OFFICIAL_CREDENTIAL = { viduOfficialApi: { id: 'viduOfficial01', name: 'Vidu official account' } };
+const official = (vidu: Vidu) =>
+	Object.assign(vidu, { credentials: OFFICIAL_CREDENTIAL }, { parameters: { ...vidu.parameters, authentication: 'official' } });
+
+/** The URL example on Vidu's own API. */
+const officialPoll = (mock: ViduMock) =>
+	variant('vidu-generate-from-url.json', mock, 'viduOfficialPoll01', 'Vidu: official API, Poll', official);
+
+/** Vidu's own API: submit a task, cancel it while it queues, then read the account. */
+const officialCancel = (mock: ViduMock) =>
+	variant('vidu-submit-then-get-task.json', mock, 'viduOfficialCancel01', 'Vidu: official API, cancel and credits', (_, workflow) => {
+		const [submit, , getTask] = ['Vidu Submit', 'Wait', 'Vidu Get Task'].map(
+			(name) => workflow.nodes.find((node) => node.name === name) as Vidu,
+		);
+		official(submit);
+		official(getTask);
+		getTask.parameters = { ...getTask.parameters, operation: 'cancel' };
+		const credits = { ...getTask, id: '0b7c7c1e-0000-4000-8000-0000000000c1', name: 'Vidu Credits', position: [900, 0] } as Vidu;
+		credits.parameters = { authentication: 'official', resource: 'account', operation: 'getCredits' };
+		workflow.nodes.push(credits);
+		(workflow.connections as Record<string, unknown>)['Vidu Get Task'] = { main: [[{ node: 'Vidu Credits', type: 'main', index: 0 }]] };
+	});
+
 /** The Submit Only example with Task Kind "Text to Video": a prompt, no image, the kind's default model. */
 const textSubmit = (mock: ViduMock) =>
 	variant('vidu-submit-then-get-task.json', mock, 'viduSubmitText01', 'Vidu: submit text to video, fetch it later', (_, workflow) => {
@@ -80,7 +104,14 @@ describe.each(VERSIONS)('in real n8n %s', (version) => {
 		mock = await new ViduMock('e2e-key-0123456789abcdef').start();
 		n8n = await RealN8n.start(version);
 		await n8n.importViduCredential(mock);
+		await n8n.importCredential({
+			...OFFICIAL_CREDENTIAL.viduOfficialApi,
+			type: 'viduOfficialApi',
+			data: { apiKey: mock.apiKey, region: 'custom', baseUrl: mock.url },
+		});
 		await n8n.importWorkflows([
+			officialPoll(mock),
+			officialCancel(mock),
 			...[
 				'vidu-generate-from-url.json',
 				'vidu-generate-from-binary.json',
@@ -242,6 +273,32 @@ describe.each(VERSIONS)('in real n8n %s', (version) => {
 			expect(body.model).toBe(model);
 			expect(body.input[0].params).toMatchObject({ video_url: first.json.videoUrl, duration: 7 });
 			expect(body.input[0].params.images).toEqual(model === 'viduq2_turbo_extend' ? [`${mock.url}/images/end.jpg`] : undefined);
+		}
+	});
+
+	it("Vidu's own API (credential Vidu Official API): Generate polls /tasks/{id}/creations, cost in credits", async () => {
+		mock.forgetRecorded();
+		mock.scriptTasks({ pollsBeforeDone: 1 });
+		const execution = await n8n.execute('viduOfficialPoll01');
+		expect(execution.data.resultData.error).toBeUndefined();
+		const [item] = outputOf(execution, 'Vidu');
+		expect(item.json).toMatchObject({ status: 'completed', apiStatus: 'success', model: 'viduq1', usage: { credits: 4 } });
+		expect(mock.creates[0]).toMatchObject({ path: '/ent/v2/img2video', headers: { authorization: `Token ${mock.apiKey}` } });
+		expect(mock.creates[0].body).toMatchObject({ model: 'viduq1', images: [`${mock.url}/images/product.jpg`] });
+		expect(mock.polls.every((poll) => /^\/ent\/v2\/tasks\/task_\d+\/creations$/.test(poll.path))).toBe(true);
+	});
+
+	it("Vidu's own API: Cancel Task cancels a queued task, Get Credits reads the account", async () => {
+		mock.forgetRecorded();
+		mock.officialConcurrency = 0;
+		try {
+			const execution = await n8n.execute('viduOfficialCancel01');
+			expect(execution.data.resultData.error).toBeUndefined();
+			const [submitted] = outputOf(execution, 'Vidu Submit');
+			expect(outputOf(execution, 'Vidu Get Task')[0].json).toEqual({ taskId: submitted.json.taskId, cancelled: true });
+			expect(outputOf(execution, 'Vidu Credits')[0].json).toMatchObject({ creditsRemaining: 1000, concurrencyLimit: 0 });
+		} finally {
+			mock.officialConcurrency = 5;
 		}
 	});
 
