@@ -2,11 +2,49 @@ import type { ICredentialsDecrypted, ICredentialTestFunctions } from 'n8n-workfl
 
 import { ViduMock } from '../../dev/mock/viduMock';
 import { freePort } from '../../dev/n8n/realN8n';
-import { DECOY, testViduKey } from '../../nodes/Vidu/methods/credentialTest';
+import { DECOY, testOfficialKey, testViduKey } from '../../nodes/Vidu/methods/credentialTest';
 import { HostileServer } from '../helpers/hostile';
 
 const test = async (data: Record<string, unknown>) =>
 	await testViduKey.call({} as ICredentialTestFunctions, { id: 'c1', name: 'Vidu', type: 'viduApi', data } as ICredentialsDecrypted);
+
+describe('the Vidu Official API credential test: GET /ent/v2/credits with the key as a Token', () => {
+	let mock: ViduMock;
+	beforeAll(async () => {
+		mock = await new ViduMock('key-check-0123456789').start();
+	});
+	afterAll(async () => await mock.stop());
+	const official = async (data: Record<string, unknown>) =>
+		await testOfficialKey.call(
+			{} as ICredentialTestFunctions,
+			{ id: 'c2', name: 'Vidu', type: 'viduOfficialApi', data } as ICredentialsDecrypted,
+		);
+
+	it.each([
+		['a valid key', 'key-check-0123456789', { status: 'OK', message: 'Connection successful: the Vidu API accepted the key.' }],
+		['a wrong key', 'wrong-key', { status: 'Error', message: expect.stringMatching(/rejected \(HTTP 401\)/) }],
+	])('%s', async (_, apiKey, expected) => {
+		expect(await official({ apiKey, region: 'custom', baseUrl: mock.url })).toEqual(expected);
+		expect(mock.requests.at(-1)).toMatchObject({ path: '/ent/v2/credits', headers: { authorization: `Token ${apiKey}` } });
+	});
+
+	it("a proxy address that is not Vidu's API, or none, is said in words", async () => {
+		const page = await new HostileServer((_req, res) => {
+			res.writeHead(404, { 'content-type': 'text/html' });
+			res.end('<html>not here</html>');
+		}).start();
+		try {
+			expect((await official({ apiKey: 'k', region: 'custom', baseUrl: page.url })).message).toMatch(
+				/does not serve Vidu's API \(HTTP 404/,
+			);
+		} finally {
+			await page.stop();
+		}
+		expect((await official({ apiKey: 'k', region: 'custom', baseUrl: 'https://proxy.example/ent/v2' })).message).toMatch(
+			/includes the API's own path \(\/ent\/v2…\)/,
+		);
+	});
+});
 
 describe('the credential test, against servers on 127.0.0.1', () => {
 	let mock: ViduMock;

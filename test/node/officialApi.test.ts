@@ -88,6 +88,28 @@ describe("Vidu's own API (credential Vidu Official API)", () => {
 		expect(await failure({ operation: 'getTask', taskId: String(second.json.taskId) })).toMatch(/^Vidu task task_2 failed: .*TaskCanceled/);
 	});
 
+	it.each([
+		[true, 1],
+		[false, 0],
+	])(
+		'Stop with Cancel Tasks on Stop %s: the queued task is cancelled that many times, and the error names it',
+		async (cancelOnStop, cancels) => {
+			mock().officialConcurrency = 0;
+			mock().setDefaultScript({ pollsBeforeDone: 1_000 });
+			const controller = new AbortController();
+			mock().onRequest = (request) => {
+				if (request.method === 'GET') controller.abort();
+			};
+			const failure = (await run({
+				parameters: { ...OFFICIAL, ...URL_IMAGE, waitOptions: { ...FAST_WAIT, cancelOnStop } },
+				abortSignal: controller.signal,
+			}).catch((e: unknown) => e)) as Error;
+			expect(failure.message).toMatch(/^Stopped waiting for Vidu task task_1: the execution was cancelled/);
+			const cancelled = mock().requests.filter((r) => r.path === '/ent/v2/tasks/task_1/cancel');
+			expect(cancelled).toHaveLength(cancels);
+		},
+	);
+
 	it('Get Credits outputs credits, concurrency limit, running and queued tasks as one item', async () => {
 		mock().officialConcurrency = 1;
 		mock().setDefaultScript({ pollsBeforeDone: 5 });

@@ -51,6 +51,15 @@ export const waitOptions: INodeProperties = {
 				"Whether to submit although n8n's resume URL points at this machine (localhost, 127.0.0.1). Only when the API runs on this machine too, e.g. a test mock; otherwise set WEBHOOK_URL to n8n's public address.",
 		},
 		{
+			displayName: 'Cancel Tasks on Stop',
+			name: 'cancelOnStop',
+			type: 'boolean',
+			displayOptions: { show: { '/authentication': ['official'], '/waitMode': ['poll'] } },
+			default: false,
+			description:
+				"Whether n8n's Stop button also cancels the run's tasks that have not started yet. A started task cannot be cancelled and is paid for; left off, every task runs on and can be fetched with Get Task.",
+		},
+		{
 			displayName: 'Max Concurrent Tasks',
 			name: 'maxConcurrent',
 			type: 'number',

@@ -25,5 +25,6 @@ export function readWaitSettings(this: IExecuteFunctions) {
 		pollIntervalMs: readWaitOption(values, 'pollIntervalSeconds') * 1000,
 		requestTimeoutMs: readWaitOption(values, 'requestTimeoutSeconds') * 1000,
 		allowLocalResumeUrl: values.allowLocalResumeUrl === true,
+		cancelOnStop: values.cancelOnStop === true,
 	};
 }

@@ -1,5 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import { WaitStopped } from '../errors/outcomes';
 import type { Ledger } from '../helpers/paidTasks';
 import { taskToItem, unusableCompletion } from '../output/items';
 import type { ViduClient } from '../transport/client';
@@ -44,5 +45,13 @@ export async function waitByPolling(
 	const maxConcurrent = wait.maxConcurrent || Number.POSITIVE_INFINITY;
 	const schedule = { ...DEFAULT_SCHEDULE, maxGapMs: wait.pollIntervalMs };
 	const settings = { maxConcurrent, maxWaitMs, schedule, continueOnFail: this.continueOnFail(), signal: this.getExecutionCancelSignal() };
-	return await runBatch(this.getInputData().length, hooks, settings, systemClock);
+	const result = await runBatch(this.getInputData().length, hooks, settings, systemClock);
+	// Stopped, and asked to: tasks not started are cancelled (best effort: a started one is refused and runs on).
+	if (wait.cancelOnStop && settings.signal?.aborted) {
+		const stopped = result.outcomes.flatMap((outcome) =>
+			outcome && !outcome.ok && outcome.error instanceof WaitStopped ? [outcome.error.task.id] : [],
+		);
+		await Promise.all(stopped.map(async (id) => await client.cancel(id, { ...call, afterStop: true }).catch(() => undefined)));
+	}
+	return result;
 }

@@ -13,7 +13,8 @@ const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
 const MAX_ANSWER_BYTES = 1_000_000;
 /** How long a create request may still answer after Stop: a paid task's id is only there (docs/api-contract.md#stop). */
 export const SUBMIT_ANSWER_GRACE_MS = 5_000;
-export type CallSettings = { timeoutMs?: number };
+/** `afterStop`: sent although the execution was stopped (the cancel that Stop asks for). */
+export type CallSettings = { timeoutMs?: number; afterStop?: boolean };
 export type RequestBody = { bytes: number; kind?: TaskKind; open(): Promise<Buffer | NodeJS.ReadableStream> };
 /** One request per call, no retries (helpers/retry.ts decides those), failures thrown as ViduFailure. */
 export interface ViduClient {
@@ -117,7 +118,7 @@ export async function createClient(ctx: ApiContext): Promise<ViduClient> {
 
 	async function request(path: string, call: CallSettings, taskId?: string, body?: RequestBody, phase: Phase = body ? 'submit' : 'status') {
 		const url = baseUrl + path;
-		if (signal?.aborted) throw new ViduFailure('cancelled', phase, { taskId, sent: false });
+		if (signal?.aborted && !call.afterStop) throw new ViduFailure('cancelled', phase, { taskId, sent: false });
 		// A create answer just after Request Timeout still carries a paid id: it gets the grace a Stop gets.
 		const timeoutMs = (call.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS) + (body ? SUBMIT_ANSWER_GRACE_MS : 0);
 		// One deadline for the whole exchange: a server that trickles bytes would outlast the socket timeout.
