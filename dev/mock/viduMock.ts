@@ -457,7 +457,7 @@ export class ViduMock {
 			cover_url: url.replace(/\.mp4$/, '.jpg'),
 			watermarked_url: url.replace(/\.mp4$/, '_wm.mp4'),
 		}));
-		return { id: task.id, state: 'success', err_code: '', credits: 4, payload: '', creations };
+		return { id: task.id, state: 'success', err_code: '', credits: 4, payload: (task.params as Params).payload ?? '', creations };
 	}
 
 	private json(res: http.ServerResponse, status: number, body: unknown): void {

@@ -23,6 +23,7 @@ import { createRunExecutionData, Workflow } from 'n8n-workflow';
 import { ViduApi } from '../../credentials/ViduApi.credentials';
 import { ViduOfficialApi } from '../../credentials/ViduOfficialApi.credentials';
 import { Vidu } from '../../nodes/Vidu/Vidu.node';
+import { ViduTrigger } from '../../nodes/Vidu/ViduTrigger.node';
 import { binaryModeInUse, useBinaryMode } from './binaryStorage';
 import { TestCredentialsHelper } from './credentialsHelper';
 
@@ -58,7 +59,7 @@ export const newExecutionId = () => `exec-${++executions}`;
 /** The n8n objects one node run needs: the workflow around the node, the node, and additionalData. */
 function nodeSetup(options: RunOptions) {
 	const type = options.nodeType ?? 'n8n-nodes-vidu.vidu';
-	const nodeType = new Vidu();
+	const nodeType = type.endsWith('viduTrigger') ? new ViduTrigger() : new Vidu();
 	// n8n's variant for AI agents is named …Tool, which is what the '@tool' display rules read.
 	if (type.endsWith('Tool')) nodeType.description = { ...nodeType.description, name: 'viduTool' };
 	const node: INode = {
@@ -133,7 +134,7 @@ export async function runNode(options: RunOptions): Promise<INodeExecutionData[]
 		[],
 		options.abortSignal ?? new AbortController().signal,
 	);
-	const [output] = await nodeType.execute.call(context);
+	const [output] = await (nodeType as Vidu).execute.call(context);
 	return output;
 }
 

@@ -209,7 +209,8 @@ describe('runBatch', () => {
 			return answer.state === 'running' && queued ? { ...answer, apiStatus: 'queueing' } : answer;
 		};
 		// Checks a minute apart keep a day of queueing within the fake clock's ceilings.
-		const result = await runBatch(2, hooks, settings({ maxWaitMs: 120_000, schedule: { ...DEFAULT_SCHEDULE, maxGapMs: 60_000 } }), clock);
+		const schedule = { ...DEFAULT_SCHEDULE, maxGapMs: 60_000 };
+		const result = await runBatch(2, hooks, settings({ maxWaitMs: 120_000, schedule, queueing: true }), clock);
 		expect(result.outcomes[0]).toMatchObject({ ok: true, value: { id: 't0' } });
 		expect(result.outcomes[1]).toMatchObject({ ok: false, error: { reason: 'timeout', task: { id: 't1' } } });
 		expect(Math.max(...log.checks.get('t1')!)).toBe(24 * 3_600_000 + 120_000);

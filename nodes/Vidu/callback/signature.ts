@@ -7,6 +7,10 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
+import type { IWebhookFunctions } from 'n8n-workflow';
+
+import { APIS } from '../transport/credential';
+
 export type Value = string | string[] | undefined;
 export interface CallbackRequest {
 	method: string;
@@ -162,4 +166,20 @@ export function verifySignature(request: CallbackRequest, key: string, nowMs: nu
 	if (sentAt - nowMs > DATE_WINDOW_MS) return refuse('Date in the future');
 	if (seenNonce(nonce)) return refuse('nonce reused');
 	return { ok: true, nonce };
+}
+
+/** Why a callback reaching n8n is not Vidu's own (a reason for the 401), or undefined when its signature, Date and nonce hold. */
+export async function signatureProblem(ctx: IWebhookFunctions, seenNonce: (nonce: string) => boolean): Promise<string | undefined> {
+	const { apiKey } = await ctx.getCredentials(APIS.official.credential);
+	const request = ctx.getRequestObject();
+	const [path, rawQuery] = (request.originalUrl ?? request.url ?? '/').split(/\?(.*)/s);
+	const signed = {
+		method: request.method,
+		path,
+		rawQuery,
+		query: ctx.getQueryData() as Record<string, string>,
+		headers: ctx.getHeaderData(),
+	};
+	const verdict = verifySignature(signed, String(apiKey ?? ''), Date.now(), seenNonce);
+	return verdict.ok ? undefined : `callback refused: ${verdict.reason}`;
 }

@@ -11,8 +11,8 @@ import { createClient, type ViduClient } from '../transport/client';
 import { ViduFailure } from '../transport/failure';
 import { pause, systemClock } from '../helpers/clock';
 import * as bell from './doorbell';
-import { verifySignature } from './signature';
-import { APIS, apiOf } from '../transport/credential';
+import { signatureProblem } from './signature';
+import { apiOf } from '../transport/credential';
 import { inPool, PARALLEL_CHECKS, PARALLEL_SUBMITS } from '../helpers/pool';
 import { CALLBACK_CHECK, SUBMISSION_UNTIL_ACCEPTED, withRetries } from '../helpers/retry';
 import type { WaitSettings } from '../helpers/waitSettings';
@@ -91,26 +91,11 @@ export async function waitByCallback(
 
 const LAGGING_STATUS_RECHECKS_MS = [1000, 2000, 3000];
 
-/** Why a callback is not Vidu's own (a reason for the 401), or undefined when its signature, Date and nonce hold. */
-async function signatureProblem(this: IWebhookFunctions, memory: bell.DoorbellMemory): Promise<string | undefined> {
-	const { apiKey } = await this.getCredentials(APIS.official.credential);
-	const request = this.getRequestObject();
-	const [path, rawQuery] = (request.originalUrl ?? request.url ?? '/').split(/\?(.*)/s);
-	const signed = {
-		method: request.method,
-		path,
-		rawQuery,
-		query: this.getQueryData() as Record<string, string>,
-		headers: this.getHeaderData(),
-	};
-	const verdict = verifySignature(signed, String(apiKey ?? ''), Date.now(), (nonce) => memory.nonceSeen(nonce));
-	return verdict.ok ? undefined : `callback refused: ${verdict.reason}`;
-}
 /** Never throws (n8n would answer 500 and resume with an empty item): on any fault, 503 and the execution keeps waiting. */
 export async function answerCallback(this: IWebhookFunctions, memory: bell.DoorbellMemory): Promise<IWebhookResponseData> {
 	try {
 		// Vidu's own API signs its callbacks: a forged one is refused before anything is asked or resumed.
-		const forged = apiOf(this) === 'official' ? await signatureProblem.call(this, memory) : undefined;
+		const forged = apiOf(this) === 'official' ? await signatureProblem(this, (nonce) => memory.nonceSeen(nonce)) : undefined;
 		if (forged) {
 			this.getResponseObject().status(401).json({ error: forged });
 			return { noWebhookResponse: true };

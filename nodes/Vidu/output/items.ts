@@ -39,6 +39,7 @@ export function taskToJson(task: Task, elapsedSeconds: number | null, statusChec
 		...(typeof first?.cover_url === 'string' ? { coverUrl: first.cover_url } : {}),
 		...(typeof first?.watermarked_url === 'string' ? { watermarkedUrl: first.watermarked_url } : {}),
 		usage: parseUsage(task.usage),
+		...(task.payload !== undefined ? { payload: task.payload } : {}),
 		progress: task.state === 'completed' ? 1 : task.progress,
 		metadata: task.metadata ?? {},
 		model: task.model,

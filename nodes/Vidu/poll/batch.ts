@@ -5,7 +5,6 @@ import { inPool, PARALLEL_CHECKS, PARALLEL_SUBMITS } from '../helpers/pool';
 import { nextRetry, REFUSED_IN_BATCH, STATUS_IN_BATCH } from '../helpers/retry';
 import { AIM_AFTER_MS, firstCheckDelay, nextCheckDelay, type ScheduleSettings } from './schedule';
 
-const QUEUED = new Set(['queueing', 'queued', 'in_queue']);
 /** A queue that never moves must still end: queued time counts for nothing up to a day. */
 const QUEUE_LIMIT_MS = 24 * 3_600_000;
 
@@ -22,6 +21,8 @@ export interface BatchSettings {
 	continueOnFail: boolean;
 	signal?: AbortSignal;
 	random?: () => number;
+	/** The API queues tasks past a concurrency limit (state "queueing"): Max Wait then counts from leaving the queue. */
+	queueing?: boolean;
 }
 
 export interface BatchResult<R> {
@@ -180,7 +181,7 @@ export async function runBatch<R>(count: number, hooks: BatchHooks<R>, settings:
 		}
 		const { state, progress, apiStatus } = watched.task;
 		// Queued at the API (Vidu's own API accepts tasks past its concurrency limit): Max Wait counts from leaving the queue.
-		if (QUEUED.has(apiStatus.toLowerCase()))
+		if (settings.queueing && apiStatus.toLowerCase() === 'queueing')
 			watched.deadline = Math.max(watched.deadline, Math.min(now, watched.submittedAt + QUEUE_LIMIT_MS) + settings.maxWaitMs);
 		if (state === 'completed') {
 			learned.push({ after: runningAt - watched.submittedAt, by: now - watched.submittedAt });

@@ -4,6 +4,7 @@ import { WaitStopped } from '../errors/outcomes';
 import type { Ledger } from '../helpers/paidTasks';
 import { taskToItem, unusableCompletion } from '../output/items';
 import type { ViduClient } from '../transport/client';
+import { apiOf } from '../transport/credential';
 import { systemClock } from '../helpers/clock';
 import { type BatchHooks, type BatchResult, runBatch } from './batch';
 import { SUBMISSION_IN_BATCH } from '../helpers/retry';
@@ -44,7 +45,15 @@ export async function waitByPolling(
 	// 0: no cap of the user's; the API's refusals set the pace.
 	const maxConcurrent = wait.maxConcurrent || Number.POSITIVE_INFINITY;
 	const schedule = { ...DEFAULT_SCHEDULE, maxGapMs: wait.pollIntervalMs };
-	const settings = { maxConcurrent, maxWaitMs, schedule, continueOnFail: this.continueOnFail(), signal: this.getExecutionCancelSignal() };
+	const signal = this.getExecutionCancelSignal();
+	const settings = {
+		maxConcurrent,
+		maxWaitMs,
+		schedule,
+		continueOnFail: this.continueOnFail(),
+		signal,
+		queueing: apiOf(this) === 'official',
+	};
 	const result = await runBatch(this.getInputData().length, hooks, settings, systemClock);
 	// Stopped, and asked to: tasks not started are cancelled (best effort: a started one is refused and runs on).
 	if (wait.cancelOnStop && settings.signal?.aborted) {

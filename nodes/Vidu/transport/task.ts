@@ -14,6 +14,8 @@ export interface Task {
 	usage: IDataObject | null;
 	metadata: IDataObject | null;
 	error: TaskError | null;
+	/** The `payload` sent with the task, when the answer repeats it. */
+	payload?: string;
 }
 
 const COMPLETED = new Set(['completed', 'complete', 'done', 'success', 'succeed', 'succeeded', 'finished']);
@@ -107,5 +109,6 @@ export function parseTask(body: unknown, askedId?: string): Task | undefined {
 		usage: isObject(body.usage) ? body.usage : body.credits !== undefined && body.credits !== null ? { credits: body.credits } : null,
 		metadata: isObject(body.metadata) ? (boundedCopy(body.metadata) as IDataObject) : null,
 		error: taskErrorOf(body),
+		...(typeof body.payload === 'string' && body.payload !== '' ? { payload: body.payload } : {}),
 	};
 }
