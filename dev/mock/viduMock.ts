@@ -187,6 +187,8 @@ export class ViduMock {
 	 * went: a gateway a moment behind its provider.
 	 */
 	statusLagMs = 0;
+	/** How many times each final callback is sent: the maker retries finals up to three times. */
+	finalCallbackCopies = 1;
 	private heldFinalCallbacks: Array<() => void> = [];
 	readonly callbacks: Array<{ taskId: string; url: string; status: string; answer: number }> = [];
 	/** Like a provider's concurrency quota: creates beyond this many unfinished tasks get HTTP 429. */
@@ -527,9 +529,9 @@ export class ViduMock {
 		if (this.sendCallbacks && typeof callbackUrl === 'string' && script.generationMs !== undefined && !script.terminalOnCreate) {
 			const ring = (status: string) => void this.ring(task, callbackUrl, status);
 			void this.delay(script.generationMs / 2).then(() => ring('processing'));
-			void this.delay(script.generationMs + 20).then(() =>
-				this.ringFinal(() => ring(FAILED.test(script.finalStatus) ? 'failed' : 'completed')),
-			);
+			const final = FAILED.test(script.finalStatus) ? 'failed' : 'completed';
+			for (let copy = 0; copy < this.finalCallbackCopies; copy++)
+				void this.delay(script.generationMs + 20 + copy * 50).then(() => this.ringFinal(() => ring(final)));
 		}
 		return task;
 	}

@@ -214,6 +214,22 @@ describe.each(VERSIONS)('wait by callback in real n8n %s', (VERSION) => {
 		return { status: response.status, body: await response.text() };
 	}
 
+	const TRIGGER_URL = 'https://your-n8n.example.com/webhook/7a3e5c10-0000-4000-8000-000000000091/vidu';
+	/** The shipped trigger example, reporting to the mock. */
+	function triggerWorkflow(): Workflow {
+		const file = join(__dirname, '..', '..', 'examples', 'vidu-trigger-receive.json');
+		return JSON.parse(readFileSync(file, 'utf8').replace('https://example.com/results', `${mock.url}/sink`)) as Workflow;
+	}
+	/** The callback example turned into the submitting half: Submit Only with the trigger's URL as callback, nothing waits. */
+	function submitToTrigger(): Workflow {
+		const wf = workflow({ id: 'viduSubmitToTrigger', path: 'vidu-submit-to-trigger', maxWaitMinutes: 5 });
+		const vidu = wf.nodes.find((node) => node.name === 'Vidu')!;
+		// The example names a public address; here n8n's own, from the request that started the run.
+		const callbackUrl = `={{ 'http://' + $('Images Received').first().json.headers.host + '${new URL(TRIGGER_URL).pathname}' }}`;
+		vidu.parameters = { ...vidu.parameters, operation: 'submit', waitMode: undefined, waitOptions: undefined, options: { callbackUrl } };
+		return wf;
+	}
+
 	beforeAll(async () => {
 		mock = await new ViduMock('e2e-key-0123456789abcdef').start();
 		mock.sendCallbacks = true;
@@ -225,7 +241,7 @@ describe.each(VERSIONS)('wait by callback in real n8n %s', (VERSION) => {
 			type: 'viduOfficialApi',
 			data: { apiKey: mock.apiKey, region: 'custom', baseUrl: mock.url },
 		});
-		await n8n.importWorkflows([workflow(), officialWorkflow()]);
+		await n8n.importWorkflows([workflow(), officialWorkflow(), triggerWorkflow(), submitToTrigger()]);
 		await n8n.importWorkflow(workflow({ id: 'viduCallbackExpiry1', path: 'vidu-animate-expiry', maxWaitMinutes: 0.1 }));
 		await n8n.importWorkflow(workflowWithWaitAfter());
 		await n8n.importWorkflow(pollingWorkflow());
@@ -235,6 +251,8 @@ describe.each(VERSIONS)('wait by callback in real n8n %s', (VERSION) => {
 		await n8n.importWorkflow(workflowTwoPauses());
 		await n8n.importWorkflow(workflowLoop());
 		for (const id of [
+			'viduExampleTriggerReceive',
+			'viduSubmitToTrigger',
 			'viduCallbackOfficial',
 			'viduCallbackTwice01',
 			'viduCallbackLoop01',
@@ -298,6 +316,43 @@ describe.each(VERSIONS)('wait by callback in real n8n %s', (VERSION) => {
 		expect(results[0]).toMatchObject({ status: 'completed', apiStatus: 'success', usage: { credits: 4 } });
 		// The cases after this one run with the first one's default.
 		mock.setDefaultScript({ generationMs: 4000 });
+	});
+
+	it('Submit Only + Vidu Trigger: each task starts one execution, though every final callback comes twice; a forged one starts none', async () => {
+		const urls = Array.from({ length: 6 }, (_, n) => `https://example.com/trigger-${n}.png`);
+		mock.setDefaultScript({ generationMs: 2000 });
+		mock.finalCallbackCopies = 2;
+		try {
+			await start('vidu-submit-to-trigger', urls);
+			const finals = () => mock.callbacks.filter((c) => c.status === 'completed');
+			await until('every final callback, twice', () => (finals().length === 12 ? true : undefined), 90_000);
+			expect(finals().map((c) => c.answer)).toEqual(Array(12).fill(200));
+			const forged = await fetch(`${base}${new URL(TRIGGER_URL).pathname}`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ id: 'task_forged', status: 'completed' }),
+			});
+			expect(forged.status).toBe(200);
+			const reports = () =>
+				mock.sink.filter((entry): entry is { taskId: string } => typeof (entry as { taskId?: unknown }).taskId === 'string');
+			await until('a report per task', () => (reports().length >= 6 ? true : undefined), 60_000);
+			const started = await until(
+				'the trigger executions',
+				async () => {
+					const found = await executionsOf('viduExampleTriggerReceive', 'success');
+					return found.length >= 6 ? found : undefined;
+				},
+				60_000,
+			);
+			expect(started).toHaveLength(6);
+			expect(new Set(reports().map((r) => r.taskId))).toEqual(new Set(urls.map((url) => mock.taskIdFor(url))));
+			expect(reports()).toHaveLength(6);
+			// Nothing waited while the videos rendered: the submitting run ended at once.
+			expect(await executionsOf('viduSubmitToTrigger', 'waiting')).toHaveLength(0);
+		} finally {
+			mock.finalCallbackCopies = 1;
+			mock.setDefaultScript({ generationMs: 4000 });
+		}
 	});
 
 	it('three items: resumes once all have called back, items in input order, ~2 status calls per task', async () => {

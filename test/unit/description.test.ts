@@ -6,6 +6,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import { ViduApi } from '../../credentials/ViduApi.credentials';
 import { MODELS } from '../../nodes/Vidu/request/models';
 import { Vidu } from '../../nodes/Vidu/Vidu.node';
+import { ViduTrigger } from '../../nodes/Vidu/ViduTrigger.node';
 import { buildCreateBody } from '../../nodes/Vidu/request/body';
 
 /** The request parameters listed on the Vidu Q1 image-to-video reference page. */
@@ -96,16 +97,19 @@ describe('credential', () => {
 
 describe('example workflows', () => {
 	const dir = join(__dirname, '..', '..', 'examples');
-	const known = new Set(flatten(new Vidu().description.properties).map((p) => p.name));
+	const known: Record<string, Set<string>> = {
+		'n8n-nodes-vidu.vidu': new Set(flatten(new Vidu().description.properties).map((p) => p.name)),
+		'n8n-nodes-vidu.viduTrigger': new Set(flatten(new ViduTrigger().description.properties).map((p) => p.name)),
+	};
 
 	it.each(readdirSync(dir).filter((f) => f.endsWith('.json')))('%s only sets parameters the node has', (file) => {
 		const workflow = JSON.parse(readFileSync(join(dir, file), 'utf8')) as {
 			nodes: Array<{ type: string; parameters: Record<string, unknown> }>;
 		};
-		const viduNodes = workflow.nodes.filter((n) => n.type === 'n8n-nodes-vidu.vidu');
+		const viduNodes = workflow.nodes.filter((n) => n.type in known);
 		expect(viduNodes.length).toBeGreaterThan(0);
 		for (const node of viduNodes) {
-			const unknown = Object.keys(node.parameters).filter((name) => !known.has(name));
+			const unknown = Object.keys(node.parameters).filter((name) => !known[node.type].has(name));
 			expect(unknown).toEqual([]);
 		}
 	});
