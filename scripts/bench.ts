@@ -8,7 +8,8 @@
  *   n8n's HTTP Request node and by the node;
  * - status calls in Wait Mode Callback, and the node's own peak memory for large images and videos
  *   (n8n-core in process);
- * - worker occupancy in n8n's queue mode, Poll vs Callback.
+ * - worker occupancy in n8n's queue mode, Poll vs Callback;
+ * - Submit Only + Vidu Trigger in real n8n: --only=trigger [--trigger-tasks=<n>, default 1000].
  * Options: --latency=<seconds> (default 20), --quick (N = 1 and 10 with progress, no queue mode: a few
  * minutes, one try per case), --only=compare | download | callback | queue | memory, --queue-runs=<n> (default 6), --tries=<n>
  * (runs of each comparison case, the median reported; default 3).
@@ -463,6 +464,7 @@ async function main() {
 	if (arg('only') === 'download') return void (await compareInN8n([], 0));
 	if (arg('only') === 'memory') return void printMemory(false);
 	if (arg('only') === 'callback') return void (await printCallback(false));
+	if (arg('only') === 'trigger') return void (await printTrigger(Number(arg('trigger-tasks', '1000'))));
 	const quick = arg('quick') !== undefined;
 
 	console.log(
@@ -556,6 +558,123 @@ async function printCallback(quick: boolean) {
 		);
 	}
 	return rows;
+}
+
+/**
+ * Submit Only + Vidu Trigger in one real n8n 2.40.7 (the shipped examples, pointed at the mock): `count` tasks ending
+ * 0–60 s after submission, every final callback sent twice, 10 forged callbacks for tasks that do not exist.
+ */
+async function printTrigger(count: number) {
+	const mock = await new ViduMock().start();
+	const n8n = await RealN8n.start('2.40.7');
+	try {
+		mock.sendCallbacks = true;
+		mock.finalCallbackCopies = 2;
+		mock.scriptTasks(...spreadLengths(count, 30_000, 30_000).map((generationMs) => ({ generationMs })));
+		await n8n.importViduCredential(mock);
+		const example = (file: string) =>
+			JSON.parse(
+				readFileSync(join(__dirname, '..', '..', '..', 'examples', file), 'utf8').replace(
+					'https://example.com/results',
+					`${mock.url}/sink`,
+				),
+			) as {
+				id: string;
+				nodes: Array<{ name: string; type: string; typeVersion: number; parameters: Record<string, unknown>; webhookId?: string }>;
+				connections: Record<string, unknown>;
+			};
+		const receive = example('vidu-trigger-receive.json');
+		const submit = example('vidu-trigger-submit.json');
+		// Started by a Webhook here (a Schedule cannot be fired at will), the images counted, the callback n8n's own address.
+		Object.assign(submit.nodes[0], {
+			name: 'Start',
+			type: 'n8n-nodes-base.webhook',
+			typeVersion: 2,
+			webhookId: '7a3e5c10-0000-4000-8000-0000000000b1',
+		});
+		submit.nodes[0].parameters = { httpMethod: 'POST', path: 'bench-trigger', options: {} };
+		submit.connections = { Start: submit.connections['Every Hour'], 'Images to Animate': submit.connections['Images to Animate'] };
+		submit.nodes[1].parameters.jsCode =
+			"return Array.from({ length: $json.body.count }, (_, n) => ({ json: { imageUrl: 'https://example.com/' + n + '.png', n } }));";
+		const vidu = submit.nodes[2].parameters as { options: Record<string, unknown> };
+		const triggerPath = new URL(String(vidu.options.callbackUrl)).pathname;
+		vidu.options.callbackUrl = `={{ 'http://' + $('Start').first().json.headers.host + '${triggerPath}' }}`;
+		for (const workflow of [receive, submit]) {
+			await n8n.importWorkflow(workflow);
+			await n8n.publishWorkflow(workflow.id);
+		}
+		const base = await n8n.startServer({ logFile: join(n8n.userFolder, 'n8n.log') });
+		await triggerRegistered(base, 'bench-trigger');
+		const pid = n8n.serverPid!;
+		const baseline = rssOf(pid);
+		let peak = baseline;
+		const sampler = setInterval(() => (peak = Math.max(peak, rssOf(pid))), 200);
+		const reports = () =>
+			mock.sink.filter((entry): entry is { taskId: string } => typeof (entry as { taskId?: unknown }).taskId === 'string');
+		try {
+			const started = Date.now();
+			const answer = await fetch(`${base}/webhook/bench-trigger`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ count }),
+			});
+			if (!answer.ok) throw new Error(`bench-trigger: HTTP ${answer.status}`);
+			await until('every task submitted', () => (mock.creates.length >= count ? true : undefined), 10 * 60_000);
+			const forged = await Promise.all(
+				Array.from(
+					{ length: 10 },
+					async (_, n) =>
+						(
+							await fetch(`${base}${triggerPath}`, {
+								method: 'POST',
+								headers: { 'content-type': 'application/json' },
+								body: JSON.stringify({ id: `task_forged_${n}`, status: 'completed' }),
+							})
+						).status,
+				),
+			);
+			const finals = () => mock.callbacks.filter((c) => c.status === 'completed');
+			await until('every final callback, twice', () => (finals().length >= 2 * count ? true : undefined), 20 * 60_000);
+			let lastReportAt = 0;
+			await until('a report per task', () => (reports().length >= count ? (lastReportAt = Date.now()) : undefined), 20 * 60_000);
+			const lastEnd = Math.min(
+				...mock.callbacks.filter((c) => c.status === 'completed' && c.taskId === finals().at(-1)!.taskId).map((c) => c.sentAt),
+			);
+			const cookie = await n8n.signIn(base);
+			const list = async (workflowId: string, status: string) =>
+				(
+					(await (
+						await fetch(
+							`${base}/rest/executions?limit=5000&filter=${encodeURIComponent(JSON.stringify({ status: [status], workflowId }))}`,
+							{
+								headers: { cookie },
+							},
+						)
+					).json()) as { data: { results: unknown[] } }
+				).data.results.length;
+			const ids = reports().map((r) => r.taskId);
+			const row = {
+				tasks: count,
+				triggerExecutions: await list(receive.id, 'success'),
+				duplicates: ids.length - new Set(ids).size,
+				forgedStarted: ids.filter((id) => id.startsWith('task_forged')).length,
+				forgedAnswers: [...new Set(forged)],
+				waitingExecutions: (await list(submit.id, 'waiting')) + (await list(receive.id, 'waiting')),
+				wallSeconds: round((lastReportAt - started) / 1000, 1),
+				lastEndToExecutionEndSeconds: round((lastReportAt - lastEnd) / 1000, 1),
+				n8nRssGrowthMB: round((peak - baseline) / MB, 1),
+			};
+			console.log(
+				`\nSubmit Only + Vidu Trigger in n8n 2.40.7, ${new Date().toISOString()}, Node ${process.version}, ${os.cpus().length} cores:\n${JSON.stringify(row, null, 2)}`,
+			);
+			return row;
+		} finally {
+			clearInterval(sampler);
+		}
+	} finally {
+		await n8n.dispose();
+		await mock.stop();
+	}
 }
 
 /** The queue-mode table; needs PostgreSQL and Redis from Debian (`.ci/run` installs them). */

@@ -190,7 +190,8 @@ export class ViduMock {
 	/** How many times each final callback is sent: the maker retries finals up to three times. */
 	finalCallbackCopies = 1;
 	private heldFinalCallbacks: Array<() => void> = [];
-	readonly callbacks: Array<{ taskId: string; url: string; status: string; answer: number }> = [];
+	/** Each callback sent, with n8n's answer and when it was sent. */
+	readonly callbacks: Array<{ taskId: string; url: string; status: string; answer: number; sentAt: number }> = [];
 	/** Like a provider's concurrency quota: creates beyond this many unfinished tasks get HTTP 429. */
 	maxInFlight?: number;
 	/** Vidu's own API: tasks past this many unfinished ones are accepted and queue (state "queueing"). */
@@ -565,6 +566,7 @@ export class ViduMock {
 	private async ring(task: TaskRecord, url: string, status: string): Promise<void> {
 		if (!this.server?.listening) return;
 		let answer = 0;
+		const sentAt = Date.now();
 		url = this.callbackRoute?.(url) ?? url;
 		try {
 			// Vidu's own API sends its status answer, signed with the task's token (platform.vidu.com/docs/callback-signature).
@@ -580,7 +582,7 @@ export class ViduMock {
 		} catch {
 			answer = -1;
 		}
-		this.callbacks.push({ taskId: task.id, url, status, answer });
+		this.callbacks.push({ taskId: task.id, url, status, answer, sentAt });
 	}
 
 	private pollTimed(res: http.ServerResponse, task: TaskRecord, generationMs: number): void {
