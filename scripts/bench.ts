@@ -635,6 +635,9 @@ async function printTrigger(count: number) {
 			);
 			const finals = () => mock.callbacks.filter((c) => c.status === 'completed');
 			await until('every final callback, twice', () => (finals().length >= 2 * count ? true : undefined), 20 * 60_000);
+			const replies = new Map<string, number>();
+			for (const { answer, reply } of finals()) replies.set(`${answer} ${reply}`, (replies.get(`${answer} ${reply}`) ?? 0) + 1);
+			console.log('final callbacks answered:', Object.fromEntries(replies));
 			let lastReportAt = 0;
 			await until('a report per task', () => (reports().length >= count ? (lastReportAt = Date.now()) : undefined), 20 * 60_000);
 			const lastEnd = Math.min(

@@ -191,7 +191,7 @@ export class ViduMock {
 	finalCallbackCopies = 1;
 	private heldFinalCallbacks: Array<() => void> = [];
 	/** Each callback sent, with n8n's answer and when it was sent. */
-	readonly callbacks: Array<{ taskId: string; url: string; status: string; answer: number; sentAt: number }> = [];
+	readonly callbacks: Array<{ taskId: string; url: string; status: string; answer: number; sentAt: number; reply?: string }> = [];
 	/** Like a provider's concurrency quota: creates beyond this many unfinished tasks get HTTP 429. */
 	maxInFlight?: number;
 	/** Vidu's own API: tasks past this many unfinished ones are accepted and queue (state "queueing"). */
@@ -567,6 +567,7 @@ export class ViduMock {
 		if (!this.server?.listening) return;
 		let answer = 0;
 		const sentAt = Date.now();
+		let reply: string | undefined;
 		url = this.callbackRoute?.(url) ?? url;
 		try {
 			// Vidu's own API sends its status answer, signed with the task's token (platform.vidu.com/docs/callback-signature).
@@ -578,11 +579,11 @@ export class ViduMock {
 				body: JSON.stringify(official ?? { id: task.id, status }),
 			});
 			answer = response.status;
-			await response.text();
+			reply = (await response.text()).slice(0, 200);
 		} catch {
 			answer = -1;
 		}
-		this.callbacks.push({ taskId: task.id, url, status, answer, sentAt });
+		this.callbacks.push({ taskId: task.id, url, status, answer, sentAt, reply });
 	}
 
 	private pollTimed(res: http.ServerResponse, task: TaskRecord, generationMs: number): void {
