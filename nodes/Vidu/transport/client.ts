@@ -18,6 +18,8 @@ export type CallSettings = { timeoutMs?: number; afterStop?: boolean };
 export type RequestBody = { bytes: number; kind?: TaskKind; open(): Promise<Buffer | NodeJS.ReadableStream> };
 /** One request per call, no retries (helpers/retry.ts decides those), failures thrown as ViduFailure. */
 export interface ViduClient {
+	/** The API's address, from the credential: task ids are unique per API. */
+	baseUrl: string;
 	submit(body: RequestBody, call?: CallSettings): Promise<Task>;
 	getTask(taskId: string, call?: CallSettings): Promise<Task>;
 	download(url: string, taskId: string, call?: CallSettings): Promise<IBinaryData>;
@@ -164,6 +166,7 @@ export async function createClient(ctx: ApiContext): Promise<ViduClient> {
 	}
 
 	return {
+		baseUrl,
 		async submit(body, call = {}) {
 			const answer = await request(APIS[api].createPath(body.kind ?? 'img2video'), call, undefined, body);
 			const task = parseTask(answer);

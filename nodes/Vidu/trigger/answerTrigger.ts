@@ -1,10 +1,11 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
+import { DoorbellMemory } from '../callback/doorbell';
 import { signatureProblem } from '../callback/signature';
 import { taskToItem, taskToJson } from '../output/items';
 import { readDownloadField } from '../request/downloadChoice';
 import { createClient } from '../transport/client';
-import { APIS, apiOf, readCredential } from '../transport/credential';
+import { apiOf } from '../transport/credential';
 import { ViduFailure } from '../transport/failure';
 import { isObject, isTaskId, type Task } from '../transport/task';
 import { systemClock } from '../helpers/clock';
@@ -32,13 +33,8 @@ function firstTime(ctx: IWebhookFunctions, where: string, taskId: string): boole
 	return true;
 }
 
-const nonces = new Set<string>();
-const nonceSeen = (nonce: string): boolean => {
-	if (nonces.has(nonce)) return true;
-	nonces.add(nonce);
-	if (nonces.size > REMEMBERED) nonces.delete(nonces.values().next().value as string);
-	return false;
-};
+// Signed callbacks' nonces, remembered as Callback mode remembers them.
+const memory = new DoorbellMemory();
 
 /**
  * A callback is a doorbell: the task's state is read from the API with the credential, and only a task it knows, in a
@@ -47,7 +43,7 @@ const nonceSeen = (nonce: string): boolean => {
 export async function answerTrigger(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const ignored = (reason: string): IWebhookResponseData => ({ webhookResponse: { received: true, ignored: reason } });
 	try {
-		const forged = apiOf(this) === 'official' ? await signatureProblem(this, nonceSeen) : undefined;
+		const forged = apiOf(this) === 'official' ? await signatureProblem(this, (nonce) => memory.nonceSeen(nonce)) : undefined;
 		if (forged) {
 			this.getResponseObject().status(401).json({ error: forged });
 			return { noWebhookResponse: true };
@@ -65,9 +61,7 @@ export async function answerTrigger(this: IWebhookFunctions): Promise<IWebhookRe
 		const known = task as Task;
 		const events = this.getNodeParameter('events', ['completed', 'failed']) as string[];
 		if (!events.includes(EVENT[known.state])) return ignored(`${EVENT[known.state]} is not an event this trigger starts on`);
-		const reading = readCredential(await this.getCredentials(APIS[apiOf(this)].credential), apiOf(this));
-		const where = reading.problem === undefined ? reading.values.baseUrl : '';
-		if (known.state !== 'running' && !firstTime(this, where, known.id)) return ignored('this task already started an execution');
+		if (known.state !== 'running' && !firstTime(this, client.baseUrl, known.id)) return ignored('this task already started an execution');
 		const field = readDownloadField((property) => this.getNodeParameter(property.name, property.default));
 		const stats = { elapsedSeconds: null, statusChecks: 1 };
 		const item =
