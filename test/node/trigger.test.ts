@@ -53,6 +53,24 @@ describe('Vidu Trigger: one execution per finished task', () => {
 		]);
 	});
 
+	it('asks the API nothing for a callback that cannot start an execution: "processing" while that event is off, a task already started', async () => {
+		mock().scriptTasks({ pollsBeforeDone: 0 }, { pollsBeforeDone: 0 });
+		const [first, second] = [await submit(), await submit()];
+		const polls = mock().polls.length;
+		const processing = await call({ id: first, status: 'processing' });
+		expect(processing.answer.body).toEqual({ received: true, ignored: 'processing is not an event this trigger starts on' });
+		expect(mock().polls).toHaveLength(polls);
+		expect((await call({ id: first, status: 'completed' })).response.workflowData).toHaveLength(1);
+		expect(mock().polls).toHaveLength(polls + 1);
+		const repeated = await call({ id: first, status: 'completed' });
+		expect(repeated.answer.body).toEqual({ received: true, ignored: 'this task already started an execution' });
+		expect(mock().polls).toHaveLength(polls + 1);
+		// With Processing chosen, the API is asked, and a started task is an execution too.
+		const [[item]] = (await call({ id: second, status: 'processing' }, { events: ['processing', 'completed'] })).response.workflowData!;
+		expect(item.json).toMatchObject({ taskId: second, status: 'completed' });
+		expect(mock().polls).toHaveLength(polls + 2);
+	});
+
 	it('a failed task starts an execution with its error when Failed is chosen, and none when only Completed is', async () => {
 		mock().scriptTasks({ pollsBeforeDone: 0, finalStatus: 'failed', error: { code: 8008003004, message: 'bad image' } });
 		const taskId = await submit();

@@ -1,6 +1,6 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { DoorbellMemory } from '../callback/doorbell';
+import { claimsStillRunning, DoorbellMemory } from '../callback/doorbell';
 import { signatureProblem } from '../callback/signature';
 import { taskToItem, taskToJson } from '../output/items';
 import { readDownloadField } from '../request/downloadChoice';
@@ -19,14 +19,15 @@ const EVENT: Record<Task['state'], string> = { completed: 'completed', failed: '
 /** Per workflow, what this process started: two callbacks at once both read static data before either is saved. */
 const startedHere = new Map<string, Set<string>>();
 
-/** Task ids are unique per API: `where` is the API's address. */
-function firstTime(ctx: IWebhookFunctions, where: string, taskId: string): boolean {
+/** Task ids are unique per API: `where` is the API's address. `remember` marks the task as started. */
+function firstTime(ctx: IWebhookFunctions, where: string, taskId: string, remember: boolean): boolean {
 	const key = `${ctx.getWorkflow().id ?? ''}/${ctx.getNode().name}/${where}`;
 	const here = startedHere.get(key) ?? new Set<string>();
 	startedHere.set(key, here);
 	const data = ctx.getWorkflowStaticData('node');
 	const saved = Array.isArray(data.startedTasks) ? (data.startedTasks as string[]) : [];
 	if (here.has(taskId) || saved.includes(taskId)) return false;
+	if (!remember) return true;
 	here.add(taskId);
 	if (here.size > REMEMBERED) here.delete(here.values().next().value as string);
 	data.startedTasks = [...saved, taskId].slice(-REMEMBERED);
@@ -52,16 +53,22 @@ export async function answerTrigger(this: IWebhookFunctions): Promise<IWebhookRe
 		const named = isObject(body) ? [body.id, body.task_id].find((v) => typeof v === 'string' || typeof v === 'number') : undefined;
 		const taskId = named === undefined ? '' : String(named).trim();
 		if (!taskId || !isTaskId(taskId)) return ignored('no task id');
+		const events = this.getNodeParameter('events', ['completed', 'failed']) as string[];
+		// Answered without reading the credential or asking the API: neither can start an execution, and a batch
+		// brings thousands of callbacks, each costing n8n 2.x an expression isolate while it lasts (docs/performance.md).
+		if (!events.includes(EVENT.running) && claimsStillRunning(body as IDataObject))
+			return ignored('processing is not an event this trigger starts on');
 		const client = await createClient(this);
+		if (!firstTime(this, client.baseUrl, taskId, false)) return ignored('this task already started an execution');
 		const task = await withRetries(async () => await client.getTask(taskId), CALLBACK_CHECK, systemClock).catch((error: unknown) => error);
 		// Not a task of this credential's account (unknown, foreign or forged): nothing to start, nothing to call again for.
 		if (task instanceof ViduFailure && task.kind === 'http' && [400, 403, 404].includes(task.details.status ?? 0))
 			return ignored('not a task of this account');
 		if (!task || task instanceof Error || !('state' in (task as object))) throw task;
 		const known = task as Task;
-		const events = this.getNodeParameter('events', ['completed', 'failed']) as string[];
 		if (!events.includes(EVENT[known.state])) return ignored(`${EVENT[known.state]} is not an event this trigger starts on`);
-		if (known.state !== 'running' && !firstTime(this, client.baseUrl, known.id)) return ignored('this task already started an execution');
+		if (known.state !== 'running' && !firstTime(this, client.baseUrl, known.id, true))
+			return ignored('this task already started an execution');
 		const field = readDownloadField((property) => this.getNodeParameter(property.name, property.default));
 		const stats = { elapsedSeconds: null, statusChecks: 1 };
 		const item =
