@@ -176,7 +176,7 @@ export class ViduMock {
 	 */
 	sendCallbacks = false;
 	/** Where a callback really goes (default: its callback_url), e.g. another n8n process of a queue-mode cluster. */
-	callbackRoute?: (url: string) => string;
+	callbackRoute?: (url: string, call: { taskId: string; status: string }) => string;
 	/**
 	 * When set to n, final callbacks are held until n tasks have finished, then sent all at once:
 	 * tasks that finish together, as the provider's callbacks then race each other.
@@ -189,6 +189,11 @@ export class ViduMock {
 	statusLagMs = 0;
 	/** How many times each final callback is sent: the maker retries finals up to three times. */
 	finalCallbackCopies = 1;
+	/**
+	 * A final callback not answered 2xx is sent again after each of these delays, as the maker retries finals "up to 3
+	 * times when delivery fails" (its pages give no intervals: these are a guess). None by default.
+	 */
+	finalRetryDelaysMs: number[] = [];
 	private heldFinalCallbacks: Array<() => void> = [];
 	/** Each callback sent, with n8n's answer and when it was sent. */
 	readonly callbacks: Array<{ taskId: string; url: string; status: string; answer: number; sentAt: number; reply?: string }> = [];
@@ -528,7 +533,13 @@ export class ViduMock {
 		this.tasks.set(id, task);
 		const callbackUrl = (params as { callback_url?: unknown }).callback_url;
 		if (this.sendCallbacks && typeof callbackUrl === 'string' && script.generationMs !== undefined && !script.terminalOnCreate) {
-			const ring = (status: string) => void this.ring(task, callbackUrl, status);
+			const ring = (status: string, retry = 0): void =>
+				void this.ring(task, callbackUrl, status).then(async (answer) => {
+					const delay = this.finalRetryDelaysMs[retry];
+					if (status === 'processing' || (answer >= 200 && answer < 300) || delay === undefined) return;
+					await this.delay(delay);
+					ring(status, retry + 1);
+				});
 			void this.delay(script.generationMs / 2).then(() => ring('processing'));
 			const final = FAILED.test(script.finalStatus) ? 'failed' : 'completed';
 			for (let copy = 0; copy < this.finalCallbackCopies; copy++)
@@ -563,12 +574,12 @@ export class ViduMock {
 	}
 
 	/** Calls back like the provider: a small JSON body naming the task (its shape is not documented). */
-	private async ring(task: TaskRecord, url: string, status: string): Promise<void> {
-		if (!this.server?.listening) return;
+	private async ring(task: TaskRecord, url: string, status: string): Promise<number> {
+		if (!this.server?.listening) return 0;
 		let answer = 0;
 		const sentAt = Date.now();
 		let reply: string | undefined;
-		url = this.callbackRoute?.(url) ?? url;
+		url = this.callbackRoute?.(url, { taskId: task.id, status }) ?? url;
 		try {
 			// Vidu's own API sends its status answer, signed with the task's token (platform.vidu.com/docs/callback-signature).
 			const official = task.official ? { ...this.officialStatus(task), state: status === 'completed' ? 'success' : status } : undefined;
@@ -584,6 +595,7 @@ export class ViduMock {
 			answer = -1;
 		}
 		this.callbacks.push({ taskId: task.id, url, status, answer, sentAt, reply });
+		return answer;
 	}
 
 	private pollTimed(res: http.ServerResponse, task: TaskRecord, generationMs: number): void {

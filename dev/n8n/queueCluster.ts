@@ -58,6 +58,28 @@ export function webhookExample(
 	return workflow;
 }
 
+/** The Vidu Trigger's production path in the shipped examples (its webhook id, then the node's path). */
+export const TRIGGER_PATH = '/webhook/7a3e5c10-0000-4000-8000-000000000091/vidu';
+
+/** The shipped Vidu Trigger example (`examples/vidu-trigger-receive.json`), reporting to `mockUrl`/sink. */
+export function triggerExample(mockUrl: string): Workflow {
+	const text = readFileSync(join(REPO, 'examples', 'vidu-trigger-receive.json'), 'utf8');
+	return JSON.parse(text.replace('https://example.com/results', `${mockUrl}/sink`)) as Workflow;
+}
+
+/**
+ * The submitting half for the trigger: the Webhook-triggered example as Submit Only, each task's callback the
+ * trigger's URL on the n8n process that the run was started through (a public address in real use).
+ */
+export function submitToTriggerExample(mockUrl: string, variant: { id: string; name: string; path: string }): Workflow {
+	const callbackUrl = `={{ 'http://' + $('Images Received').first().json.headers.host + '${TRIGGER_PATH}' }}`;
+	const workflow = webhookExample(mockUrl, { ...variant, vidu: { operation: 'submit', options: { callbackUrl } } });
+	const vidu = workflow.nodes.find((node) => node.name === 'Vidu')!;
+	delete vidu.parameters.waitMode;
+	delete vidu.parameters.waitOptions;
+	return workflow;
+}
+
 export interface QueueCluster {
 	n8n: RealN8n;
 	/** The main instance (editor, REST API). */

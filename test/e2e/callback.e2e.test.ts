@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { signedHeaders } from '../../dev/mock/signCallback';
 import { ViduMock } from '../../dev/mock/viduMock';
 import { RealN8n, triggerRegistered } from '../../dev/n8n/realN8n';
+import { submitToTriggerExample, TRIGGER_PATH, triggerExample } from '../../dev/n8n/queueCluster';
 import { sendImages } from '../helpers/sendImages';
 import { until } from '../helpers/until';
 
@@ -214,22 +215,6 @@ describe.each(VERSIONS)('wait by callback in real n8n %s', (VERSION) => {
 		return { status: response.status, body: await response.text() };
 	}
 
-	const TRIGGER_URL = 'https://your-n8n.example.com/webhook/7a3e5c10-0000-4000-8000-000000000091/vidu';
-	/** The shipped trigger example, reporting to the mock. */
-	function triggerWorkflow(): Workflow {
-		const file = join(__dirname, '..', '..', 'examples', 'vidu-trigger-receive.json');
-		return JSON.parse(readFileSync(file, 'utf8').replace('https://example.com/results', `${mock.url}/sink`)) as Workflow;
-	}
-	/** The callback example turned into the submitting half: Submit Only with the trigger's URL as callback, nothing waits. */
-	function submitToTrigger(): Workflow {
-		const wf = workflow({ id: 'viduSubmitToTrigger', path: 'vidu-submit-to-trigger', maxWaitMinutes: 5 });
-		const vidu = wf.nodes.find((node) => node.name === 'Vidu')!;
-		// The example names a public address; here n8n's own, from the request that started the run.
-		const callbackUrl = `={{ 'http://' + $('Images Received').first().json.headers.host + '${new URL(TRIGGER_URL).pathname}' }}`;
-		vidu.parameters = { ...vidu.parameters, operation: 'submit', waitMode: undefined, waitOptions: undefined, options: { callbackUrl } };
-		return wf;
-	}
-
 	beforeAll(async () => {
 		mock = await new ViduMock('e2e-key-0123456789abcdef').start();
 		mock.sendCallbacks = true;
@@ -241,7 +226,12 @@ describe.each(VERSIONS)('wait by callback in real n8n %s', (VERSION) => {
 			type: 'viduOfficialApi',
 			data: { apiKey: mock.apiKey, region: 'custom', baseUrl: mock.url },
 		});
-		await n8n.importWorkflows([workflow(), officialWorkflow(), triggerWorkflow(), submitToTrigger()]);
+		await n8n.importWorkflows([
+			workflow(),
+			officialWorkflow(),
+			triggerExample(mock.url),
+			submitToTriggerExample(mock.url, { id: 'viduSubmitToTrigger', name: 'Vidu: submit to the trigger', path: 'vidu-submit-to-trigger' }),
+		]);
 		await n8n.importWorkflow(workflow({ id: 'viduCallbackExpiry1', path: 'vidu-animate-expiry', maxWaitMinutes: 0.1 }));
 		await n8n.importWorkflow(workflowWithWaitAfter());
 		await n8n.importWorkflow(pollingWorkflow());
@@ -327,7 +317,7 @@ describe.each(VERSIONS)('wait by callback in real n8n %s', (VERSION) => {
 			const finals = () => mock.callbacks.filter((c) => c.status === 'completed');
 			await until('every final callback, twice', () => (finals().length === 12 ? true : undefined), 90_000);
 			expect(finals().map((c) => c.answer)).toEqual(Array(12).fill(200));
-			const forged = await fetch(`${base}${new URL(TRIGGER_URL).pathname}`, {
+			const forged = await fetch(`${base}${TRIGGER_PATH}`, {
 				method: 'POST',
 				headers: { 'content-type': 'application/json' },
 				body: JSON.stringify({ id: 'task_forged', status: 'completed' }),

@@ -2,7 +2,15 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
 import { ViduMock } from '../../dev/mock/viduMock';
-import { startQueueCluster, webhookExample, type QueueCluster, type Workflow } from '../../dev/n8n/queueCluster';
+import {
+	startQueueCluster,
+	submitToTriggerExample,
+	TRIGGER_PATH,
+	triggerExample,
+	webhookExample,
+	type QueueCluster,
+	type Workflow,
+} from '../../dev/n8n/queueCluster';
 import { sendImages } from '../helpers/sendImages';
 import { until } from '../helpers/until';
 
@@ -67,6 +75,12 @@ describe(`in n8n ${VERSION}'s queue mode (Postgres, Redis, 2 workers, a webhook 
 					name: 'Vidu: callback and download in queue mode',
 					path: 'vidu-queue-download',
 					vidu: { downloadVideo: true, waitOptions: { maxWaitMinutes: 5, allowLocalResumeUrl: true } },
+				}),
+				triggerExample(mock.url),
+				submitToTriggerExample(mock.url, {
+					id: 'viduQueueSubmitOnly',
+					name: 'Vidu: submit to the trigger in queue mode',
+					path: 'vidu-queue-submit',
 				}),
 			],
 			workers: 2,
@@ -228,6 +242,83 @@ describe(`in n8n ${VERSION}'s queue mode (Postgres, Redis, 2 workers, a webhook 
 		const polls = mock.polls.length;
 		await new Promise((resolve) => setTimeout(resolve, 3000));
 		expect(mock.polls).toHaveLength(polls);
+	});
+
+	it('Submit Only + Vidu Trigger: every task starts an execution on a worker, its two final callbacks reaching two n8n processes (at least once)', async () => {
+		const images = Array.from({ length: 8 }, (_, n) => `${mock.url}/images/trigger-${n}.png`);
+		mock.sendCallbacks = true;
+		mock.finalCallbackCopies = 2;
+		mock.setDefaultScript({ generationMs: 3000 });
+		// A task's first final callback goes to the webhook process, the second to the main instance.
+		const finalsSent = new Map<string, number>();
+		mock.callbackRoute = (url, { taskId, status }) => {
+			if (status !== 'completed') return url;
+			finalsSent.set(taskId, (finalsSent.get(taskId) ?? 0) + 1);
+			return finalsSent.get(taskId) === 2 ? url.replace(cluster.hook, cluster.base) : url;
+		};
+		const before = workerRuns();
+		try {
+			await trigger('vidu-queue-submit', images);
+			const taskIds = await until(
+				'every task submitted',
+				() => (mock.creates.length === 8 ? images.map((url) => mock.taskIdFor(url)) : undefined),
+				60_000,
+			);
+			const finals = () => mock.callbacks.filter((c) => c.status === 'completed');
+			await until('every final callback, twice', () => (finals().length === 16 ? true : undefined), 120_000);
+			for (const taskId of taskIds)
+				expect(
+					finals()
+						.filter((c) => c.taskId === taskId)
+						.map((c) => new URL(c.url).origin)
+						.sort(),
+				).toEqual([cluster.hook, cluster.base].sort());
+			expect(finals().every((c) => c.answer === 200)).toBe(true);
+			const forged = await fetch(`${cluster.hook}${TRIGGER_PATH}`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ id: 'task_forged', status: 'completed' }),
+			});
+			expect(forged.status).toBe(200);
+			const reported = () => mock.sink.map((entry) => (entry as { taskId?: string }).taskId).filter((id) => id !== undefined);
+			await until('a report per task', () => (new Set(reported()).size === 8 ? true : undefined), 120_000);
+			expect(new Set(reported())).toEqual(new Set(taskIds));
+			// The trigger's executions ran on the workers, and the submitting run waits for nothing.
+			expect(workerRuns() - before).toBeGreaterThanOrEqual(9);
+			const waiting = encodeURIComponent(JSON.stringify({ status: ['waiting'] }));
+			expect((await rest(`executions?filter=${waiting}`)) as { count: number }).toMatchObject({ count: 0 });
+			// Copies 50 ms apart: each process may read the static data before the other saved it (at least once).
+			const count = async (status: string) =>
+				(
+					(await rest(
+						`executions?filter=${encodeURIComponent(JSON.stringify({ status: [status], workflowId: 'viduExampleTriggerReceive' }))}`,
+					)) as { count: number }
+				).count;
+			const executions = await until(
+				'every trigger execution ended and reported',
+				async () =>
+					(await count('running')) + (await count('new')) === 0 && (await count('success')) === reported().length
+						? reported().length
+						: undefined,
+				60_000,
+			);
+			console.log(
+				`[e2e] queue mode trigger: 8 tasks, 16 finals on 2 processes 50 ms apart, ${executions} executions (${executions - 8} duplicates)`,
+			);
+			// A repeat that comes later, to either process, finds the task in the static data the other one saved.
+			for (const origin of [cluster.base, cluster.hook])
+				for (const taskId of taskIds) {
+					const late = await fetch(`${origin}${TRIGGER_PATH}`, {
+						method: 'POST',
+						headers: { 'content-type': 'application/json' },
+						body: JSON.stringify({ id: taskId, status: 'completed' }),
+					});
+					expect(await late.json()).toEqual({ received: true, ignored: 'this task already started an execution' });
+				}
+			expect(reported()).toHaveLength(executions);
+		} finally {
+			mock.finalCallbackCopies = 1;
+		}
 	});
 
 	// Last: it leaves one worker running.
