@@ -9,7 +9,9 @@
  * - status calls in Wait Mode Callback, and the node's own peak memory for large images and videos
  *   (n8n-core in process);
  * - worker occupancy in n8n's queue mode, Poll vs Callback;
- * - Submit Only + Vidu Trigger in real n8n: --only=trigger [--trigger-tasks=<n>, default 1000].
+ * - Submit Only + Vidu Trigger in real n8n: --only=trigger [--trigger-tasks=<n>, default 1000] [--trigger-n8n=<version>, default 2.40.7]
+ *   [--trigger-spread-seconds=<s>: tasks end over this long, default 60]
+ *   [--trigger-receiver=webhook: n8n's Webhook node instead of the Vidu Trigger, as a baseline].
  * Options: --latency=<seconds> (default 20), --quick (N = 1 and 10 with progress, no queue mode: a few
  * minutes, one try per case), --only=compare | download | callback | queue | memory, --queue-runs=<n> (default 6), --tries=<n>
  * (runs of each comparison case, the median reported; default 3).
@@ -464,7 +466,12 @@ async function main() {
 	if (arg('only') === 'download') return void (await compareInN8n([], 0));
 	if (arg('only') === 'memory') return void printMemory(false);
 	if (arg('only') === 'callback') return void (await printCallback(false));
-	if (arg('only') === 'trigger') return void (await printTrigger(Number(arg('trigger-tasks', '1000'))));
+	if (arg('only') === 'trigger')
+		return void (await printTrigger(
+			Number(arg('trigger-tasks', '1000')),
+			arg('trigger-n8n') ?? '2.40.7',
+			Number(arg('trigger-spread-seconds', '60')) * 1000,
+		));
 	const quick = arg('quick') !== undefined;
 
 	console.log(
@@ -561,16 +568,18 @@ async function printCallback(quick: boolean) {
 }
 
 /**
- * Submit Only + Vidu Trigger in one real n8n 2.40.7 (the shipped examples, pointed at the mock): `count` tasks ending
- * 0–60 s after submission, every final callback sent twice, 10 forged callbacks for tasks that do not exist.
+ * Submit Only + Vidu Trigger in one real n8n (`version`; the shipped examples, pointed at the mock): `count` tasks ending
+ * over `spreadMs` after submission, every final callback sent twice (and again, as the maker does, while not answered 2xx), 10
+ * forged callbacks for tasks that do not exist.
  */
-async function printTrigger(count: number) {
+async function printTrigger(count: number, version: string, spreadMs: number) {
 	const mock = await new ViduMock().start();
-	const n8n = await RealN8n.start('2.40.7');
+	const n8n = await RealN8n.start(version);
 	try {
 		mock.sendCallbacks = true;
 		mock.finalCallbackCopies = 2;
-		mock.scriptTasks(...spreadLengths(count, 30_000, 30_000).map((generationMs) => ({ generationMs })));
+		mock.finalRetryDelaysMs = [10_000, 30_000, 60_000];
+		mock.scriptTasks(...spreadLengths(count, spreadMs / 2, spreadMs / 2).map((generationMs) => ({ generationMs })));
 		await n8n.importViduCredential(mock);
 		const example = (file: string) =>
 			JSON.parse(
@@ -599,6 +608,19 @@ async function printTrigger(count: number) {
 		const vidu = submit.nodes[2].parameters as { options: Record<string, unknown> };
 		const triggerPath = new URL(String(vidu.options.callbackUrl)).pathname;
 		vidu.options.callbackUrl = `={{ 'http://' + $('Start').first().json.headers.host + '${triggerPath}' }}`;
+		// The baseline: n8n's own Webhook node receives the callbacks (no checks: every callback is an execution).
+		if (arg('trigger-receiver') === 'webhook') {
+			Object.assign(receive.nodes[0], {
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2,
+				parameters: { httpMethod: 'POST', path: 'bench-receive', options: {} },
+			});
+			delete (receive.nodes[0] as { credentials?: unknown }).credentials;
+			receive.nodes[1].parameters.jsonBody = '={{ JSON.stringify({ taskId: $json.body.id, status: $json.body.status }) }}';
+			vidu.options.callbackUrl = `={{ 'http://' + $('Start').first().json.headers.host + '/webhook/bench-receive' }}`;
+		}
+		// n8n's settings for this run, e.g. VIDU_BENCH_N8N_ENV='{"N8N_EXPRESSION_ENGINE":"legacy"}'.
+		n8n.useEnv(JSON.parse(process.env.VIDU_BENCH_N8N_ENV ?? '{}') as Record<string, string>);
 		for (const workflow of [receive, submit]) {
 			await n8n.importWorkflow(workflow);
 			await n8n.publishWorkflow(workflow.id);
@@ -609,6 +631,14 @@ async function printTrigger(count: number) {
 		const baseline = rssOf(pid);
 		let peak = baseline;
 		const sampler = setInterval(() => (peak = Math.max(peak, rssOf(pid))), 200);
+		// A long run says how far it is every 30 s: callbacks sent and n8n's answers, reports, n8n's memory.
+		const progress = setInterval(() => {
+			const answers: Record<string, number> = {};
+			for (const { status, answer } of mock.callbacks) answers[`${status} ${answer}`] = (answers[`${status} ${answer}`] ?? 0) + 1;
+			console.log(
+				`[bench] ${mock.creates.length} submitted, callbacks ${JSON.stringify(answers)}, ${reports().length} reports, n8n RSS ${round(rssOf(pid) / MB, 0)} MB`,
+			);
+		}, 30_000);
 		const reports = () =>
 			mock.sink.filter((entry): entry is { taskId: string } => typeof (entry as { taskId?: unknown }).taskId === 'string');
 		try {
@@ -653,8 +683,8 @@ async function printTrigger(count: number) {
 								headers: { cookie },
 							},
 						)
-					).json()) as { data: { results: unknown[] } }
-				).data.results.length;
+					).json()) as { data: { count: number } }
+				).data.count;
 			const ids = reports().map((r) => r.taskId);
 			const row = {
 				tasks: count,
@@ -668,11 +698,12 @@ async function printTrigger(count: number) {
 				n8nRssGrowthMB: round((peak - baseline) / MB, 1),
 			};
 			console.log(
-				`\nSubmit Only + Vidu Trigger in n8n 2.40.7, ${new Date().toISOString()}, Node ${process.version}, ${os.cpus().length} cores:\n${JSON.stringify(row, null, 2)}`,
+				`\nSubmit Only + Vidu Trigger in n8n ${version}, ${new Date().toISOString()}, Node ${process.version}, ${os.cpus().length} cores:\n${JSON.stringify(row, null, 2)}`,
 			);
 			return row;
 		} finally {
 			clearInterval(sampler);
+			clearInterval(progress);
 		}
 	} finally {
 		await n8n.dispose();
