@@ -258,7 +258,7 @@ describe.each(VERSIONS)('wait by callback in real n8n %s', (VERSION) => {
 		}
 		logFile = join(n8n.userFolder, 'n8n.log');
 		base = await n8n.startServer({ logFile });
-		await triggerRegistered(base, 'vidu-animate');
+		for (const path of ['vidu-animate', 'vidu-submit-to-trigger']) await triggerRegistered(base, path);
 	}, 40 * 60_000);
 
 	afterAll(async () => {
