@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
+import { Logger } from '@n8n/backend-common';
+import { Container } from '@n8n/di';
 import type { INodeParameters } from 'n8n-workflow';
 
 import { signedHeaders } from '../../dev/mock/signCallback';
@@ -80,13 +82,17 @@ describe('Vidu Trigger: one execution per finished task', () => {
 		expect(item.json).toMatchObject({ taskId, status: 'failed', error: { code: 8008003004, message: 'bad image' } });
 	});
 
-	it('the status API failing: answered 503 so that the provider calls again, and nothing starts', async () => {
+	it("the status API failing: answered 503 so that the provider calls again, nothing starts, and n8n's log says why", async () => {
 		mock().scriptTasks({ pollsBeforeDone: 0 });
 		const taskId = await submit();
 		mock().fault({ route: 'poll', status: 502, body: { message: 'bad gateway' }, times: 2 });
+		const warn = jest.spyOn(Container.get(Logger), 'warn');
 		const { answer, response } = await call({ id: taskId });
 		expect(answer.status).toBe(503);
 		expect(response.workflowData).toBeUndefined();
+		const [[logged]] = warn.mock.calls;
+		warn.mockRestore();
+		expect(logged).toMatch(/^Vidu Trigger: callback not handled, answered 503 for the provider to call again: .*HTTP 502/);
 		expect((await call({ id: taskId })).response.workflowData).toHaveLength(1);
 	});
 

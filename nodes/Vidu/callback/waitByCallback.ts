@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { createPresenter, type Presenter } from '../errors/presenter';
+import { createPresenter, type Presenter, redactedMessage } from '../errors/presenter';
 import { InputProblem, type Outcome, refusedPastMaxWait, type SubmittedTask } from '../errors/outcomes';
 import { isObject, type Task } from '../transport/task';
 import { taskToItem } from '../output/items';
@@ -138,8 +138,7 @@ export async function answerCallback(this: IWebhookFunctions, memory: bell.Doorb
 		const output = presenter.outcomes(outcomes).filter((_, index) => states[index] !== undefined);
 		return { noWebhookResponse: true, workflowData: [output] };
 	} catch (error) {
-		const redact = (await createPresenter(this).catch(() => undefined))?.redact ?? (() => '');
-		const said = error instanceof Error ? redact(error.message) : '';
+		const said = await redactedMessage(this, error);
 		this.logger?.warn(`Vidu callback not handled, the execution keeps waiting: ${said}`, { executionId: this.getExecutionId() });
 		const response = this.getResponseObject();
 		if (!response.headersSent) response.status(503).json({ received: true, retry: 'the tasks could not be checked now: call again later' });

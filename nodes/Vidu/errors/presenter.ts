@@ -61,6 +61,12 @@ export async function createPresenter(ctx: { getNode(): INode; getCredentials(ty
 	return new Presenter(node, redactorFor(String(apiKey ?? '')), node.type.endsWith('Tool'));
 }
 
+/** An error's message for n8n's log, the credential's key taken out; empty when the key cannot be read to do so. */
+export async function redactedMessage(ctx: Parameters<typeof createPresenter>[0], error: unknown): Promise<string> {
+	const redact = (await createPresenter(ctx).catch(() => undefined))?.redact;
+	return redact && error instanceof Error ? redact(error.message) : '';
+}
+
 export class Presenter {
 	constructor(
 		private readonly node: INode,

@@ -2,6 +2,7 @@ import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-w
 
 import { claimsStillRunning, DoorbellMemory } from '../callback/doorbell';
 import { signatureProblem } from '../callback/signature';
+import { redactedMessage } from '../errors/presenter';
 import { taskToItem, taskToJson } from '../output/items';
 import { readDownloadField } from '../request/downloadChoice';
 import { createClient } from '../transport/client';
@@ -76,8 +77,11 @@ export async function answerTrigger(this: IWebhookFunctions): Promise<IWebhookRe
 				? await taskToItem(client, known, 0, stats, field)
 				: { json: { ...taskToJson(known, null, 1), error: known.error as IDataObject | null } };
 		return { webhookResponse: { received: true }, workflowData: [[item]] };
-	} catch {
+	} catch (error) {
 		// The status API failing, or an odd answer: the provider calls again (the maker retries finals up to 3 times).
+		this.logger?.warn(
+			`Vidu Trigger: callback not handled, answered 503 for the provider to call again: ${await redactedMessage(this, error)}`,
+		);
 		this.getResponseObject().status(503).json({ error: 'could not check the task; call again' });
 		return { noWebhookResponse: true };
 	}
