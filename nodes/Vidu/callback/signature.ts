@@ -102,11 +102,6 @@ export function stringsToSign(request: CallbackRequest): string[] {
 	return queryForms(request.query, rawQuery).map((query) => [method, path, query, accessKey, date, signedHeaders].join('\n'));
 }
 
-/** The string to sign as the docs' own example builds it (query as received), or undefined when a required header is missing. */
-export function stringToSign(request: CallbackRequest): string | undefined {
-	return stringsToSign(request)[0];
-}
-
 /** The signing token is the API key itself ("the token used when creating the task"), also when pasted as "Token <key>". */
 const tokenOf = (key: string) =>
 	String(key ?? '')
