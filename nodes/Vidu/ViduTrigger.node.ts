@@ -27,7 +27,8 @@ export class ViduTrigger implements INodeType {
 				displayOptions: { show: { authentication: ['official'] } },
 			},
 		],
-		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'vidu' }],
+		// An empty responseData makes n8n answer with the node's own reply: without it n8n 1.x and 2.x send the word "firstEntryJson".
+		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', responseData: '', path: 'vidu' }],
 		properties: [
 			apiProperty,
 			{

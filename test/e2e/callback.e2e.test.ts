@@ -317,6 +317,10 @@ describe.each(VERSIONS)('wait by callback in real n8n %s', (VERSION) => {
 			const finals = () => mock.callbacks.filter((c) => c.status === 'completed');
 			await until('every final callback, twice', () => (finals().length === 12 ? true : undefined), 90_000);
 			expect(finals().map((c) => c.answer)).toEqual(Array(12).fill(200));
+			// The trigger's own reply: {received: true} when an execution started, and why not otherwise.
+			const replies = finals().map((c) => JSON.parse(c.reply!) as { received: boolean; ignored?: string });
+			expect(replies.filter((reply) => reply.ignored === undefined)).toEqual(Array(6).fill({ received: true }));
+			expect(replies.filter((reply) => reply.ignored === 'this task already started an execution')).toHaveLength(6);
 			const forged = await fetch(`${base}${TRIGGER_PATH}`, {
 				method: 'POST',
 				headers: { 'content-type': 'application/json' },
