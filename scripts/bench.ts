@@ -204,6 +204,13 @@ function measureInChild(name: string) {
 }
 
 /** Resident memory of a process, from /proc (the n8n server runs apart from the bench). */
+/** How often each text occurs. */
+const tally = (texts: string[]): Record<string, number> => {
+	const counts: Record<string, number> = {};
+	for (const text of texts) counts[text] = (counts[text] ?? 0) + 1;
+	return counts;
+};
+
 function rssOf(pid: number): number {
 	const line = readFileSync(`/proc/${pid}/status`, 'utf8')
 		.split('\n')
@@ -633,8 +640,7 @@ async function printTrigger(count: number, version: string, spreadMs: number) {
 		const sampler = setInterval(() => (peak = Math.max(peak, rssOf(pid))), 200);
 		// A long run says how far it is every 30 s: callbacks sent and n8n's answers, reports, n8n's memory.
 		const progress = setInterval(() => {
-			const answers: Record<string, number> = {};
-			for (const { status, answer } of mock.callbacks) answers[`${status} ${answer}`] = (answers[`${status} ${answer}`] ?? 0) + 1;
+			const answers = tally(mock.callbacks.map(({ status, answer }) => `${status} ${answer}`));
 			console.log(
 				`[bench] ${mock.creates.length} submitted, callbacks ${JSON.stringify(answers)}, ${reports().length} reports, n8n RSS ${round(rssOf(pid) / MB, 0)} MB`,
 			);
@@ -665,9 +671,7 @@ async function printTrigger(count: number, version: string, spreadMs: number) {
 			);
 			const finals = () => mock.callbacks.filter((c) => c.status === 'completed');
 			await until('every final callback, twice', () => (finals().length >= 2 * count ? true : undefined), 20 * 60_000);
-			const replies = new Map<string, number>();
-			for (const { answer, reply } of finals()) replies.set(`${answer} ${reply}`, (replies.get(`${answer} ${reply}`) ?? 0) + 1);
-			console.log('final callbacks answered:', Object.fromEntries(replies));
+			console.log('final callbacks answered:', tally(finals().map(({ answer, reply }) => `${answer} ${reply}`)));
 			let lastReportAt = 0;
 			await until('a report per task', () => (reports().length >= count ? (lastReportAt = Date.now()) : undefined), 20 * 60_000);
 			const lastEnd = Math.min(
