@@ -7,9 +7,10 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-import type { IWebhookFunctions } from 'n8n-workflow';
+import type { IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { APIS } from '../transport/credential';
+import { APIS, apiOf } from '../transport/credential';
+import type { DoorbellMemory } from './doorbell';
 
 export type Value = string | string[] | undefined;
 export interface CallbackRequest {
@@ -163,18 +164,17 @@ export function verifySignature(request: CallbackRequest, key: string, nowMs: nu
 	return { ok: true, nonce };
 }
 
-/** Why a callback reaching n8n is not Vidu's own (a reason for the 401), or undefined when its signature, Date and nonce hold. */
-export async function signatureProblem(ctx: IWebhookFunctions, seenNonce: (nonce: string) => boolean): Promise<string | undefined> {
+/** Vidu's own API signs its callbacks: one whose signature, Date or nonce fails is answered 401 here, before any work. */
+export async function refuseForged(ctx: IWebhookFunctions, nonces: DoorbellMemory): Promise<IWebhookResponseData | undefined> {
+	if (apiOf(ctx) !== 'official') return undefined;
 	const { apiKey } = await ctx.getCredentials(APIS.official.credential);
 	const request = ctx.getRequestObject();
 	const [path, rawQuery] = (request.originalUrl ?? request.url ?? '/').split(/\?(.*)/s);
-	const signed = {
-		method: request.method,
-		path,
-		rawQuery,
-		query: ctx.getQueryData() as Record<string, string>,
-		headers: ctx.getHeaderData(),
-	};
-	const verdict = verifySignature(signed, String(apiKey ?? ''), Date.now(), seenNonce);
-	return verdict.ok ? undefined : `callback refused: ${verdict.reason}`;
+	const query = ctx.getQueryData() as Record<string, string>;
+	const signed = { method: request.method, path, rawQuery, query, headers: ctx.getHeaderData() };
+	const verdict = verifySignature(signed, String(apiKey ?? ''), Date.now(), (nonce) => nonces.nonceSeen(nonce));
+	if (verdict.ok) return undefined;
+	const error = `callback refused: ${verdict.reason}`;
+	ctx.getResponseObject().status(401).json({ error });
+	return { noWebhookResponse: true };
 }

@@ -11,8 +11,7 @@ import { createClient, type ViduClient } from '../transport/client';
 import { ViduFailure } from '../transport/failure';
 import { pause, systemClock } from '../helpers/clock';
 import * as bell from './doorbell';
-import { signatureProblem } from './signature';
-import { apiOf } from '../transport/credential';
+import { refuseForged } from './signature';
 import { inPool, PARALLEL_CHECKS, PARALLEL_SUBMITS } from '../helpers/pool';
 import { CALLBACK_CHECK, SUBMISSION_UNTIL_ACCEPTED, withRetries } from '../helpers/retry';
 import type { WaitSettings } from '../helpers/waitSettings';
@@ -95,11 +94,8 @@ const LAGGING_STATUS_RECHECKS_MS = [1000, 2000, 3000];
 export async function answerCallback(this: IWebhookFunctions, memory: bell.DoorbellMemory): Promise<IWebhookResponseData> {
 	try {
 		// Vidu's own API signs its callbacks: a forged one is refused before anything is asked or resumed.
-		const forged = apiOf(this) === 'official' ? await signatureProblem(this, (nonce) => memory.nonceSeen(nonce)) : undefined;
-		if (forged) {
-			this.getResponseObject().status(401).json({ error: forged });
-			return { noWebhookResponse: true };
-		}
+		const forged = await refuseForged(this, memory);
+		if (forged) return forged;
 		// No getInputData() here; an entry is an item or (n8n 2.x "combined" binary mode) its JSON. Only states are serialised.
 		const expression = `{{ JSON.stringify($input.all().map((entry) => entry.${bell.STATE_FIELD} ?? entry.json?.${bell.STATE_FIELD} ?? null)) }}`;
 		const states: bell.States = (JSON.parse(String(this.evaluateExpression(expression, 0))) as unknown[]).map(bell.asCallbackState);

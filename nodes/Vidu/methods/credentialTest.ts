@@ -1,6 +1,6 @@
 import type { ICredentialsDecrypted, ICredentialTestFunctions, INodeCredentialTestResult } from 'n8n-workflow';
 
-import { APIS, DEFAULT_BASE_URL, readCredential } from '../transport/credential';
+import { type ApiName, APIS, DEFAULT_BASE_URL, readCredential } from '../transport/credential';
 import { parseJsonBody, TASK_PATH } from '../transport/client';
 
 // A function, not a declarative test: the key must pass however the API answers an unknown task id (docs/api-contract.md).
@@ -44,23 +44,39 @@ function refusal(baseUrl: string, { status, headers }: Response): INodeCredentia
 	return undefined;
 }
 
+type Answer = { baseUrl: string; url: URL; response: Response; json: unknown };
+/** The key read from the credential and sent once to `path`; a test result when that already decides. */
+async function askOnce(credential: ICredentialsDecrypted, api: ApiName, path: string): Promise<Answer | INodeCredentialTestResult> {
+	const reading = readCredential(credential.data ?? {}, api);
+	if (reading.problem !== undefined) return fail(`${reading.problem}. ${reading.advice}`);
+	const { apiKey, baseUrl } = reading.values;
+	const url = new URL(`${baseUrl}${path}`);
+	const chunks: Uint8Array[] = [];
+	let size = 0;
+	try {
+		const response = await ask(url, apiKey, api === 'official' ? 'Token' : 'Bearer');
+		// Leaving the loop early cancels the stream (Node's web streams are async iterable; the type misses it).
+		for await (const chunk of (response.body as AsyncIterable<Uint8Array> | null) ?? []) {
+			size += chunk.byteLength;
+			if (size > MAX_BODY_BYTES) break;
+			chunks.push(chunk);
+		}
+		// Anything larger than a task answer is not one.
+		const json = size > MAX_BODY_BYTES ? undefined : parseJsonBody(Buffer.concat(chunks));
+		return refusal(baseUrl, response) ?? { baseUrl, url, response, json };
+	} catch (error) {
+		return unreachable(baseUrl, error);
+	}
+}
+
 /** Vidu's own API: the account's credits, a harmless read that needs a good key. */
 export async function testOfficialKey(
 	this: ICredentialTestFunctions,
 	credential: ICredentialsDecrypted,
 ): Promise<INodeCredentialTestResult> {
-	const reading = readCredential(credential.data ?? {}, 'official');
-	if (reading.problem !== undefined) return fail(`${reading.problem}. ${reading.advice}`);
-	const { apiKey, baseUrl } = reading.values;
-	let response: Response;
-	try {
-		response = await ask(new URL(`${baseUrl}${APIS.official.prefix}/credits`), apiKey, 'Token');
-		await response.body?.cancel().catch(() => undefined);
-	} catch (error) {
-		return unreachable(baseUrl, error);
-	}
-	const refused = refusal(baseUrl, response);
-	if (refused) return refused;
+	const answer = await askOnce(credential, 'official', `${APIS.official.prefix}/credits`);
+	if (!('response' in answer)) return answer;
+	const { baseUrl, response } = answer;
 	if (response.ok) return ok('Connection successful: the Vidu API accepted the key.');
 	if (response.status >= 500)
 		return fail(`The Vidu API at ${baseUrl} has a problem right now (HTTP ${response.status}). Try again in a few minutes.`);
@@ -70,29 +86,10 @@ export async function testOfficialKey(
 }
 
 export async function testViduKey(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
-	const reading = readCredential(credential.data ?? {});
-	if (reading.problem !== undefined) return fail(`${reading.problem}. ${reading.advice}`);
-	const { apiKey, baseUrl } = reading.values;
-	const url = new URL(`${baseUrl}${TASK_PATH}${PROBE_ID}`);
-	let response: Response;
-	const chunks: Uint8Array[] = [];
-	let size = 0;
-	try {
-		response = await ask(url, apiKey);
-		// Leaving the loop early cancels the stream (Node's web streams are async iterable; the type misses it).
-		for await (const chunk of (response.body as AsyncIterable<Uint8Array> | null) ?? []) {
-			size += chunk.byteLength;
-			if (size > MAX_BODY_BYTES) break;
-			chunks.push(chunk);
-		}
-	} catch (error) {
-		return unreachable(baseUrl, error);
-	}
-	const { status } = response;
-	const refused = refusal(baseUrl, response);
-	if (refused) return refused;
-	// Anything larger than a task answer is not one.
-	const json = size > MAX_BODY_BYTES ? undefined : parseJsonBody(Buffer.concat(chunks));
+	const answer = await askOnce(credential, 'gateway', `${TASK_PATH}${PROBE_ID}`);
+	if (!('response' in answer)) return answer;
+	const { baseUrl, url, json } = answer;
+	const { status } = answer.response;
 	const isJsonObject = typeof json === 'object' && json !== null;
 	// A JSON 500 is the API itself speaking after authentication, about the task; gateways answer 502–504 or a page.
 	if (status === 500 && isJsonObject)

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { KINDS, MODELS, offers, type TaskKind } from './models';
+import { KINDS, MODELS, offers, snakeCase, type TaskKind } from './models';
 
 /** Each API parameter once: options, body and checks derive from this table, in the API's order (docs/api-contract.md#create-body). */
 export interface ApiField {
@@ -13,7 +13,6 @@ export interface ApiField {
 }
 
 type Entry = INodeProperties & Omit<ApiField, 'api' | 'property'>;
-const snakeCase = (name: string) => name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
 /** The Model choice that sends a Model ID typed by hand (or from an expression) as given. */
 export const OTHER_MODEL = 'other';
 

@@ -5,7 +5,7 @@ import { type GenerationOptions, type PlannedBody, planCreateBody } from './body
 import { checkBodySize, checkParameters, checkUrl, coerce } from './checks';
 import { base64Length } from './encode';
 import { readImages } from './imageInput';
-import { KINDS, modelById, type TaskKind } from './models';
+import { KIND_LIST, KINDS, modelById, type TaskKind } from './models';
 import { InputProblem } from '../errors/outcomes';
 import { apiOf } from '../transport/credential';
 
@@ -73,7 +73,7 @@ export async function readCreateBody(
 export function kindOf(this: IExecuteFunctions, index: number): TaskKind {
 	const operation = this.getNodeParameter('operation', 0) as string;
 	if (operation === 'submit') return this.getNodeParameter('taskKind', index, 'img2video') as TaskKind;
-	return (Object.keys(KINDS) as TaskKind[]).find((kind) => KINDS[kind].operation === operation) ?? 'img2video';
+	return KIND_LIST.find(([, { operation: own }]) => own === operation)?.[0] ?? 'img2video';
 }
 
 /** The video to extend: its URL, or Vidu's creation ID. */

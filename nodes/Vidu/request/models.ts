@@ -13,6 +13,8 @@ export const KINDS: Record<TaskKind, { label: string; operation: string; images:
 	extend: { label: 'Extend a Video', operation: 'extendVideo', images: ['optionalEndFrame'], video: true },
 };
 
+export const KIND_LIST = Object.entries(KINDS) as Array<[TaskKind, (typeof KINDS)[TaskKind]]>;
+
 /** Reference images per task (docs/api-contract.md#models). */
 export const REFERENCES = { min: 1, max: 7 };
 
@@ -54,17 +56,12 @@ const TAKES: Record<TaskKind, string[]> = {
 	extend: ['duration', 'resolution', 'payload', 'watermark', 'wmPosition', 'wmUrl', 'callbackUrl'],
 };
 const RATIOS = ['16:9', '9:16', '1:1', '3:4', '4:3'];
-const ID_ENDS: Record<TaskKind, string> = {
-	img2video: 'img2video',
-	startEnd2video: 'start_end2video',
-	text2video: 'text2video',
-	reference2video: 'reference2video',
-	extend: 'extend',
-};
+/** camelCase as snake_case (API fields, model ids: start_end2video), or with "-" (Vidu's own endpoints: start-end2video). */
+export const snakeCase = (name: string, separator = '_'): string => name.replace(/[A-Z]/g, (letter) => separator + letter.toLowerCase());
 
 /** A row: the gateway's id is the tier and the kind; a prompt of 2000 characters, and the kind's fields, unless said otherwise. */
 const model = (tier: string, name: string, kind: TaskKind, lengths: Record<number, string[]>, more: Partial<Model> = {}): Model => ({
-	id: `${tier}_${ID_ENDS[kind]}`,
+	id: `${tier}_${snakeCase(kind)}`,
 	official: tier === 'vidu20' ? 'vidu2.0' : tier.replace(/_/g, '-'),
 	name,
 	kind,

@@ -1,6 +1,6 @@
 import type { IDataObject, INode, INodeProperties } from 'n8n-workflow';
 
-import type { TaskKind } from '../request/models';
+import { snakeCase, type TaskKind } from '../request/models';
 
 /** The two APIs the node speaks: the Vtrix gateway (one endpoint, wrapped bodies) and Vidu's own (one endpoint per kind, flat bodies). */
 export type ApiName = 'gateway' | 'official';
@@ -16,8 +16,7 @@ export const APIS = {
 		credential: 'viduOfficialApi',
 		defaultBaseUrl: 'https://api.vidu.com',
 		prefix: '/ent/v2',
-		createPath: (kind: TaskKind) =>
-			`/ent/v2/${{ img2video: 'img2video', startEnd2video: 'start-end2video', reference2video: 'reference2video', text2video: 'text2video', extend: 'extend' }[kind]}`,
+		createPath: (kind: TaskKind) => `/ent/v2/${snakeCase(kind, '-')}`,
 		taskPath: (id: string) => `/ent/v2/tasks/${encodeURIComponent(id)}/creations`,
 	},
 };

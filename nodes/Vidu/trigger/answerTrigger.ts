@@ -1,12 +1,11 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { claimsStillRunning, DoorbellMemory } from '../callback/doorbell';
-import { signatureProblem } from '../callback/signature';
+import { refuseForged } from '../callback/signature';
 import { redactedMessage } from '../errors/presenter';
 import { taskToItem, taskToJson } from '../output/items';
 import { readDownloadField } from '../request/downloadChoice';
 import { createClient } from '../transport/client';
-import { apiOf } from '../transport/credential';
 import { ViduFailure } from '../transport/failure';
 import { isObject, isTaskId, type Task } from '../transport/task';
 import { systemClock } from '../helpers/clock';
@@ -45,11 +44,8 @@ const memory = new DoorbellMemory();
 export async function answerTrigger(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const ignored = (reason: string): IWebhookResponseData => ({ webhookResponse: { received: true, ignored: reason } });
 	try {
-		const forged = apiOf(this) === 'official' ? await signatureProblem(this, (nonce) => memory.nonceSeen(nonce)) : undefined;
-		if (forged) {
-			this.getResponseObject().status(401).json({ error: forged });
-			return { noWebhookResponse: true };
-		}
+		const forged = await refuseForged(this, memory);
+		if (forged) return forged;
 		const body: unknown = this.getBodyData();
 		const named = isObject(body) ? [body.id, body.task_id].find((v) => typeof v === 'string' || typeof v === 'number') : undefined;
 		const taskId = named === undefined ? '' : String(named).trim();

@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { downloadProperties } from '../../descriptions/download.description';
 import { generationOptions, kindProperties, promptProperty, toggleProperties } from '../../descriptions/generation.description';
-import { KINDS, type TaskKind } from '../../request/models';
+import { KIND_LIST } from '../../request/models';
 import { waitModeProperties, waitOptions } from '../../descriptions/waiting.description';
 import { readCreateBody } from '../../request/createRequest';
 import { downloadFieldOf } from '../../request/downloadChoice';
@@ -12,14 +12,12 @@ import { waitByPolling } from '../../poll/waitByPolling';
 import { readWaitSettings } from '../../helpers/waitSettings';
 import type { Deps } from '../router';
 
-const kinds = Object.entries(KINDS) as Array<[TaskKind, (typeof KINDS)[TaskKind]]>;
-
 /** One operation per kind (Image to Video is `generate`), waiting alike: what differs is the model and the images. */
 export const description = [
-	...kinds.flatMap(([kind, { operation }]) =>
+	...KIND_LIST.flatMap(([kind, { operation }]) =>
 		updateDisplayOptions({ show: { resource: ['video'], operation: [operation] } }, kindProperties(kind)),
 	),
-	...updateDisplayOptions({ show: { resource: ['video'], operation: kinds.map(([, { operation }]) => operation) } }, [
+	...updateDisplayOptions({ show: { resource: ['video'], operation: KIND_LIST.map(([, { operation }]) => operation) } }, [
 		promptProperty,
 		...toggleProperties,
 		...downloadProperties,

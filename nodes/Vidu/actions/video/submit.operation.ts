@@ -2,14 +2,12 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { generationOptions, kindProperties, promptProperty, toggleProperties } from '../../descriptions/generation.description';
-import { KINDS, type TaskKind } from '../../request/models';
+import { KIND_LIST } from '../../request/models';
 import { taskToItem } from '../../output/items';
 import { readCreateBody } from '../../request/createRequest';
 import { SUBMISSION } from '../../helpers/retry';
 import { submitItem } from '../../helpers/submitTask';
 import type { Deps } from '../router';
-
-const kinds = Object.entries(KINDS) as Array<[TaskKind, (typeof KINDS)[TaskKind]]>;
 
 const properties: INodeProperties[] = [
 	{
@@ -17,11 +15,11 @@ const properties: INodeProperties[] = [
 		name: 'taskKind',
 		type: 'options',
 		noDataExpression: true,
-		options: kinds.map(([value, { label }]) => ({ name: label, value })),
+		options: KIND_LIST.map(([value, { label }]) => ({ name: label, value })),
 		default: 'img2video',
 		description: 'What the task makes the video from',
 	},
-	...kinds.flatMap(([kind]) => updateDisplayOptions({ show: { taskKind: [kind] } }, kindProperties(kind))),
+	...KIND_LIST.flatMap(([kind]) => updateDisplayOptions({ show: { taskKind: [kind] } }, kindProperties(kind))),
 	promptProperty,
 	...toggleProperties,
 	...generationOptions,
