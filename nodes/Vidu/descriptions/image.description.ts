@@ -1,11 +1,11 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import type { ImageInput } from '../request/models';
+import { type ImageInput, upperFirst } from '../request/models';
 
 type Show = NonNullable<INodeProperties['displayOptions']>['show'];
 
 /** One image input: its source, then the field, URL or base64 text. The end frame's names start with "end". */
-export const named = (prefix: string, name: string) => (prefix ? `${prefix}${name[0].toUpperCase()}${name.slice(1)}` : name);
+export const named = (prefix: string, name: string) => (prefix ? prefix + upperFirst(name) : name);
 
 type Labels = { prefix: string; label: string; field: string; url: string; data: string; what: string; fieldDefault: string };
 const input = (prefix: string, labels: string, what: string, fieldDefault = 'data'): Labels => {

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { KINDS, MODELS, offers, snakeCase, type TaskKind } from './models';
+import { KINDS, MODELS, offers, snakeCase, type TaskKind, upperFirst } from './models';
 
 /** Each API parameter once: options, body and checks derive from this table, in the API's order (docs/api-contract.md#create-body). */
 export interface ApiField {
@@ -86,6 +86,12 @@ function modelField(kind: TaskKind, fallback: string, description: string): ApiF
 	});
 }
 
+/** An option named by its value: "auto" as Auto, "top_left" as Top Left. */
+const label = (value: string): string => value.split('_').map(upperFirst).join(' ');
+const choice = (value: string) => ({ name: label(value), value });
+/** Watermark Position's choices 1–4, and the words some models take instead (models.ts `wmPositionWords`). */
+export const WM_POSITIONS = ['top_left', 'top_right', 'bottom_right', 'bottom_left'];
+
 const offered = <T extends string | number>(pick: (lengths: Record<number, string[]>) => T[]) =>
 	[...new Set(MODELS.flatMap((model) => pick(model.lengths)))].sort((a, b) => parseInt(String(a)) - parseInt(String(b)));
 
@@ -155,7 +161,7 @@ export const OPTION_FIELDS: ApiField[] = [
 		name: 'resolution',
 		check: 'choice',
 		type: 'options',
-		options: offered((lengths) => Object.values(lengths).flat()).map((value) => ({ name: value, value })),
+		options: offered((lengths) => Object.values(lengths).flat()).map(choice),
 		default: '1080p',
 		description: 'Output resolution, as the model offers at the chosen duration (Vidu Q1: 1080p only; see each model in Model)',
 	}),
@@ -164,12 +170,7 @@ export const OPTION_FIELDS: ApiField[] = [
 		name: 'movementAmplitude',
 		check: 'choice',
 		type: 'options',
-		options: [
-			{ name: 'Auto', value: 'auto' },
-			{ name: 'Large', value: 'large' },
-			{ name: 'Medium', value: 'medium' },
-			{ name: 'Small', value: 'small' },
-		],
+		options: ['auto', 'large', 'medium', 'small'].map(choice),
 		default: 'auto',
 		description: 'How much things move in the video (default Auto)',
 	}),
@@ -205,12 +206,7 @@ export const OPTION_FIELDS: ApiField[] = [
 		onlyWith: 'watermark',
 		check: 'choice',
 		type: 'options',
-		options: [
-			{ name: 'Top Left', value: 1 },
-			{ name: 'Top Right', value: 2 },
-			{ name: 'Bottom Right', value: 3 },
-			{ name: 'Bottom Left', value: 4 },
-		],
+		options: WM_POSITIONS.map((words, n) => ({ name: label(words), value: n + 1 })),
 		default: 3,
 		description: 'Where the watermark appears (default Bottom Right); used only with Watermark on',
 	}),
@@ -240,7 +236,7 @@ export const OPTION_FIELDS: ApiField[] = [
 		name: 'aspectRatio',
 		check: 'choice',
 		type: 'options',
-		options: ['16:9', '9:16', '1:1', '3:4', '4:3', 'auto'].map((value) => ({ name: value === 'auto' ? 'Auto' : value, value })),
+		options: [...new Set(MODELS.flatMap((model) => model.aspectRatios ?? []))].map(choice),
 		default: '16:9',
 		description: 'Width to height of the video made from text or references (Vidu Q1: 16:9, 9:16 or 1:1; Auto: Vidu Q3 references only)',
 	}),
@@ -249,10 +245,7 @@ export const OPTION_FIELDS: ApiField[] = [
 		name: 'style',
 		check: 'choice',
 		type: 'options',
-		options: [
-			{ name: 'General', value: 'general' },
-			{ name: 'Anime', value: 'anime' },
-		],
+		options: ['general', 'anime'].map(choice),
 		default: 'general',
 		description: 'The look of a video made from text by Vidu Q1',
 	}),

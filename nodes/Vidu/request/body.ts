@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 
 import type { IDataObject } from 'n8n-workflow';
 
-import { OPTION_FIELDS, PROMPT_FIELD } from './apiFields';
+import { OPTION_FIELDS, PROMPT_FIELD, WM_POSITIONS } from './apiFields';
 import { modelById, type TaskKind } from './models';
 import type { ApiName } from '../transport/credential';
 import { trackingSpentBuffers } from '../transport/gcNudge';
@@ -43,8 +43,7 @@ export function buildCreateBody(request: GenerationRequest): IDataObject {
 		if (!hasValue(value) || (field.onlyWith && request.options[field.onlyWith] !== true)) continue;
 		if (!model || model.takes.includes(field.property.name)) params[field.api] = value;
 	}
-	if (model?.wmPositionWords && typeof params.wm_position === 'number')
-		params.wm_position = ['top_left', 'top_right', 'bottom_right', 'bottom_left'][params.wm_position - 1];
+	if (model?.wmPositionWords && typeof params.wm_position === 'number') params.wm_position = WM_POSITIONS[params.wm_position - 1];
 	if (request.api === 'official') return { ...request.extra, ...params, model: model?.official ?? request.model };
 	return { model: request.model, input: [{ params: { ...request.extra, ...params } }] };
 }

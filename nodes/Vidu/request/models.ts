@@ -58,6 +58,7 @@ const TAKES: Record<TaskKind, string[]> = {
 const RATIOS = ['16:9', '9:16', '1:1', '3:4', '4:3'];
 /** camelCase as snake_case (API fields, model ids: start_end2video), or with "-" (Vidu's own endpoints: start-end2video). */
 export const snakeCase = (name: string, separator = '_'): string => name.replace(/[A-Z]/g, (letter) => separator + letter.toLowerCase());
+export const upperFirst = (word: string): string => word[0].toUpperCase() + word.slice(1);
 
 /** A row: the gateway's id is the tier and the kind; a prompt of 2000 characters, and the kind's fields, unless said otherwise. */
 const model = (tier: string, name: string, kind: TaskKind, lengths: Record<number, string[]>, more: Partial<Model> = {}): Model => ({
