@@ -132,13 +132,18 @@ function checkField({ check, property }: ApiField, value: unknown): InputProblem
 			`Use a whole number ≥ 0 such as 42, or check the expression that sets ${field}.`,
 		);
 	}
+	return tooLong(value, check.maxChars, field, "the API's");
+}
+
+/** Text over `maxChars` characters, named with whose limit it is. */
+function tooLong(value: unknown, maxChars: number, field: string, whose: string): InputProblem | undefined {
 	// Cheap first: no text has more characters than UTF-16 units.
-	if (typeof value !== 'string' || value.length <= check.maxChars) return undefined;
+	if (typeof value !== 'string' || value.length <= maxChars) return undefined;
 	const count = characterCount(value);
-	if (count <= check.maxChars) return undefined;
-	const max = check.maxChars.toLocaleString('en-US');
+	if (count <= maxChars) return undefined;
+	const max = maxChars.toLocaleString('en-US');
 	return new InputProblem(
-		`${field}: ${count.toLocaleString('en-US')} characters, over the API's limit of ${max}`,
+		`${field}: ${count.toLocaleString('en-US')} characters, over ${whose} limit of ${max}`,
 		`Shorten ${field} to at most ${max} characters.`,
 	);
 }
@@ -150,14 +155,8 @@ function checkForModel(model: Model, values: Record<string, unknown>): InputProb
 			`${what}: ${shown(value)} is not offered by ${model.name}, which makes ${offers(model)}`,
 			`Pick a value ${model.name} offers, or another model.`,
 		);
-	const prompt = values.prompt;
-	if (typeof prompt === 'string' && prompt.length > model.promptChars && characterCount(prompt) > model.promptChars) {
-		const max = model.promptChars.toLocaleString('en-US');
-		return new InputProblem(
-			`Prompt: ${characterCount(prompt).toLocaleString('en-US')} characters, over ${model.name}'s limit of ${max}`,
-			`Shorten Prompt to at most ${max} characters.`,
-		);
-	}
+	const longPrompt = tooLong(values.prompt, model.promptChars, 'Prompt', `${model.name}'s`);
+	if (longPrompt) return longPrompt;
 	if (values.aspectRatio !== undefined && model.aspectRatios && !model.aspectRatios.includes(values.aspectRatio as string))
 		return new InputProblem(
 			`Aspect Ratio: ${shown(values.aspectRatio)} is not offered by ${model.name}, which makes ${model.aspectRatios.join(', ')}`,
