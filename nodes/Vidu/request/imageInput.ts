@@ -50,12 +50,8 @@ const isFile = (value: unknown): value is IBinaryData =>
 	typeof value === 'object' && value !== null && typeof (value as IBinaryData).mimeType === 'string';
 
 function filesOf(item: INodeExecutionData | undefined): Record<string, IBinaryData> {
-	const inJson = item?.json?.[FILES_IN_JSON];
-	const files: Record<string, IBinaryData> = {};
-	if (typeof inJson === 'object' && inJson !== null) {
-		for (const [name, value] of Object.entries(inJson)) if (isFile(value)) files[name] = value;
-	}
-	return { ...files, ...item?.binary };
+	const inJson = Object.entries(item?.json?.[FILES_IN_JSON] ?? {}).filter((entry): entry is [string, IBinaryData] => isFile(entry[1]));
+	return { ...Object.fromEntries(inJson), ...item?.binary };
 }
 
 /** A binary on disk (n8n 2.x) is streamed: its head is read for the checks, the whole file once, into the body. */
