@@ -50,8 +50,6 @@ export const OTHER_MODEL_PROPERTIES: INodeProperties[] = [
 	},
 ];
 
-const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : 1);
-
 /** The Model parameter of each kind. Workflows saved with the default store no model: it never changes within a node version. */
 export const MODEL_FIELDS: Record<TaskKind, ApiField> = {
 	img2video: modelField('img2video', 'viduq1_img2video', 'The Vidu model that animates the image'),
@@ -80,7 +78,7 @@ function modelField(kind: TaskKind, fallback: string, description: string): ApiF
 		displayName: 'Model',
 		name: 'model',
 		type: 'options',
-		options: options.sort(byName),
+		options: options.sort((a, b) => (a.name < b.name ? -1 : 1)),
 		default: fallback,
 		description,
 	});

@@ -59,11 +59,9 @@ export async function readCreateBody(
 		kind,
 	);
 	// The advice names the largest image, the one worth shrinking.
-	const sized = images.map(({ image, label }) => ({
-		label,
-		chars: typeof image === 'string' ? image.length : base64Length(image.byteLength),
-	}));
-	const largest = sized.sort((a, b) => b.chars - a.chars)[0] ?? { label: 'Prompt', chars: 0 };
+	const largest = images
+		.map(({ image, label }) => ({ label, chars: typeof image === 'string' ? image.length : base64Length(image.byteLength) }))
+		.sort((a, b) => b.chars - a.chars)[0] ?? { label: 'Prompt', chars: 0 };
 	const tooBig = checkBodySize(body.bytes, largest.chars, largest.label);
 	if (tooBig) throw tooBig;
 	return body;
