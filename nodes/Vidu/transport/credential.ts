@@ -1,4 +1,4 @@
-import type { IDataObject, INode, INodeProperties } from 'n8n-workflow';
+import type { IAuthenticate, IDataObject, INode, INodeProperties } from 'n8n-workflow';
 
 import { snakeCase, type TaskKind } from '../request/models';
 
@@ -30,6 +30,14 @@ export const apiKeyProperty = (description: string): INodeProperties => ({
 	required: true,
 	description,
 });
+// The credentials' header, tested by methods/credentialTest.ts. A function, not an expression: n8n 2.x fails to evaluate one
+// in workflows whose binary mode is "combined". Trimmed: a pasted key may carry a stray space.
+export const authenticateAs =
+	(scheme: 'Bearer' | 'Token'): IAuthenticate =>
+	async (credentials, requestOptions) => ({
+		...requestOptions,
+		headers: { ...requestOptions.headers, Authorization: `${scheme} ${String(credentials.apiKey ?? '').trim()}` },
+	});
 
 /** The node's API parameter: workflows saved before it have none, and speak to the gateway. */
 // Read from the node itself: execute() and webhook() contexts read parameters differently, and it takes no expression.
