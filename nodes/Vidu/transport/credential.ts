@@ -45,7 +45,6 @@ export const apiOf = (ctx: { getNode(): INode }): ApiName =>
 	ctx.getNode().parameters.authentication === 'official' ? 'official' : 'gateway';
 
 export const DEFAULT_BASE_URL = APIS.gateway.defaultBaseUrl;
-export type CredentialReading = { values: { apiKey: string; baseUrl: string }; problem?: undefined } | { problem: string; advice: string };
 const EMPTY_KEY_ADVICE = 'Enter the key from the API key page of your Vtrix/Vidu account in the Vidu credential.';
 const KEY_ADVICE = 'Copy the key again from the API key page of your Vtrix/Vidu account and paste it into the Vidu credential, alone.';
 const baseUrlAdvice = (api: ApiName) =>
@@ -68,7 +67,7 @@ function baseUrlProblem(written: string, baseUrl: string, prefix: string): strin
 }
 
 // Messages never quote the key.
-export function readCredential(data: IDataObject, api: ApiName = 'gateway'): CredentialReading {
+export function readCredential(data: IDataObject, api: ApiName = 'gateway') {
 	const apiKey = typeof data.apiKey === 'string' ? data.apiKey.trim() : '';
 	if (apiKey === '') return { problem: 'API Key is empty', advice: EMPTY_KEY_ADVICE };
 	// A Bearer token is visible ASCII; Node's HTTP client refuses anything else.
