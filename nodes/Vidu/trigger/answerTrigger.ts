@@ -1,7 +1,7 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { claimsStillRunning, DoorbellMemory } from '../callback/doorbell';
-import { refuseForged } from '../callback/signature';
+import { refuseForged, reply } from '../callback/signature';
 import { redactedMessage } from '../errors/presenter';
 import { taskToItem, taskToJson } from '../output/items';
 import { readDownloadField } from '../request/downloadChoice';
@@ -78,7 +78,6 @@ export async function answerTrigger(this: IWebhookFunctions): Promise<IWebhookRe
 		this.logger?.warn(
 			`Vidu Trigger: callback not handled, answered 503 for the provider to call again: ${await redactedMessage(this, error)}`,
 		);
-		this.getResponseObject().status(503).json({ error: 'could not check the task; call again' });
-		return { noWebhookResponse: true };
+		return reply(this, 503, { error: 'could not check the task; call again' });
 	}
 }
