@@ -18,7 +18,7 @@ export interface CallbackRequest {
 	path: string;
 	query: Record<string, Value>;
 	headers: Record<string, Value>;
-	/** The query exactly as it arrived (after "?"), when the caller has it: it is then tried first, unchanged. */
+	/** The query exactly as it arrived (after "?"), else the one left in `path`: it is then tried first, unchanged. */
 	rawQuery?: string;
 }
 export type Verdict = { ok: true; nonce: string } | { ok: false; reason: string };
@@ -91,14 +91,9 @@ export function stringsToSign(request: CallbackRequest): string[] {
 		// The name as listed, not as received: n8n lower-cases received names, the signer used the listed spelling.
 		signedHeaders += `${name}:${value}\n`;
 	}
-	let path = String(request.path ?? '');
-	let rawQuery = request.rawQuery;
-	const mark = path.indexOf('?');
-	if (mark >= 0) {
-		rawQuery ??= path.slice(mark + 1);
-		path = path.slice(0, mark);
-	}
-	if (!path.startsWith('/')) path = `/${path}`;
+	const [bare, queryInPath] = String(request.path ?? '').split(/\?(.*)/s);
+	const path = bare.startsWith('/') ? bare : `/${bare}`;
+	const rawQuery = request.rawQuery ?? queryInPath;
 	const method = String(request.method ?? '').toUpperCase();
 	return queryForms(request.query, rawQuery).map((query) => [method, path, query, accessKey, date, signedHeaders].join('\n'));
 }
@@ -166,9 +161,8 @@ export async function refuseForged(ctx: IWebhookFunctions, nonces: DoorbellMemor
 	if (apiOf(ctx) !== 'official') return undefined;
 	const { apiKey } = await ctx.getCredentials(APIS.official.credential);
 	const request = ctx.getRequestObject();
-	const [path, rawQuery] = (request.originalUrl ?? request.url ?? '/').split(/\?(.*)/s);
 	const query = ctx.getQueryData() as Record<string, string>;
-	const signed = { method: request.method, path, rawQuery, query, headers: ctx.getHeaderData() };
+	const signed = { method: request.method, path: request.originalUrl ?? request.url ?? '/', query, headers: ctx.getHeaderData() };
 	const verdict = verifySignature(signed, String(apiKey ?? ''), Date.now(), (nonce) => nonces.nonceSeen(nonce));
 	return verdict.ok ? undefined : reply(ctx, 401, { error: `callback refused: ${verdict.reason}` });
 }
