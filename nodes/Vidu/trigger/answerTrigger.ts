@@ -67,10 +67,9 @@ export async function answerTrigger(this: IWebhookFunctions): Promise<IWebhookRe
 		if (known.state !== 'running' && !firstTime(this, client.baseUrl, known.id, true))
 			return ignored('this task already started an execution');
 		const field = readDownloadField((property) => this.getNodeParameter(property.name, property.default));
-		const stats = { elapsedSeconds: null, statusChecks: 1 };
 		const item =
 			known.state === 'completed'
-				? await taskToItem(client, known, 0, stats, field)
+				? await taskToItem(client, known, 0, { elapsedSeconds: null, statusChecks: 1 }, field)
 				: { json: { ...taskToJson(known, null, 1), error: known.error as IDataObject | null } };
 		return { webhookResponse: { received: true }, workflowData: [[item]] };
 	} catch (error) {
