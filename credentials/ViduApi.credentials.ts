@@ -1,6 +1,6 @@
-import type { IAuthenticate, ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
+import type { ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
 
-import { apiKeyProperty, DEFAULT_BASE_URL } from '../nodes/Vidu/transport/credential';
+import { apiKeyProperty, authenticateAs, DEFAULT_BASE_URL } from '../nodes/Vidu/transport/credential';
 
 export class ViduApi implements ICredentialType {
 	name = 'viduApi';
@@ -18,10 +18,5 @@ export class ViduApi implements ICredentialType {
 			description: 'Where the API lives. Change it only for another gateway or a self-hosted proxy.',
 		},
 	];
-	// Tested by nodes/Vidu/methods/credentialTest.ts. A function, not an expression: n8n 2.x fails to
-	// evaluate one in workflows whose binary mode is "combined". Trimmed: a pasted key may carry a stray space.
-	authenticate: IAuthenticate = async (credentials, requestOptions) => ({
-		...requestOptions,
-		headers: { ...requestOptions.headers, Authorization: `Bearer ${String(credentials.apiKey ?? '').trim()}` },
-	});
+	authenticate = authenticateAs('Bearer');
 }

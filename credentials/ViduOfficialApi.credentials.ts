@@ -1,6 +1,6 @@
-import type { IAuthenticate, ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
+import type { ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
 
-import { apiKeyProperty, APIS } from '../nodes/Vidu/transport/credential';
+import { apiKeyProperty, authenticateAs, APIS } from '../nodes/Vidu/transport/credential';
 
 export class ViduOfficialApi implements ICredentialType {
 	name = 'viduOfficialApi';
@@ -32,9 +32,5 @@ export class ViduOfficialApi implements ICredentialType {
 			description: 'The address of your proxy to the Vidu API, without /ent/v2',
 		},
 	];
-	// A function, not an expression (see ViduApi). The word is Token, not Bearer.
-	authenticate: IAuthenticate = async (credentials, requestOptions) => ({
-		...requestOptions,
-		headers: { ...requestOptions.headers, Authorization: `Token ${String(credentials.apiKey ?? '').trim()}` },
-	});
+	authenticate = authenticateAs('Token');
 }

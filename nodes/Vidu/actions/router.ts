@@ -42,15 +42,9 @@ export async function router(this: IExecuteFunctions, memory: LedgerMemory): Pro
 		const deps: Deps = { client: await createClient(this), presenter, ledger: ledgerFor(this, memory, presenter.redact) };
 		// Without Continue On Fail every item is checked before any is paid for: a re-run after a fix pays for no task twice.
 		const items = this.getInputData();
-		if (handler.checkItem && !this.continueOnFail()) {
-			for (let index = 0; index < items.length; index++) {
-				try {
-					await handler.checkItem.call(this, index);
-				} catch (error) {
-					throw presenter.error(error, index);
-				}
-			}
-		}
+		if (handler.checkItem && !this.continueOnFail())
+			for (let index = 0; index < items.length; index++)
+				await handler.checkItem.call(this, index).catch((error: unknown) => Promise.reject(presenter.error(error, index)));
 		if ('allItems' in handler) return [await handler.allItems.call(this, deps)];
 		const returnData: INodeExecutionData[] = [];
 		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {

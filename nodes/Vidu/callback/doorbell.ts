@@ -75,20 +75,21 @@ export class DoorbellMemory {
 	private resumed = new Set<string>();
 	private sweeping = new Map<string, { again: boolean; done: Promise<unknown> }>();
 	constructor(private readonly capacity = 5000) {}
-	private add(entries: Set<string>, entry: string): void {
+	/** Remembers `entry`, the oldest going first; true when it was new. */
+	private firstTime(entries: Set<string>, entry: string): boolean {
+		if (entries.has(entry)) return false;
 		if (entries.size >= this.capacity) entries.delete(entries.keys().next().value as string);
 		entries.add(entry);
+		return true;
 	}
 	private nonces = new Set<string>();
 	/** A signed callback's nonce: true when it was seen before (a replay), else remembered. One n8n process only. */
 	nonceSeen(nonce: string): boolean {
-		if (this.nonces.has(nonce)) return true;
-		this.add(this.nonces, nonce);
-		return false;
+		return !this.firstTime(this.nonces, nonce);
 	}
 	/** While the API says this task runs, its status is taken to lag behind the callback. */
 	noteClaimedFinished(pause: string, taskId: string): void {
-		this.add(this.claimed, `${pause}/${taskId}`);
+		this.firstTime(this.claimed, `${pause}/${taskId}`);
 	}
 	claimedFinished(pause: string, taskId: string): boolean {
 		return this.claimed.has(`${pause}/${taskId}`);
@@ -118,8 +119,6 @@ export class DoorbellMemory {
 	}
 	/** True for the first caller only: several tasks often end at the same moment. */
 	claimResume(pause: string): boolean {
-		if (this.resumed.has(pause)) return false;
-		this.add(this.resumed, pause);
-		return true;
+		return this.firstTime(this.resumed, pause);
 	}
 }

@@ -7,7 +7,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-import type { IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { APIS, apiOf } from '../transport/credential';
 import type { DoorbellMemory } from './doorbell';
@@ -18,7 +18,7 @@ export interface CallbackRequest {
 	path: string;
 	query: Record<string, Value>;
 	headers: Record<string, Value>;
-	/** The query exactly as it arrived (after "?"), when the caller has it: it is then tried first, unchanged. */
+	/** The query exactly as it arrived (after "?"), else the one left in `path`: it is then tried first, unchanged. */
 	rawQuery?: string;
 }
 export type Verdict = { ok: true; nonce: string } | { ok: false; reason: string };
@@ -42,6 +42,9 @@ function headerMap(headers: Record<string, Value>): Map<string, string | null> {
 	}
 	return map;
 }
+
+/** The names X-HMAC-SIGNED-HEADERS lists, in its order and spelling. */
+const signedNames = (list: string) => list.split(';').flatMap((name) => name.trim() || []);
 
 // RFC 3986 unreserved characters only, as APISIX's canonical form does; encodeURIComponent alone leaves !'()* bare.
 const strictEncode = (text: string) =>
@@ -79,10 +82,7 @@ export function stringsToSign(request: CallbackRequest): string[] {
 	const accessKey = headers.has('x-hmac-access-key') ? headers.get('x-hmac-access-key') : ACCESS_KEY;
 	const list = headers.has('x-hmac-signed-headers') ? headers.get('x-hmac-signed-headers') : '';
 	if (typeof date !== 'string' || typeof accessKey !== 'string' || typeof list !== 'string') return [];
-	const names = list
-		.split(';')
-		.map((name) => name.trim())
-		.filter(Boolean);
+	const names = signedNames(list);
 	if (names.length > MAX_SIGNED_HEADERS) return [];
 	let signedHeaders = '';
 	for (const name of names) {
@@ -91,14 +91,9 @@ export function stringsToSign(request: CallbackRequest): string[] {
 		// The name as listed, not as received: n8n lower-cases received names, the signer used the listed spelling.
 		signedHeaders += `${name}:${value}\n`;
 	}
-	let path = String(request.path ?? '');
-	let rawQuery = request.rawQuery;
-	const mark = path.indexOf('?');
-	if (mark >= 0) {
-		rawQuery ??= path.slice(mark + 1);
-		path = path.slice(0, mark);
-	}
-	if (!path.startsWith('/')) path = `/${path}`;
+	const [bare, queryInPath] = String(request.path ?? '').split(/\?(.*)/s);
+	const path = bare.startsWith('/') ? bare : `/${bare}`;
+	const rawQuery = request.rawQuery ?? queryInPath;
 	const method = String(request.method ?? '').toUpperCase();
 	return queryForms(request.query, rawQuery).map((query) => [method, path, query, accessKey, date, signedHeaders].join('\n'));
 }
@@ -127,10 +122,7 @@ export function verifySignature(request: CallbackRequest, key: string, nowMs: nu
 	};
 	const problem = unusable(['x-hmac-signature', 'x-hmac-algorithm', 'x-hmac-access-key', 'x-hmac-signed-headers', 'date', NONCE]);
 	if (problem) return refuse(problem);
-	const listed = (headers.get('x-hmac-signed-headers') ?? '')
-		.split(';')
-		.map((name) => name.trim().toLowerCase())
-		.filter(Boolean);
+	const listed = signedNames(headers.get('x-hmac-signed-headers') ?? '').map((name) => name.toLowerCase());
 	if (listed.length > MAX_SIGNED_HEADERS) return refuse('too many signed headers');
 	const listedProblem = unusable(listed);
 	if (listedProblem) return refuse(listedProblem);
@@ -169,12 +161,14 @@ export async function refuseForged(ctx: IWebhookFunctions, nonces: DoorbellMemor
 	if (apiOf(ctx) !== 'official') return undefined;
 	const { apiKey } = await ctx.getCredentials(APIS.official.credential);
 	const request = ctx.getRequestObject();
-	const [path, rawQuery] = (request.originalUrl ?? request.url ?? '/').split(/\?(.*)/s);
 	const query = ctx.getQueryData() as Record<string, string>;
-	const signed = { method: request.method, path, rawQuery, query, headers: ctx.getHeaderData() };
+	const signed = { method: request.method, path: request.originalUrl ?? request.url ?? '/', query, headers: ctx.getHeaderData() };
 	const verdict = verifySignature(signed, String(apiKey ?? ''), Date.now(), (nonce) => nonces.nonceSeen(nonce));
-	if (verdict.ok) return undefined;
-	const error = `callback refused: ${verdict.reason}`;
-	ctx.getResponseObject().status(401).json({ error });
+	return verdict.ok ? undefined : reply(ctx, 401, { error: `callback refused: ${verdict.reason}` });
+}
+
+/** Answers the callback here and now: n8n then sends nothing more. */
+export function reply(ctx: IWebhookFunctions, status: number, body: IDataObject): IWebhookResponseData {
+	ctx.getResponseObject().status(status).json(body);
 	return { noWebhookResponse: true };
 }

@@ -11,7 +11,7 @@ import { createClient, type ViduClient } from '../transport/client';
 import { ViduFailure } from '../transport/failure';
 import { pause, systemClock } from '../helpers/clock';
 import * as bell from './doorbell';
-import { refuseForged } from './signature';
+import { refuseForged, reply } from './signature';
 import { inPool, PARALLEL_CHECKS, PARALLEL_SUBMITS } from '../helpers/pool';
 import { CALLBACK_CHECK, SUBMISSION_UNTIL_ACCEPTED, withRetries } from '../helpers/retry';
 import type { WaitSettings } from '../helpers/waitSettings';
@@ -103,10 +103,7 @@ export async function answerCallback(this: IWebhookFunctions, memory: bell.Doorb
 		const sent: unknown = this.getBodyData();
 		const body = isObject(sent) ? sent : {};
 		const doorbell = bell.readDoorbell(this.getQueryData() as IDataObject, body, states);
-		if (!doorbell.ok) {
-			this.getResponseObject().status(404).json({ error: doorbell.reason });
-			return { noWebhookResponse: true };
-		}
+		if (!doorbell.ok) return reply(this, 404, { error: doorbell.reason });
 		if (bell.claimsStillRunning(body)) return { webhookResponse: { received: true } };
 		const client = await createClient(this);
 		// Everything the resume needs is read before it is claimed: nothing after the claim may fail.
@@ -136,8 +133,7 @@ export async function answerCallback(this: IWebhookFunctions, memory: bell.Doorb
 	} catch (error) {
 		const said = await redactedMessage(this, error);
 		this.logger?.warn(`Vidu callback not handled, the execution keeps waiting: ${said}`, { executionId: this.getExecutionId() });
-		const response = this.getResponseObject();
-		if (!response.headersSent) response.status(503).json({ received: true, retry: 'the tasks could not be checked now: call again later' });
-		return { noWebhookResponse: true };
+		if (this.getResponseObject().headersSent) return { noWebhookResponse: true };
+		return reply(this, 503, { received: true, retry: 'the tasks could not be checked now: call again later' });
 	}
 }

@@ -1,4 +1,4 @@
-import type { ICredentialsDecrypted, ICredentialTestFunctions, INodeCredentialTestResult } from 'n8n-workflow';
+import type { ICredentialsDecrypted, ICredentialTestFunction, INodeCredentialTestResult } from 'n8n-workflow';
 
 import { type ApiName, APIS, DEFAULT_BASE_URL, readCredential } from '../transport/credential';
 import { parseJsonBody, TASK_PATH } from '../transport/client';
@@ -44,9 +44,8 @@ function refusal(baseUrl: string, { status, headers }: Response): INodeCredentia
 	return undefined;
 }
 
-type Answer = { baseUrl: string; url: URL; response: Response; json: unknown };
 /** The key read from the credential and sent once to `path`; a test result when that already decides. */
-async function askOnce(credential: ICredentialsDecrypted, api: ApiName, path: string): Promise<Answer | INodeCredentialTestResult> {
+async function askOnce(credential: ICredentialsDecrypted, api: ApiName, path: string) {
 	const reading = readCredential(credential.data ?? {}, api);
 	if (reading.problem !== undefined) return fail(`${reading.problem}. ${reading.advice}`);
 	const { apiKey, baseUrl } = reading.values;
@@ -70,10 +69,7 @@ async function askOnce(credential: ICredentialsDecrypted, api: ApiName, path: st
 }
 
 /** Vidu's own API: the account's credits, a harmless read that needs a good key. */
-export async function testOfficialKey(
-	this: ICredentialTestFunctions,
-	credential: ICredentialsDecrypted,
-): Promise<INodeCredentialTestResult> {
+export const testOfficialKey: ICredentialTestFunction = async (credential) => {
 	const answer = await askOnce(credential, 'official', `${APIS.official.prefix}/credits`);
 	if (!('response' in answer)) return answer;
 	const { baseUrl, response } = answer;
@@ -83,9 +79,9 @@ export async function testOfficialKey(
 	return fail(
 		`${baseUrl} does not serve Vidu's API (HTTP ${response.status} at ${APIS.official.prefix}/credits). Check the Region or the proxy's Base URL.`,
 	);
-}
+};
 
-export async function testViduKey(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
+export const testViduKey: ICredentialTestFunction = async (credential) => {
 	const answer = await askOnce(credential, 'gateway', `${TASK_PATH}${PROBE_ID}`);
 	if (!('response' in answer)) return answer;
 	const { baseUrl, url, json } = answer;
@@ -105,4 +101,4 @@ export async function testViduKey(this: ICredentialTestFunctions, credential: IC
 	return fail(
 		`${baseUrl} does not serve the Vidu API (HTTP ${status}, not a JSON answer at ${TASK_PATH}…). Check the Base URL (default ${DEFAULT_BASE_URL}) and any proxy path prefix.`,
 	);
-}
+};

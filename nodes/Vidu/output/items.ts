@@ -9,9 +9,7 @@ import { malformedFailure, type ViduFailure } from '../transport/failure';
 const DECIMAL = /^\d{1,15}(\.\d{1,15})?$/;
 
 /** Cost in USD, or null when the API gave no figure (it may send ""); Vidu's own API's cost in credits. */
-export function parseUsage(
-	usage: IDataObject | null,
-): IDataObject & { cost: number | null; costRaw: string | null; discount: number | null } {
+export function parseUsage(usage: IDataObject | null) {
 	const raw = usage?.cost;
 	const text = raw === undefined || raw === null ? null : typeof raw === 'object' ? JSON.stringify(raw) : String(raw);
 	const discount = usage?.discount;
@@ -32,7 +30,7 @@ export function taskToJson(task: Task, elapsedSeconds: number | null, statusChec
 		taskId: task.id,
 		status: task.state === 'running' ? 'in_progress' : task.state,
 		apiStatus: task.apiStatus,
-		videoUrl: task.videos[0]?.url ?? null,
+		videoUrl: first?.url ?? null,
 		videos: task.videos,
 		videoCount: task.videoCount,
 		// Where Vidu's own API gives them: a still of the video, and the video with its watermark.

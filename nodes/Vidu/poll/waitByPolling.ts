@@ -42,21 +42,19 @@ export async function waitByPolling(
 			return await taskToItem(client, task, index, shown, downloadFields[index], call);
 		},
 	};
-	// 0: no cap of the user's; the API's refusals set the pace.
-	const maxConcurrent = wait.maxConcurrent || Number.POSITIVE_INFINITY;
-	const schedule = { ...DEFAULT_SCHEDULE, maxGapMs: wait.pollIntervalMs };
 	const signal = this.getExecutionCancelSignal();
 	const settings = {
-		maxConcurrent,
+		// 0: no cap of the user's; the API's refusals set the pace.
+		maxConcurrent: wait.maxConcurrent || Number.POSITIVE_INFINITY,
 		maxWaitMs,
-		schedule,
+		schedule: { ...DEFAULT_SCHEDULE, maxGapMs: wait.pollIntervalMs },
 		continueOnFail: this.continueOnFail(),
 		signal,
 		queueing: apiOf(this) === 'official',
 	};
 	const result = await runBatch(this.getInputData().length, hooks, settings, systemClock);
 	// Stopped, and asked to: tasks not started are cancelled (best effort: a started one is refused and runs on).
-	if (wait.cancelOnStop && settings.signal?.aborted) {
+	if (wait.cancelOnStop && signal?.aborted) {
 		const stopped = result.outcomes.flatMap((outcome) =>
 			outcome && !outcome.ok && outcome.error instanceof WaitStopped ? [outcome.error.task.id] : [],
 		);

@@ -1,4 +1,4 @@
-import type { IDataObject, INode, INodeProperties } from 'n8n-workflow';
+import type { IAuthenticate, IDataObject, INode, INodeProperties } from 'n8n-workflow';
 
 import { snakeCase, type TaskKind } from '../request/models';
 
@@ -30,6 +30,14 @@ export const apiKeyProperty = (description: string): INodeProperties => ({
 	required: true,
 	description,
 });
+// The credentials' header, tested by methods/credentialTest.ts. A function, not an expression: n8n 2.x fails to evaluate one
+// in workflows whose binary mode is "combined". Trimmed: a pasted key may carry a stray space.
+export const authenticateAs =
+	(scheme: 'Bearer' | 'Token'): IAuthenticate =>
+	async (credentials, requestOptions) => ({
+		...requestOptions,
+		headers: { ...requestOptions.headers, Authorization: `${scheme} ${String(credentials.apiKey ?? '').trim()}` },
+	});
 
 /** The node's API parameter: workflows saved before it have none, and speak to the gateway. */
 // Read from the node itself: execute() and webhook() contexts read parameters differently, and it takes no expression.
@@ -37,7 +45,6 @@ export const apiOf = (ctx: { getNode(): INode }): ApiName =>
 	ctx.getNode().parameters.authentication === 'official' ? 'official' : 'gateway';
 
 export const DEFAULT_BASE_URL = APIS.gateway.defaultBaseUrl;
-export type CredentialReading = { values: { apiKey: string; baseUrl: string }; problem?: undefined } | { problem: string; advice: string };
 const EMPTY_KEY_ADVICE = 'Enter the key from the API key page of your Vtrix/Vidu account in the Vidu credential.';
 const KEY_ADVICE = 'Copy the key again from the API key page of your Vtrix/Vidu account and paste it into the Vidu credential, alone.';
 const baseUrlAdvice = (api: ApiName) =>
@@ -60,7 +67,7 @@ function baseUrlProblem(written: string, baseUrl: string, prefix: string): strin
 }
 
 // Messages never quote the key.
-export function readCredential(data: IDataObject, api: ApiName = 'gateway'): CredentialReading {
+export function readCredential(data: IDataObject, api: ApiName = 'gateway') {
 	const apiKey = typeof data.apiKey === 'string' ? data.apiKey.trim() : '';
 	if (apiKey === '') return { problem: 'API Key is empty', advice: EMPTY_KEY_ADVICE };
 	// A Bearer token is visible ASCII; Node's HTTP client refuses anything else.

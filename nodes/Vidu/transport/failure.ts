@@ -1,8 +1,6 @@
 import { clip, isObject, stateOf, stateWordOf, taskErrorOf, type TaskError } from './task';
 
 // Plain data: errors/presenter.ts words and redacts what leaves the node.
-export type FailureKind =
-	'http' | 'redirect' | 'network' | 'blocked' | 'malformed' | 'refused' | 'cancelled' | 'unsafeVideoUrl' | 'download';
 /** A submission is paid for, a status check or download is free. */
 export type Phase = 'submit' | 'status';
 /** notSent: the request provably created nothing, so even a paid submission may be sent again. */
@@ -25,7 +23,7 @@ export class ViduFailure extends Error {
 	readonly retry: RetryAdvice;
 
 	constructor(
-		readonly kind: FailureKind,
+		readonly kind: 'http' | 'redirect' | 'network' | 'blocked' | 'malformed' | 'refused' | 'cancelled' | 'unsafeVideoUrl' | 'download',
 		readonly phase: Phase,
 		readonly details: FailureDetails = {},
 	) {

@@ -1,7 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
 export type TaskError = { code?: string | number; message: string };
-export type VideoEntry = IDataObject & { type: string; url: string };
 
 export interface Task {
 	id: string;
@@ -9,7 +8,7 @@ export interface Task {
 	apiStatus: string;
 	progress: number | null;
 	model: string | null;
-	videos: VideoEntry[];
+	videos: Array<IDataObject & { type: string; url: string }>;
 	videoCount: number;
 	usage: IDataObject | null;
 	metadata: IDataObject | null;
@@ -67,7 +66,7 @@ const urlOf = (item: IDataObject): string | undefined =>
 // A cover image or thumbnail is not the result.
 const isVideoType = (entry: IDataObject): boolean => typeof entry.type !== 'string' || /video/i.test(entry.type);
 /** `output[].content[]`, entries directly in `output`, or one of either alone (docs/api-contract.md#task-answers). */
-function parseVideos(output: unknown): { videos: VideoEntry[]; videoCount: number } {
+function parseVideos(output: unknown): Pick<Task, 'videos' | 'videoCount'> {
 	const entries: unknown[] = Array.isArray(output) ? output : isObject(output) ? [output] : [];
 	const found = entries.flatMap((entry) => (isObject(entry) && Array.isArray(entry.content) ? (entry.content as unknown[]) : [entry]));
 	const withUrl = found.filter((item): item is IDataObject => isObject(item) && urlOf(item) !== undefined);

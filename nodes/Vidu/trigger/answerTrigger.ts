@@ -1,7 +1,7 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { claimsStillRunning, DoorbellMemory } from '../callback/doorbell';
-import { refuseForged } from '../callback/signature';
+import { refuseForged, reply } from '../callback/signature';
 import { redactedMessage } from '../errors/presenter';
 import { taskToItem, taskToJson } from '../output/items';
 import { readDownloadField } from '../request/downloadChoice';
@@ -67,10 +67,9 @@ export async function answerTrigger(this: IWebhookFunctions): Promise<IWebhookRe
 		if (known.state !== 'running' && !firstTime(this, client.baseUrl, known.id, true))
 			return ignored('this task already started an execution');
 		const field = readDownloadField((property) => this.getNodeParameter(property.name, property.default));
-		const stats = { elapsedSeconds: null, statusChecks: 1 };
 		const item =
 			known.state === 'completed'
-				? await taskToItem(client, known, 0, stats, field)
+				? await taskToItem(client, known, 0, { elapsedSeconds: null, statusChecks: 1 }, field)
 				: { json: { ...taskToJson(known, null, 1), error: known.error as IDataObject | null } };
 		return { webhookResponse: { received: true }, workflowData: [[item]] };
 	} catch (error) {
@@ -78,7 +77,6 @@ export async function answerTrigger(this: IWebhookFunctions): Promise<IWebhookRe
 		this.logger?.warn(
 			`Vidu Trigger: callback not handled, answered 503 for the provider to call again: ${await redactedMessage(this, error)}`,
 		);
-		this.getResponseObject().status(503).json({ error: 'could not check the task; call again' });
-		return { noWebhookResponse: true };
+		return reply(this, 503, { error: 'could not check the task; call again' });
 	}
 }

@@ -1,8 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import * as getCredits from './getCredits.operation';
-
-export { getCredits };
+export * as getCredits from './getCredits.operation';
 
 export const description: INodeProperties[] = [
 	{

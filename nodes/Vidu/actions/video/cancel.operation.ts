@@ -12,10 +12,7 @@ export const OFFICIAL_ONLY = 'The Vtrix gateway has no such endpoint: pick API "
 export async function execute(this: IExecuteFunctions, { client }: Deps, index: number): Promise<INodeExecutionData> {
 	const taskId = readTaskId.call(this, index);
 	if (apiOf(this) !== 'official') throw new InputProblem('Cancel Task works with Vidu Official API only', OFFICIAL_ONLY);
-	const failure: unknown = await client.cancel(taskId).then(
-		() => undefined,
-		(error: unknown) => error,
-	);
+	const failure: unknown = await client.cancel(taskId).catch((error: unknown) => error);
 	// HTTP 400 "task state is scheduled, can not cancel" (platform.vidu.com/docs/cancel-generation).
 	if (failure instanceof ViduFailure && failure.details.status === 400 && /can ?not cancel/i.test(failure.details.apiMessage ?? ''))
 		throw new InputProblem(
