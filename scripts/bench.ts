@@ -203,7 +203,6 @@ function measureInChild(name: string) {
 	};
 }
 
-/** Resident memory of a process, from /proc (the n8n server runs apart from the bench). */
 /** How often each text occurs. */
 const tally = (texts: string[]): Record<string, number> => {
 	const counts: Record<string, number> = {};
@@ -211,6 +210,7 @@ const tally = (texts: string[]): Record<string, number> => {
 	return counts;
 };
 
+/** Resident memory of a process, from /proc (the n8n server runs apart from the bench). */
 function rssOf(pid: number): number {
 	const line = readFileSync(`/proc/${pid}/status`, 'utf8')
 		.split('\n')

@@ -1,4 +1,4 @@
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { stateOf, stateWordOf, surelyRunning, type Task } from '../transport/task';
 
@@ -46,6 +46,11 @@ export function readDoorbell(query: IDataObject, body: IDataObject, states: Stat
 	const claimed = [body.id, body.task_id].filter((value) => value !== undefined && value !== null && value !== '');
 	if (claimed.length && !claimed.some((value) => names(value, taskId))) return refused;
 	return { ok: true, index, taskId, run };
+}
+/** Answers the callback here and now: n8n then sends nothing more. */
+export function reply(ctx: IWebhookFunctions, status: number, body: IDataObject): IWebhookResponseData {
+	ctx.getResponseObject().status(status).json(body);
+	return { noWebhookResponse: true };
 }
 /** Tasks tend to finish in submission order: the one after the ringing task is checked first, the ringing one last. */
 export function checkOrder(ringing: number, states: States): number[] {

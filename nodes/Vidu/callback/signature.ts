@@ -7,10 +7,10 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type { IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { APIS, apiOf } from '../transport/credential';
-import type { DoorbellMemory } from './doorbell';
+import { type DoorbellMemory, reply } from './doorbell';
 
 export type Value = string | string[] | undefined;
 export interface CallbackRequest {
@@ -165,10 +165,4 @@ export async function refuseForged(ctx: IWebhookFunctions, nonces: DoorbellMemor
 	const signed = { method: request.method, path: request.originalUrl ?? request.url ?? '/', query, headers: ctx.getHeaderData() };
 	const verdict = verifySignature(signed, String(apiKey ?? ''), Date.now(), (nonce) => nonces.nonceSeen(nonce));
 	return verdict.ok ? undefined : reply(ctx, 401, { error: `callback refused: ${verdict.reason}` });
-}
-
-/** Answers the callback here and now: n8n then sends nothing more. */
-export function reply(ctx: IWebhookFunctions, status: number, body: IDataObject): IWebhookResponseData {
-	ctx.getResponseObject().status(status).json(body);
-	return { noWebhookResponse: true };
 }

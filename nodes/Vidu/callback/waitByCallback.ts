@@ -11,7 +11,7 @@ import { createClient, type ViduClient } from '../transport/client';
 import { ViduFailure } from '../transport/failure';
 import { pause, systemClock } from '../helpers/clock';
 import * as bell from './doorbell';
-import { refuseForged, reply } from './signature';
+import { refuseForged } from './signature';
 import { inPool, PARALLEL_CHECKS, PARALLEL_SUBMITS } from '../helpers/pool';
 import { CALLBACK_CHECK, SUBMISSION_UNTIL_ACCEPTED, withRetries } from '../helpers/retry';
 import type { WaitSettings } from '../helpers/waitSettings';
@@ -103,7 +103,7 @@ export async function answerCallback(this: IWebhookFunctions, memory: bell.Doorb
 		const sent: unknown = this.getBodyData();
 		const body = isObject(sent) ? sent : {};
 		const doorbell = bell.readDoorbell(this.getQueryData() as IDataObject, body, states);
-		if (!doorbell.ok) return reply(this, 404, { error: doorbell.reason });
+		if (!doorbell.ok) return bell.reply(this, 404, { error: doorbell.reason });
 		if (bell.claimsStillRunning(body)) return { webhookResponse: { received: true } };
 		const client = await createClient(this);
 		// Everything the resume needs is read before it is claimed: nothing after the claim may fail.
@@ -134,6 +134,6 @@ export async function answerCallback(this: IWebhookFunctions, memory: bell.Doorb
 		const said = await redactedMessage(this, error);
 		this.logger?.warn(`Vidu callback not handled, the execution keeps waiting: ${said}`, { executionId: this.getExecutionId() });
 		if (this.getResponseObject().headersSent) return { noWebhookResponse: true };
-		return reply(this, 503, { received: true, retry: 'the tasks could not be checked now: call again later' });
+		return bell.reply(this, 503, { received: true, retry: 'the tasks could not be checked now: call again later' });
 	}
 }

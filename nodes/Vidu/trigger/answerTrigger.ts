@@ -1,7 +1,7 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { claimsStillRunning, DoorbellMemory } from '../callback/doorbell';
-import { refuseForged, reply } from '../callback/signature';
+import { claimsStillRunning, DoorbellMemory, reply } from '../callback/doorbell';
+import { refuseForged } from '../callback/signature';
 import { redactedMessage } from '../errors/presenter';
 import { taskToItem, taskToJson } from '../output/items';
 import { readDownloadField } from '../request/downloadChoice';
